@@ -1,0 +1,127 @@
+// TEMPORARY: the agreed signatures of the api package, so that the webhook, reconciler and CLI can be
+// written in parallel with it. Each stub is replaced by its real module (schemas/, normalise/, rules/,
+// defaults/, render/, crd/) and this file is deleted when the foundation issue lands.
+import type { FieldError, FieldPath, Kind, TableModel, ValidationResult } from './model.ts';
+
+/** metav1.Condition */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime: string;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+/** A parsed object of one of our three kinds (spec/status typed by the zod schemas). */
+export interface KnownObject {
+  apiVersion: string;
+  kind: Kind;
+  metadata: ObjectMeta;
+  spec: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export type ParseResult = { ok: true; kind: Kind; object: KnownObject } | { ok: false; errors: FieldError[] };
+
+const notYet = (what: string): never => {
+  throw new Error(`${what}: not implemented yet (foundation issue)`);
+};
+
+/** Structural check (zod) of any object: apiVersion/kind known, spec shape, enums, bounds. */
+export function parseObject(_obj: unknown): ParseResult {
+  return notYet('parseObject');
+}
+
+/** Both table kinds → the one model. The object must have passed parseObject. */
+export function toTableModel(_obj: KnownObject): TableModel {
+  return notYet('toTableModel');
+}
+
+/** Everything in one call: parse + normalise + rules (+ immutability against oldObj). */
+export function validateObject(_obj: unknown, _oldObj?: unknown): ValidationResult {
+  return notYet('validateObject');
+}
+
+export interface DefaultsConfig {
+  /** Operator-wide default tags (webhook flag). Lowest precedence. */
+  operatorTags: Record<string, string>;
+  /** The referenced AWSProvider's spec.defaultTags. Middle precedence; the user's own tags win. */
+  providerTags?: Record<string, string>;
+}
+
+/** Defaults filled into the user's own kind (not the model), with the paths that changed. */
+export function applyDefaults(
+  _obj: KnownObject,
+  _cfg: DefaultsConfig,
+): { object: KnownObject; changedPaths: FieldPath[] } {
+  return notYet('applyDefaults');
+}
+
+// AWS request shapes, written here (the api package does not depend on the AWS SDK) and kept
+// structurally assignable to @aws-sdk/client-dynamodb's command inputs.
+export interface AwsTag {
+  Key: string;
+  Value: string;
+}
+export interface CreateTableRequest {
+  TableName: string;
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  BillingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+    ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  }[];
+  LocalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+  StreamSpecification?: {
+    StreamEnabled: boolean;
+    StreamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+  };
+  SSESpecification?: { Enabled: boolean; SSEType?: 'AES256' | 'KMS'; KMSMasterKeyId?: string };
+  TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+  DeletionProtectionEnabled?: boolean;
+  Tags?: AwsTag[];
+}
+
+/** model → CreateTableInput; unused attribute definitions are left out (DynamoDB rejects them). */
+export function renderCreateTableInput(_model: TableModel, _extraTags: AwsTag[] = []): CreateTableRequest {
+  return notYet('renderCreateTableInput');
+}
+/** UpdateTimeToLive input, or undefined when TTL is off in the spec. */
+export function renderTimeToLiveInput(
+  _model: TableModel,
+): { TableName: string; TimeToLiveSpecification: { Enabled: boolean; AttributeName: string } } | undefined {
+  return notYet('renderTimeToLiveInput');
+}
+/** UpdateContinuousBackups input. */
+export function renderContinuousBackupsInput(_model: TableModel): {
+  TableName: string;
+  PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean; RecoveryPeriodInDays?: number };
+} {
+  return notYet('renderContinuousBackupsInput');
+}
+/** The generated CustomResourceDefinitions, one per kind. */
+export function customResourceDefinitions(): Record<string, unknown>[] {
+  return notYet('customResourceDefinitions');
+}

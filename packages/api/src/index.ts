@@ -1,0 +1,4 @@
+// Public surface of @dynamodb-operator/api: pure functions only (zod is its one dependency).
+// The webhook, the reconciler and the CLI import from here and nowhere deeper.
+export * from './model.ts';
+export * from './contract.ts';
