@@ -1,7 +1,7 @@
 // TEMPORARY: the agreed signatures of the api package, so that the webhook, reconciler and CLI can be
 // written in parallel with it. Each stub is replaced by its real module (schemas/, normalise/, rules/,
 // defaults/, render/, crd/) and this file is deleted when the foundation issue lands.
-import type { FieldError, FieldPath, Kind, TableModel, ValidationResult } from './model.ts';
+import type { FieldError, FieldPath, Kind, TableModel } from './model.ts';
 
 /** metav1.Condition */
 export interface Condition {
@@ -49,11 +49,6 @@ export function parseObject(_obj: unknown): ParseResult {
 /** Both table kinds → the one model. The object must have passed parseObject. */
 export function toTableModel(_obj: KnownObject): TableModel {
   return notYet('toTableModel');
-}
-
-/** Everything in one call: parse + normalise + rules (+ immutability against oldObj). */
-export function validateObject(_obj: unknown, _oldObj?: unknown): ValidationResult {
-  return notYet('validateObject');
 }
 
 export interface DefaultsConfig {

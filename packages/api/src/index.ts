@@ -2,3 +2,4 @@
 // The webhook, the reconciler and the CLI import from here and nowhere deeper.
 export * from './model.ts';
 export * from './contract.ts';
+export * from './rules/index.ts';
