@@ -2,4 +2,5 @@
 // The webhook, the reconciler and the CLI import from here and nowhere deeper.
 export * from './model.ts';
 export * from './contract.ts';
+export * from './plan/index.ts';
 export * from './rules/index.ts';
