@@ -1,55 +1,17 @@
 // TEMPORARY: the agreed signatures of the api package, so that the webhook, reconciler and CLI can be
-// written in parallel with it. Each stub is replaced by its real module (schemas/, normalise/, rules/,
-// defaults/, render/, crd/) and this file is deleted when the foundation issue lands.
-import type { FieldError, FieldPath, Kind, TableModel } from './model.ts';
+// written in parallel with it. The real modules (schemas/, normalise/, defaults/, render/, crd/) are
+// re-exported here as they land; what is left below are stubs.
+import type { FieldPath, TableModel } from './model.ts';
+import type { KnownObject } from './schemas/objects.ts';
 
-/** metav1.Condition */
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-  lastTransitionTime: string;
-}
-
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-}
-
-/** A parsed object of one of our three kinds (spec/status typed by the zod schemas). */
-export interface KnownObject {
-  apiVersion: string;
-  kind: Kind;
-  metadata: ObjectMeta;
-  spec: Record<string, unknown>;
-  status?: Record<string, unknown>;
-}
-
-export type ParseResult = { ok: true; kind: Kind; object: KnownObject } | { ok: false; errors: FieldError[] };
+export { parseObject } from './schemas/parse.ts';
+export type { ParseResult } from './schemas/parse.ts';
+export type { Condition, KnownObject, ObjectMeta } from './schemas/objects.ts';
+export { toTableModel } from './normalise/index.ts';
 
 const notYet = (what: string): never => {
   throw new Error(`${what}: not implemented yet (foundation issue)`);
 };
-
-/** Structural check (zod) of any object: apiVersion/kind known, spec shape, enums, bounds. */
-export function parseObject(_obj: unknown): ParseResult {
-  return notYet('parseObject');
-}
-
-/** Both table kinds → the one model. The object must have passed parseObject. */
-export function toTableModel(_obj: KnownObject): TableModel {
-  return notYet('toTableModel');
-}
 
 export interface DefaultsConfig {
   /** Operator-wide default tags (webhook flag). Lowest precedence. */

@@ -1,6 +1,8 @@
 // Public surface of @dynamodb-operator/api: pure functions only (zod is its one dependency).
 // The webhook, the reconciler and the CLI import from here and nowhere deeper.
 export * from './model.ts';
+export * from './schemas/index.ts';
+export * from './normalise/index.ts';
 export * from './contract.ts';
 export * from './plan/index.ts';
 export * from './rules/index.ts';

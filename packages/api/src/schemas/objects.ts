@@ -1,0 +1,119 @@
+// The three kinds as whole objects: schema per kind, the typed objects that parseObject returns, and
+// the names the API server serves them under (used by the CRD generator and in messages).
+import { z } from 'zod';
+import { API_GROUP, API_VERSION, GROUP_VERSION } from '../model.ts';
+import type { Kind } from '../model.ts';
+import { awsProviderSpecSchema, awsProviderStatusSchema } from './awsprovider.ts';
+import type { AWSProviderSpec, AWSProviderStatus } from './awsprovider.ts';
+import type { conditionSchema } from './common.ts';
+import { objectMetaSchema } from './common.ts';
+import { dynamoDBSpecSchema } from './dynamodb.ts';
+import type { DynamoDBSpec } from './dynamodb.ts';
+import { dynamoDBTableSpecSchema } from './dynamodbtable.ts';
+import type { DynamoDBTableSpec } from './dynamodbtable.ts';
+import { tableStatusSchema } from './table-status.ts';
+import type { TableStatus } from './table-status.ts';
+
+export { API_GROUP, API_VERSION, GROUP_VERSION };
+
+/** metav1.Condition */
+export type Condition = z.infer<typeof conditionSchema>;
+
+export interface ObjectMeta {
+  /** '' only when the object has metadata.generateName instead (a CREATE before the name is generated). */
+  name: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+  [key: string]: unknown;
+}
+
+interface ObjectOf<K extends Kind, Spec, Status> {
+  apiVersion: string;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+export type AWSProviderObject = ObjectOf<'AWSProvider', AWSProviderSpec, AWSProviderStatus>;
+export type DynamoDBTableObject = ObjectOf<'DynamoDBTable', DynamoDBTableSpec, TableStatus>;
+export type DynamoDBObject = ObjectOf<'DynamoDB', DynamoDBSpec, TableStatus>;
+export type TableObject = DynamoDBTableObject | DynamoDBObject;
+/** A parsed object of one of our three kinds (spec/status typed by the zod schemas). */
+export type KnownObject = AWSProviderObject | TableObject;
+
+export interface KindInfo {
+  kind: Kind;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  listKind: string;
+  specSchema: z.ZodType;
+  statusSchema: z.ZodType;
+  description: string;
+}
+
+export const KINDS: Record<Kind, KindInfo> = {
+  AWSProvider: {
+    kind: 'AWSProvider',
+    plural: 'awsproviders',
+    singular: 'awsprovider',
+    shortNames: ['awsp'],
+    listKind: 'AWSProviderList',
+    specSchema: awsProviderSpecSchema,
+    statusSchema: awsProviderStatusSchema,
+    description: 'AWSProvider: the AWS region, endpoint and credentials that tables referring to it use.',
+  },
+  DynamoDBTable: {
+    kind: 'DynamoDBTable',
+    plural: 'dynamodbtables',
+    singular: 'dynamodbtable',
+    shortNames: ['ddb', 'ddbtable'],
+    listKind: 'DynamoDBTableList',
+    specSchema: dynamoDBTableSpecSchema,
+    statusSchema: tableStatusSchema,
+    description: 'DynamoDBTable: an AWS DynamoDB table, with named hashKey/rangeKey (quick-start shape).',
+  },
+  DynamoDB: {
+    kind: 'DynamoDB',
+    plural: 'dynamodbs',
+    singular: 'dynamodb',
+    shortNames: [],
+    listKind: 'DynamoDBList',
+    specSchema: dynamoDBSpecSchema,
+    statusSchema: tableStatusSchema,
+    description: 'DynamoDB: an AWS DynamoDB table, with attributes and keySchema as in the DynamoDB API.',
+  },
+};
+
+export function isKind(kind: unknown): kind is Kind {
+  return typeof kind === 'string' && Object.hasOwn(KINDS, kind);
+}
+
+export function isTableObject(obj: KnownObject): obj is TableObject {
+  return obj.kind === 'DynamoDBTable' || obj.kind === 'DynamoDB';
+}
+
+/** true for apiVersions of our API group, whatever the version. */
+export function isOurApiVersion(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && apiVersion.split('/')[0] === API_GROUP;
+}
+
+/** Whole-object schema of one kind (apiVersion and kind are checked before, by parseObject). */
+export function objectSchema(info: KindInfo) {
+  return z.object({
+    apiVersion: z.literal(GROUP_VERSION),
+    kind: z.literal(info.kind),
+    metadata: objectMetaSchema,
+    spec: info.specSchema,
+    status: info.statusSchema.optional(),
+  });
+}

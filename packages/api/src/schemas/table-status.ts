@@ -1,0 +1,55 @@
+// Status of both table kinds: the seed's fields plus what the reconciler needs to report progress.
+import { z } from 'zod';
+import { conditionsSchema } from './common.ts';
+
+export const indexStatusSchema = z
+  .object({
+    indexName: z.string().describe('Index name.'),
+    indexStatus: z
+      .string()
+      .optional()
+      .describe('CREATING, UPDATING, DELETING or ACTIVE, as reported by DescribeTable.'),
+    backfilling: z.boolean().optional().describe('true while DynamoDB fills a new index from the table.'),
+    itemCount: z.number().int().min(0).optional().describe('Items in the index (updated by AWS about every 6 hours).'),
+  })
+  .describe('State of one global secondary index.');
+
+export const tableStatusSchema = z
+  .object({
+    tableArn: z
+      .string()
+      .optional()
+      .describe('Full table ARN, e.g. arn:aws:dynamodb:us-east-1:123456789012:table/users.'),
+    tableStatus: z
+      .string()
+      .optional()
+      .describe(
+        'Table state reported by AWS: CREATING, ACTIVE, UPDATING, DELETING (also ARCHIVING, ARCHIVED, ' +
+          'INACCESSIBLE_ENCRYPTION_CREDENTIALS).',
+      ),
+    itemCount: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Number of items in the table (updated by AWS about every 6 hours).'),
+    tableSizeBytes: z.number().int().min(0).optional().describe('Total table size in bytes.'),
+    ready: z.boolean().optional().describe('true when the table is ACTIVE and matches the spec.'),
+    lastSyncTime: z.string().optional().describe('Timestamp of the last sync with AWS (RFC 3339).'),
+    streamArn: z.string().optional().describe('ARN of the latest DynamoDB stream, when streams are enabled.'),
+    observedGeneration: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('metadata.generation the status was computed from.'),
+    globalSecondaryIndexes: z
+      .array(indexStatusSchema)
+      .optional()
+      .describe('State of each global secondary index in AWS.'),
+    conditions: conditionsSchema.optional(),
+  })
+  .describe('Observed state of the table in AWS.');
+
+export type TableStatus = z.infer<typeof tableStatusSchema>;
+export type IndexStatus = z.infer<typeof indexStatusSchema>;
