@@ -1,0 +1,72 @@
+// AdmissionResponse builders. Pure.
+import type { FieldError } from '@dynamodb-operator/api';
+import type { AdmissionResponse, AdmissionReviewOut } from './types.ts';
+import { ADMISSION_API_VERSION } from './types.ts';
+
+/** The API server shows warnings verbatim; Kubernetes asks for ≤ 120 characters, one line each. */
+export const MAX_WARNING_LENGTH = 120;
+/** More than this many lines stop helping anyone reading kubectl's output. */
+const MAX_WARNINGS = 20;
+
+export function sanitizeWarnings(warnings: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const raw of warnings) {
+    const line = raw.replace(/\s+/g, ' ').trim();
+    if (line === '') continue;
+    seen.add(line.length > MAX_WARNING_LENGTH ? `${line.slice(0, MAX_WARNING_LENGTH - 3)}...` : line);
+    if (seen.size >= MAX_WARNINGS) break;
+  }
+  return [...seen];
+}
+
+export function review(response: AdmissionResponse): AdmissionReviewOut {
+  return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
+}
+
+export function allow(uid: string, warnings: readonly string[] = [], patch?: readonly unknown[]): AdmissionResponse {
+  const response: AdmissionResponse = { uid, allowed: true };
+  if (patch && patch.length > 0) {
+    response.patchType = 'JSONPatch';
+    response.patch = Buffer.from(JSON.stringify(patch)).toString('base64');
+  }
+  const clean = sanitizeWarnings(warnings);
+  if (clean.length > 0) response.warnings = clean;
+  return response;
+}
+
+/** What the object is called in messages: `DynamoDB "orders"`. */
+export function subject(kind: string, name: string | undefined): string {
+  return name ? `${kind} "${name}"` : kind;
+}
+
+/** 422 Invalid with every error at once, each as a cause (field + message) and in the message text. */
+export function denyInvalid(
+  uid: string,
+  what: string,
+  errors: readonly FieldError[],
+  warnings: readonly string[] = [],
+): AdmissionResponse {
+  const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+  const lines = errors.map((error) => `${error.path}: ${error.message}`);
+  const response: AdmissionResponse = {
+    uid,
+    allowed: false,
+    status: {
+      status: 'Failure',
+      code: 422,
+      reason: 'Invalid',
+      message: `${what} is invalid (${count}): ${lines.join('; ')}`,
+      details: {
+        causes: errors.map((error) => ({ reason: 'FieldValueInvalid', field: error.path, message: error.message })),
+      },
+    },
+  };
+  const clean = sanitizeWarnings(warnings);
+  if (clean.length > 0) response.warnings = clean;
+  return response;
+}
+
+/** A denial that is not about the spec: malformed review (400), our own failure (500). */
+export function denyWith(uid: string, code: number, reason: string, message: string): AdmissionResponse {
+  return { uid, allowed: false, status: { status: 'Failure', code, reason, message } };
+}

@@ -1,0 +1,101 @@
+// Flags and environment → configuration. Pure: argv and env in, a config or a message out.
+import { parseArgs } from 'node:util';
+
+export interface CliConfig {
+  port: number;
+  host: string;
+  certDir: string;
+  metricsPort: number;
+  defaultTags: Record<string, string>;
+  logLevel: string;
+  kubeconfig?: string;
+  providerCache: boolean;
+}
+
+export type ConfigResult =
+  { kind: 'config'; config: CliConfig } | { kind: 'help'; text: string } | { kind: 'error'; message: string };
+
+export const HELP = `Usage: node packages/webhook/src/main.ts [flags]
+
+Admission webhook (validating + mutating) for AWSProvider, DynamoDBTable and DynamoDB.
+HTTPS (TLS 1.2+) on --port: POST /validate, POST /mutate (AdmissionReview v1).
+Plain HTTP on --metrics-port: GET /metrics, /healthz, /readyz.
+
+Flags (environment variable in brackets; the flag wins):
+  --port N              HTTPS port [WEBHOOK_PORT] (default 9443)
+  --host ADDR           listen address [WEBHOOK_HOST] (default 0.0.0.0)
+  --cert-dir DIR        directory with tls.crt and tls.key, reloaded when they change
+                        [WEBHOOK_CERT_DIR] (default /tmp/k8s-webhook-server/serving-certs)
+  --metrics-port N      plain-HTTP port for /metrics /healthz /readyz [METRICS_PORT] (default 8080)
+  --default-tags K=V,.. tags added to every table unless the provider or the user sets the key
+                        [DEFAULT_TAGS] (default none)
+  --log-level LEVEL     trace|debug|info|warn|error [LOG_LEVEL] (default info)
+  --kubeconfig FILE     cluster to watch AWSProviders in [KUBECONFIG] (default: in-cluster config)
+  --no-provider-cache   do not watch AWSProviders (their defaultTags are then not applied)
+  -h, --help            this text
+`;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export function parseDefaultTags(text: string): Record<string, string> | string {
+  const tags: Record<string, string> = {};
+  for (const entry of text.split(',')) {
+    if (entry.trim() === '') continue;
+    const at = entry.indexOf('=');
+    const key = at < 0 ? '' : entry.slice(0, at).trim();
+    if (key === '') return `--default-tags: "${entry}" is not key=value (write k=v,k2=v2)`;
+    tags[key] = entry.slice(at + 1).trim();
+  }
+  return tags;
+}
+
+function parsePort(flag: string, text: string): number | string {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `${flag}: "${text}" is not a port (0-65535)`;
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'cert-dir': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'default-tags': { type: 'string' },
+        'log-level': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        'no-provider-cache': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'error', message: `${(error as Error).message} (see --help)` };
+  }
+  if (values.help) return { kind: 'help', text: HELP };
+  const port = parsePort('--port', values.port ?? env.WEBHOOK_PORT ?? '9443');
+  if (typeof port === 'string') return { kind: 'error', message: port };
+  const metricsPort = parsePort('--metrics-port', values['metrics-port'] ?? env.METRICS_PORT ?? '8080');
+  if (typeof metricsPort === 'string') return { kind: 'error', message: metricsPort };
+  const defaultTags = parseDefaultTags(values['default-tags'] ?? env.DEFAULT_TAGS ?? '');
+  if (typeof defaultTags === 'string') return { kind: 'error', message: defaultTags };
+  const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    return { kind: 'error', message: `--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}` };
+  }
+  const config: CliConfig = {
+    port,
+    host: values.host ?? env.WEBHOOK_HOST ?? '0.0.0.0',
+    certDir: values['cert-dir'] ?? env.WEBHOOK_CERT_DIR ?? '/tmp/k8s-webhook-server/serving-certs',
+    metricsPort,
+    defaultTags,
+    logLevel,
+    providerCache: values['no-provider-cache'] !== true,
+  };
+  const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
+  if (kubeconfig) config.kubeconfig = kubeconfig;
+  return { kind: 'config', config };
+}

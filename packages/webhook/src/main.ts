@@ -1,0 +1,51 @@
+// The webhook process: flags → startWebhook; SIGTERM/SIGINT → stop accepting, drain, exit 0.
+import { parseConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { staticProviders } from './providers/lookup.ts';
+import { startWebhook } from './server.ts';
+import type { WebhookConfig } from './server.ts';
+
+const parsed = parseConfig(process.argv.slice(2), process.env);
+if (parsed.kind === 'help') {
+  process.stdout.write(parsed.text);
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  process.stderr.write(`webhook: ${parsed.message}\n`);
+  process.exit(2);
+}
+const { config: cli } = parsed;
+const log = createLogger(cli.logLevel);
+if (cli.providerCache && !cli.kubeconfig && !process.env.KUBERNETES_SERVICE_HOST) {
+  log.fatal('no cluster to watch AWSProviders in: pass --kubeconfig, run in a cluster, or pass --no-provider-cache');
+  process.exit(2);
+}
+const config: WebhookConfig = {
+  port: cli.port,
+  host: cli.host,
+  certDir: cli.certDir,
+  metricsPort: cli.metricsPort,
+  defaultTags: cli.defaultTags,
+  logger: log,
+};
+if (cli.kubeconfig) config.kubeconfig = cli.kubeconfig;
+if (!cli.providerCache) config.providers = staticProviders();
+
+try {
+  const webhook = await startWebhook(config);
+  const stop = (signal: string): void => {
+    log.info({ signal }, 'shutting down: draining in-flight requests');
+    webhook.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  log.fatal({ err: error }, 'webhook failed to start');
+  process.exit(1);
+}

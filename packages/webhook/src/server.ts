@@ -1,0 +1,166 @@
+// startWebhook: the HTTPS admission server, the plain-HTTP health/metrics server, the serving
+// certificate (reloaded on change) and the AWSProvider cache, wired together; close() drains them.
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { mutateRequest } from './admission/mutate.ts';
+import { validateRequest } from './admission/validate.ts';
+import { admissionApp } from './http/admission-app.ts';
+import { healthServer } from './http/health-server.ts';
+import { createLogger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import type { WebhookMetrics } from './metrics.ts';
+import type { ProviderLookup } from './providers/lookup.ts';
+import { kubernetesProviderCache } from './providers/provider-cache.ts';
+import { loadCertPair, watchCertDir } from './tls/cert-files.ts';
+import type { CertPair } from './tls/cert-files.ts';
+
+export const WEBHOOK_PATHS = ['/validate', '/mutate'] as const;
+/** Kubernetes caps an object at about 1.5 MiB; a review carries object + oldObject. */
+export const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
+
+export interface WebhookConfig {
+  /** HTTPS port; 0 picks a free one (see the returned handle's `port`). */
+  port: number;
+  host: string;
+  /** Directory with tls.crt and tls.key. */
+  certDir: string;
+  /** Plain-HTTP port for /metrics /healthz /readyz; 0 picks a free one. */
+  metricsPort: number;
+  metricsHost?: string;
+  /** Operator-wide default tags for tables, the lowest precedence. */
+  defaultTags: Record<string, string>;
+  logLevel?: string;
+  /** Path of a kubeconfig; absent: in-cluster config. Ignored when `providers` is given. */
+  kubeconfig?: string;
+  /** Use this instead of a watch on the cluster (tests, benchmarks, no cluster at all). */
+  providers?: ProviderLookup;
+  logger?: Logger;
+  bodyLimitBytes?: number;
+  /** Longest time close() waits for in-flight requests before cutting connections. */
+  drainTimeoutMs?: number;
+  certDebounceMs?: number;
+  certPollMs?: number;
+  /** How long /mutate waits for the provider cache's first sync. */
+  providerSyncWaitMs?: number;
+}
+
+export interface WebhookHandle {
+  port: number;
+  metricsPort: number;
+  metrics: WebhookMetrics;
+  log: Logger;
+  /** Why /readyz fails, or undefined when ready. */
+  notReadyReason(): string | undefined;
+  /** Re-read the cert dir now (also happens on file change and on each poll). */
+  reloadCertificate(): Promise<boolean>;
+  /** Stop accepting, drain in-flight requests, stop the watches. Idempotent. */
+  close(): Promise<void>;
+}
+
+function providersFor(config: WebhookConfig, log: Logger): ProviderLookup {
+  if (config.providers) return config.providers;
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
+  else kubeConfig.loadFromCluster();
+  return kubernetesProviderCache(kubeConfig, log);
+}
+
+async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
+  server.listen(port, host);
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle> {
+  const log = config.logger ?? createLogger(config.logLevel ?? 'info');
+  const metrics = createMetrics(WEBHOOK_PATHS);
+  let closing = false;
+
+  // The certificate comes first: without one there is nothing to serve.
+  let pair: CertPair = await loadCertPair(config.certDir);
+  metrics.certReloads.inc({ result: 'success' });
+  metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
+
+  const providers = providersFor(config, log);
+  const deps = {
+    providers,
+    operatorTags: config.defaultTags,
+    syncWaitMs: config.providerSyncWaitMs ?? 3000,
+  };
+  const app = admissionApp({
+    handlers: {
+      '/validate': (request) => validateRequest(request, providers),
+      '/mutate': (request) => mutateRequest(request, deps),
+    },
+    metrics,
+    log,
+    bodyLimitBytes: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+  });
+  const tlsOptions = (certPair: CertPair) => ({
+    cert: certPair.cert,
+    key: certPair.key,
+    minVersion: 'TLSv1.2' as const,
+  });
+  const https = createServer(tlsOptions(pair), app);
+  https.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'));
+
+  const reloadCertificate = async (): Promise<boolean> => {
+    try {
+      const next = await loadCertPair(config.certDir);
+      if (next.fingerprint === pair.fingerprint) return false;
+      // New handshakes use the new context; connections already open keep theirs, so nothing in flight fails.
+      https.setSecureContext(tlsOptions(next));
+      pair = next;
+      metrics.certReloads.inc({ result: 'success' });
+      metrics.certNotAfter.set(next.notAfter.getTime() / 1000);
+      log.info({ notAfter: next.notAfter.toISOString() }, 'serving certificate reloaded');
+      return true;
+    } catch (error) {
+      // Mid-swap the files may not match yet; keep serving the old pair and try again on the next event.
+      metrics.certReloads.inc({ result: 'error' });
+      log.warn({ err: error }, 'serving certificate not reloaded; keeping the current one');
+      return false;
+    }
+  };
+  const watcher = watchCertDir(config.certDir, () => void reloadCertificate(), {
+    debounceMs: config.certDebounceMs ?? 100,
+    pollMs: config.certPollMs ?? 10_000,
+    onWatchError: (error) => log.warn({ err: error }, 'watching the cert dir failed; relying on polling'),
+  });
+
+  const notReadyReason = (): string | undefined => {
+    if (closing) return 'shutting down';
+    if (!providers.synced()) return 'AWSProvider cache not synced';
+    return undefined;
+  };
+  const health = healthServer({ registry: metrics.registry, notReadyReason });
+
+  const port = await listen(https, config.port, config.host);
+  const metricsPort = await listen(health, config.metricsPort, config.metricsHost ?? config.host);
+  log.info({ port, metricsPort, certDir: config.certDir }, 'webhook serving');
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      watcher.stop();
+      // close() stops accepting and closes idle keep-alive connections; busy ones finish their request.
+      const drained = new Promise<void>((resolve) => https.close(() => resolve()));
+      https.closeIdleConnections();
+      const deadline = setTimeout(() => https.closeAllConnections(), config.drainTimeoutMs ?? 20_000);
+      await drained;
+      clearTimeout(deadline);
+      await providers.stop();
+      health.closeAllConnections();
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+      log.info('webhook stopped');
+    })();
+    return closed;
+  };
+
+  return { port, metricsPort, metrics, log, notReadyReason, reloadCertificate, close };
+}
