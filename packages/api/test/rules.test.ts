@@ -162,7 +162,7 @@ describe('rules: validateTable', () => {
           ['sk', 'N'],
           ['pk', 'S'],
         ]),
-        [['spec.attributes[2]', 'defined twice']],
+        [['spec.attributes[2].name', 'defined twice']],
       );
       expectErrors(
         model({}, [
@@ -170,7 +170,7 @@ describe('rules: validateTable', () => {
           ['sk', 'N'],
           ['sk', 'S'],
         ]),
-        [['spec.attributes[2]', 'different types']],
+        [['spec.attributes[2].type', 'different types']],
       );
     });
     it('rejects attribute names over 255 bytes, counting UTF-8 bytes', () => {
@@ -181,7 +181,7 @@ describe('rules: validateTable', () => {
         [long, 'S'],
       ]);
       m.globalSecondaryIndexes = [gsi(0, 'by-long', [[long, 'HASH']])];
-      expectErrors(m, [['spec.attributes[2]', '256 bytes']]);
+      expectErrors(m, [['spec.attributes[2].name', '256 bytes']]);
       m.attributeDefinitions[2]!.name = 'é'.repeat(127) + 'x';
       m.globalSecondaryIndexes = [gsi(0, 'by-long', [['é'.repeat(127) + 'x', 'HASH']])];
       expectErrors(m, []);
@@ -189,7 +189,7 @@ describe('rules: validateTable', () => {
     it('rejects an attribute type outside S, N, B', () => {
       const m = model();
       (m.attributeDefinitions[0] as { type: string }).type = 'BOOL';
-      expectErrors(m, [['spec.attributes[0]', 'S (string), N (number) or B (binary)']]);
+      expectErrors(m, [['spec.attributes[0].type', 'S (string), N (number) or B (binary)']]);
     });
   });
 
@@ -524,7 +524,7 @@ describe('rules: validateTable', () => {
           ['pk', 'S'],
           ['sk', 'S'],
         ]),
-        [['spec.attributes[1]', 'restore type N']],
+        [['spec.attributes[1].type', 'restore type N']],
         model(),
       );
       const attrs: Attr[] = [

@@ -33,17 +33,17 @@ export function checkAttributes(model: TableModel): Findings {
   const firstByName = new Map<string, { type: string; path: string }>();
   const used = keyAttributeNames(model);
   for (const def of model.attributeDefinitions) {
-    checkAttributeName(def.name, def.path, 'attribute name', out);
+    checkAttributeName(def.name, `${def.path}.name`, 'attribute name', out);
     if (!(ATTRIBUTE_TYPES as readonly string[]).includes(def.type)) {
       out.error(
-        def.path,
+        `${def.path}.type`,
         `attribute type ${show(String(def.type))} is not valid: use S (string), N (number) or B (binary)`,
       );
     }
     const first = firstByName.get(def.name);
     if (first) {
       out.error(
-        def.path,
+        first.type === def.type ? `${def.path}.name` : `${def.path}.type`,
         first.type === def.type
           ? `attribute ${show(def.name)} is defined twice (first at ${first.path}): remove one definition`
           : `attribute ${show(def.name)} is defined twice with different types (${first.type} at ${first.path}, ${def.type} here): an attribute has exactly one type, so keep one definition`,

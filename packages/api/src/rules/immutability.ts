@@ -43,7 +43,7 @@ export function checkImmutable(model: TableModel, old: TableModel): Findings {
       if (before !== undefined && now !== undefined && before !== now) {
         const def = model.attributeDefinitions.find((d) => d.name === key.attributeName);
         out.error(
-          def?.path ?? model.attributeDefinitionsPath,
+          def ? `${def.path}.type` : model.attributeDefinitionsPath,
           `the type of key attribute ${show(key.attributeName)} is immutable (was ${before}): ${recreate}; restore type ${before}`,
         );
       }

@@ -64,7 +64,7 @@ export function checkKeySchema(
     if (el.attributeName.length > 0 && !defined.has(el.attributeName)) {
       out.error(
         keyAttributePath(el),
-        `attribute ${show(el.attributeName)} of ${owner}'s key is not defined: add {name: ${el.attributeName}, type: S|N|B} to ${model.attributeDefinitionsPath}`,
+        `attribute ${show(el.attributeName)} (a key of ${owner}) is not defined: add {name: ${el.attributeName}, type: S|N|B} to ${model.attributeDefinitionsPath}`,
       );
     }
     if (el.attributeName.length === 0) {

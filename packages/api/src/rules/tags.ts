@@ -3,14 +3,15 @@
 // which count towards the 50.
 import { MAX_TAGS, OPERATOR_TAG_COUNT, OWNER_TAG_PREFIX, TAG_KEY_MAX, TAG_PATTERN, TAG_VALUE_MAX } from './limits.ts';
 import type { TableModel } from '../model.ts';
+import { childPath } from '../schemas/paths.ts';
 import { Findings, show } from './result.ts';
 
 /** Unicode characters, as AWS counts tag lengths (not UTF-16 code units). */
 const chars = (s: string): number => [...s].length;
 
-/** Tag keys live at `<tagsPath>.<key>`; quote keys that are not plain identifiers so paths stay readable. */
+/** Tag keys live at `<tagsPath>.<key>`, quoted like parse errors quote them (`spec.tags["aws:x"]`). */
 export function tagPath(tagsPath: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${tagsPath}.${key}` : `${tagsPath}[${JSON.stringify(key)}]`;
+  return childPath(tagsPath, key);
 }
 
 /**
