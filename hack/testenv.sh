@@ -350,6 +350,7 @@ start_all() {
     --service-cluster-ip-range 10.0.0.0/24 \
     --allow-privileged=true \
     --enable-aggregator-routing=true \
+    --endpoint-reconciler-type=none \
     --profiling=false
   wait_until kube-apiserver 120 "/readyz = ok" probe_apiserver
   step_end "ready"

@@ -10,6 +10,11 @@ export interface CommandResult {
   stderr: string;
 }
 
+/**
+ * Runs kubectl synchronously. Mind that it blocks this process's event loop: a server the test runs
+ * in-process (e.g. a webhook the API server must call during the kubectl request) cannot answer
+ * meanwhile — run such a server with startProcess instead.
+ */
 export function kubectl(args: string[], opts: { input?: string; kubeconfig?: string } = {}): CommandResult {
   const env = testEnv();
   const result = spawnSync(join(env.binDir, 'kubectl'), ['--kubeconfig', opts.kubeconfig ?? env.kubeconfig, ...args], {
