@@ -74,6 +74,8 @@ proc_start_time() {
   stat="${stat##*) }"
   # shellcheck disable=SC2086
   set -- $stat
+  # a zombie (Z) or dead (X) process has stopped; it only waits for its parent to reap it
+  case "$1" in Z | X) return 1 ;; esac
   echo "${20}"
 }
 
