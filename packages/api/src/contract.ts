@@ -10,7 +10,4 @@ export type { DefaultsConfig } from './defaults/index.ts';
 export { renderContinuousBackupsInput, renderCreateTableInput, renderTimeToLiveInput } from './render/index.ts';
 export type { AwsTag, CreateTableRequest } from './render/index.ts';
 
-/** The generated CustomResourceDefinitions, one per kind. */
-export function customResourceDefinitions(): Record<string, unknown>[] {
-  throw new Error('customResourceDefinitions: not implemented yet (foundation issue)');
-}
+export { customResourceDefinitions } from './crd/index.ts';

@@ -5,6 +5,7 @@ export * from './schemas/index.ts';
 export * from './normalise/index.ts';
 export * from './defaults/index.ts';
 export * from './render/index.ts';
+export * from './crd/index.ts';
 export * from './contract.ts';
 export * from './plan/index.ts';
 export * from './rules/index.ts';

@@ -71,7 +71,7 @@ export const awsProviderSpecSchema = z
           'optionally session-token). Alternative to accessKeyIDRef/secretAccessKeyRef; not both.',
       ),
     defaultTags: tagsSchema(
-      'Tags added to every table that uses this provider. A table’s own tags win over these; these win over ' +
+      "Tags added to every table that uses this provider. A table's own tags win over these; these win over " +
         "the operator's default tags.",
     ).optional(),
   })

@@ -1,0 +1,105 @@
+// `dynamodb-operator render FILE...` — the AWS requests a valid table would produce.
+import { parseArgs } from 'node:util';
+import {
+  applyDefaults,
+  parseObject,
+  renderContinuousBackupsInput,
+  renderCreateTableInput,
+  renderTimeToLiveInput,
+  toTableModel,
+  validateObject,
+} from '@dynamodb-operator/api';
+import type { KnownObject } from '@dynamodb-operator/api';
+import { stringify } from 'yaml';
+import { loadFile } from '../documents.ts';
+import type { SourceDocument } from '../documents.ts';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError } from '../io.ts';
+import type { Io } from '../io.ts';
+import { objectLabel, skipReason } from '../objects.ts';
+
+export const RENDER_HELP = `Usage: dynamodb-operator render [--output yaml|json] FILE...
+
+Prints, for every DynamoDBTable and DynamoDB object in FILE ("-" = stdin), the requests the operator
+sends to AWS: CreateTable, then UpdateTimeToLive and UpdateContinuousBackups. Defaults are applied as
+the webhook would; an AWSProvider in the same files contributes its defaultTags. The ownership tags the
+reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
+
+Options:
+  -o, --output FORMAT   yaml (default) or json
+  -h, --help            show this help
+
+Exit status: 0 all rendered, 1 some object invalid (its errors are printed), 2 usage/read/YAML errors.`;
+
+interface Rendered {
+  object: string;
+  CreateTable: unknown;
+  UpdateTimeToLive?: unknown;
+  UpdateContinuousBackups: unknown;
+}
+
+function providerTags(providers: KnownObject[], table: KnownObject): Record<string, string> | undefined {
+  if (table.kind === 'AWSProvider') return undefined;
+  const ref = table.spec.providerRef;
+  const namespace = ref.namespace ?? table.metadata.namespace;
+  const provider = providers.find(
+    (p) =>
+      p.kind === 'AWSProvider' && p.metadata.name === ref.name && (p.metadata.namespace ?? namespace) === namespace,
+  );
+  return provider?.kind === 'AWSProvider' ? provider.spec.defaultTags : undefined;
+}
+
+export async function runRender(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o', default: 'yaml' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.out(RENDER_HELP);
+    return EXIT_OK;
+  }
+  if (values.output !== 'yaml' && values.output !== 'json') {
+    throw new UsageError(`--output must be yaml or json, got "${values.output}"`);
+  }
+  if (positionals.length === 0) throw new UsageError('render needs at least one FILE (or "-" for stdin)');
+
+  const documents: { file: string; doc: SourceDocument }[] = [];
+  for (const file of positionals) {
+    const loaded = await loadFile(file, io);
+    if (!loaded.ok) {
+      io.err(loaded.problem);
+      return EXIT_USAGE;
+    }
+    documents.push(...loaded.documents.map((doc) => ({ file: loaded.file, doc })));
+  }
+  const parsed = documents.map(({ doc }) => parseObject(doc.value));
+  const providers = parsed.flatMap((result) => (result.ok && result.kind === 'AWSProvider' ? [result.object] : []));
+
+  let code = EXIT_OK;
+  const rendered: Rendered[] = [];
+  documents.forEach(({ file, doc }, i) => {
+    const label = `${file}: ${objectLabel(doc.value)}`;
+    const result = parsed[i];
+    if (skipReason(doc.value) || !result) return;
+    const validation = validateObject(doc.value);
+    if (validation.errors.length > 0 || !result.ok) {
+      code = EXIT_INVALID;
+      for (const error of validation.errors) io.err(`${label}: error: ${error.path || '(object)'}: ${error.message}`);
+      return;
+    }
+    if (result.kind === 'AWSProvider') return;
+    const cfg = { operatorTags: {}, providerTags: providerTags(providers, result.object) ?? {} };
+    const model = toTableModel(applyDefaults(result.object, cfg).object);
+    const entry: Rendered = {
+      object: objectLabel(doc.value),
+      CreateTable: renderCreateTableInput(model),
+      UpdateContinuousBackups: renderContinuousBackupsInput(model),
+    };
+    const ttl = renderTimeToLiveInput(model);
+    if (ttl) entry.UpdateTimeToLive = ttl;
+    rendered.push(entry);
+  });
+  if (values.output === 'json') io.out(JSON.stringify(rendered, null, 2));
+  else io.out(rendered.map((entry) => stringify(entry, { lineWidth: 0 })).join('---\n'));
+  return code;
+}
