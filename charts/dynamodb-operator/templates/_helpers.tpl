@@ -55,7 +55,7 @@
 {{- define "ddbop.webhook.dnsNames" -}}
 {{- $svc := include "ddbop.webhook.fullname" . -}}
 {{- $ns := .Release.Namespace -}}
-{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | toJson }}
+{{- concat (list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns)) .Values.certManager.extraDnsNames | toJson }}
 {{- end }}
 
 {{/* Labels ----------------------------------------------------------------------------------- */}}
@@ -136,7 +136,7 @@ existing Secret is reused while it is present, so the caBundle and the mounted c
 {{- $ca := genCA (printf "%s-ca" (include "ddbop.fullname" .)) $days -}}
 {{- $svc := include "ddbop.webhook.fullname" . -}}
 {{- $dns := include "ddbop.webhook.dnsNames" . | fromJsonArray -}}
-{{- $cert := genSignedCert (printf "%s.%s.svc" $svc .Release.Namespace) nil $dns $days $ca -}}
+{{- $cert := genSignedCert (printf "%s.%s.svc" $svc .Release.Namespace) .Values.certManager.extraIpAddresses $dns $days $ca -}}
 {{- $_ := set $certs "ca" $ca.Cert -}}
 {{- $_ := set $certs "cert" $cert.Cert -}}
 {{- $_ := set $certs "key" $cert.Key -}}
@@ -173,11 +173,15 @@ cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "d
 {{- end }}
 
 {{- define "ddbop.webhook.clientConfig" -}}
+{{- if .root.Values.webhook.url }}
+url: {{ printf "%s%s" .root.Values.webhook.url .path }}
+{{- else }}
 service:
   name: {{ include "ddbop.webhook.fullname" .root }}
   namespace: {{ .root.Release.Namespace }}
   path: {{ .path }}
   port: {{ .root.Values.webhook.service.port }}
+{{- end }}
 {{- if not .root.Values.certManager.enabled }}
 caBundle: {{ (include "ddbop.generatedCerts" .root | fromJson).ca | b64enc }}
 {{- end }}
