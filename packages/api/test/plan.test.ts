@@ -98,7 +98,12 @@ describe('plan: GSIs', () => {
     expect(kinds(steps)).to.deep.equal(['createGsi', 'createGsi', 'createGsi']);
     expect(steps.map((s) => (s.kind === 'createGsi' ? s.indexName : ''))).to.deep.equal(['by-a', 'by-b', 'by-c']);
     const second = steps[1];
-    expect(second?.kind === 'createGsi' && second.attributeDefinitions.map((a) => a.name)).to.deep.equal(['b', 'c']);
+    // The table's key and the new index's keys (no kept GSIs yet): every definition in use after the call.
+    expect(second?.kind === 'createGsi' && second.attributeDefinitions.map((a) => a.name)).to.deep.equal([
+      'pk',
+      'b',
+      'c',
+    ]);
     expect(describeStep(steps[1]!, 2, 3)).to.equal('creating GSI by-b (2 of 3)');
   });
 
@@ -128,6 +133,13 @@ describe('plan: GSIs', () => {
     const steps = plan(d, o);
     expect(kinds(steps)).to.deep.equal(['deleteGsi', 'createGsi']);
     expect(steps[0]).to.include({ reason: 'partition key a type S → N (re-created next)' });
+  });
+
+  it('does not re-create a GSI when AWS (or an emulator) leaves its attribute type out', () => {
+    const d = model({ attributeDefinitions: attrs('a'), globalSecondaryIndexes: [gsi('g', 'a')] });
+    const o = observedFor(d);
+    o.attributeDefinitions = [];
+    expect(plan(d, o)).to.deep.equal([]);
   });
 
   it('starts with wait while a GSI is backfilling and does not plan to create it again', () => {

@@ -71,10 +71,18 @@ function shape(hash: string, range: string, projection: string, nonKey: string[]
   return { hash, range, projection, nonKey: projection === 'INCLUDE' ? [...new Set(nonKey)].sort() : [] };
 }
 
+/** `name:type` keys; an unknown type (`?`: the emulator or AWS did not report it) matches any type. */
+export function sameKey(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [an, at] = a.split(':');
+  const [bn, bt] = b.split(':');
+  return an === bn && (at === '?' || bt === '?');
+}
+
 export function sameShape(a: IndexShape, b: IndexShape): boolean {
   return (
-    a.hash === b.hash &&
-    a.range === b.range &&
+    sameKey(a.hash, b.hash) &&
+    sameKey(a.range, b.range) &&
     a.projection === b.projection &&
     a.nonKey.length === b.nonKey.length &&
     a.nonKey.every((x, i) => x === b.nonKey[i])
@@ -85,7 +93,7 @@ export function sameShape(a: IndexShape, b: IndexShape): boolean {
 export function shapeChanges(from: IndexShape, to: IndexShape): string[] {
   const out: string[] = [];
   const key = (label: string, a: string, b: string): void => {
-    if (a === b) return;
+    if (sameKey(a, b)) return;
     const [an = '', at = ''] = a.split(':');
     const [bn = '', bt = ''] = b.split(':');
     if (an === bn) out.push(`${label} ${an} type ${at} → ${bt}`);

@@ -167,7 +167,16 @@ function gsiCreates(d: TableModel, o: ObservedTable): PlanStep[] {
   return d.globalSecondaryIndexes
     .filter((g) => !kept.has(g.indexName))
     .map((g): CreateGsiStep => {
-      const names = new Set(g.keySchema.map((k) => k.attributeName));
+      // Definitions for every key attribute in use after this call, not just the new index's: AWS
+      // accepts that, and some emulators (moto) replace the table's definitions with what we send.
+      const names = new Set([
+        ...d.keySchema.map((k) => k.attributeName),
+        ...d.localSecondaryIndexes.flatMap((i) => i.keySchema.map((k) => k.attributeName)),
+        ...d.globalSecondaryIndexes
+          .filter((x) => kept.has(x.indexName))
+          .flatMap((i) => i.keySchema.map((k) => k.attributeName)),
+        ...g.keySchema.map((k) => k.attributeName),
+      ]);
       const step: CreateGsiStep = {
         kind: 'createGsi',
         indexName: g.indexName,
