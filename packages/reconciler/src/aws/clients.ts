@@ -1,0 +1,192 @@
+// One cached DynamoDB + STS client pair per AWSProvider, rebuilt when the provider's spec
+// (generation) or the resourceVersion of its Secret changes, or after a credential error.
+// SDK-level retries are off (maxAttempts 1): the work queue retries with backoff, and a silent SDK
+// retry of CreateTable after a lost response would be a second CreateTable.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain, fromTemporaryCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { KubeObject } from '../kube/resources.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { awsErrorName } from './errors.ts';
+import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
+import type { ProviderSpecView } from './provider-settings.ts';
+
+export interface ProviderClients {
+  dynamodb: DynamoDBClient;
+  sts: STSClient;
+  settings: ProviderSpecView;
+  /** uid:generation — the provider spec these clients were built from. */
+  specKey: string;
+  /** Secret name@resourceVersion pairs read when building (no secret data). */
+  secretVersions: string[];
+  credentialSource: 'static' | 'assumeRole' | 'webIdentity' | 'defaultChain';
+}
+
+// The SDK's middleware generics are per command; ours is command-agnostic.
+type AnyMiddleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { commandName?: string },
+) => (args: unknown) => Promise<unknown>;
+interface Stack {
+  add(mw: AnyMiddleware, opts: { step: 'initialize'; name: string }): void;
+}
+
+function instrument(client: DynamoDBClient | STSClient, metrics: Metrics | undefined): void {
+  if (!metrics) return;
+  const mw: AnyMiddleware = (next, context) => async (args) => {
+    const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+    const end = metrics.awsDuration.startTimer({ operation });
+    try {
+      const out = await next(args);
+      metrics.awsCalls.inc({ operation, code: 'OK' });
+      return out;
+    } catch (err) {
+      metrics.awsCalls.inc({ operation, code: awsErrorName(err) });
+      throw err;
+    } finally {
+      end();
+    }
+  };
+  (client.middlewareStack as unknown as Stack).add(mw, { step: 'initialize', name: 'ddbopMetrics' });
+}
+
+export function specKeyOf(provider: KubeObject): string {
+  return `${provider.metadata.uid ?? ''}:${provider.metadata.generation ?? 0}`;
+}
+
+export async function buildClients(
+  provider: KubeObject,
+  getSecret: (name: string) => Promise<KubeObject | undefined>,
+  metrics: Metrics | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProviderClients> {
+  const settings = readProviderSpec(provider);
+  const stat = await readStaticKeys(settings, getSecret);
+  const base = { region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) };
+  // Base credentials: static keys, IRSA (roleARN with the pod's web identity token), or the default
+  // chain. Outside a pod (no token file) roleARN is assumed with STS on top of the default chain.
+  let credentials: NonNullable<DynamoDBClientConfig['credentials']>;
+  let credentialSource: ProviderClients['credentialSource'];
+  if (stat) {
+    credentials = stat.keys;
+    credentialSource = 'static';
+  } else if (settings.roleARN && env.AWS_WEB_IDENTITY_TOKEN_FILE) {
+    credentials = fromTokenFile({
+      roleArn: settings.roleARN,
+      roleSessionName: 'dynamodb-operator',
+      clientConfig: base,
+    });
+    credentialSource = 'webIdentity';
+  } else if (settings.roleARN) {
+    credentials = fromTemporaryCredentials({
+      params: { RoleArn: settings.roleARN, RoleSessionName: 'dynamodb-operator' },
+      clientConfig: base,
+    });
+    credentialSource = 'assumeRole';
+  } else {
+    credentials = fromNodeProviderChain();
+    credentialSource = 'defaultChain';
+  }
+  if (settings.assumeRoleARN) {
+    credentials = fromTemporaryCredentials({
+      params: {
+        RoleArn: settings.assumeRoleARN,
+        RoleSessionName: 'dynamodb-operator',
+        ...(settings.externalID ? { ExternalId: settings.externalID } : {}),
+      },
+      masterCredentials: credentials,
+      clientConfig: base,
+    });
+    credentialSource = 'assumeRole';
+  }
+  const common = {
+    ...base,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 },
+  };
+  const dynamodb = new DynamoDBClient(common);
+  const sts = new STSClient(common);
+  instrument(dynamodb, metrics);
+  instrument(sts, metrics);
+  return {
+    dynamodb,
+    sts,
+    settings,
+    specKey: specKeyOf(provider),
+    secretVersions: stat?.versions ?? [],
+    credentialSource,
+  };
+}
+
+export class ClientCache {
+  private readonly byProvider = new Map<string, ProviderClients>();
+  private readonly building = new Map<string, Promise<ProviderClients>>();
+
+  private readonly metrics: Metrics | undefined;
+  constructor(metrics: Metrics | undefined) {
+    this.metrics = metrics;
+  }
+
+  /** Cached clients for the provider, built on first use or when its spec changed. */
+  async get(
+    providerKey: string,
+    provider: KubeObject,
+    getSecret: (name: string) => Promise<KubeObject | undefined>,
+  ): Promise<ProviderClients> {
+    const cached = this.byProvider.get(providerKey);
+    if (cached && cached.specKey === specKeyOf(provider)) return cached;
+    const inflight = this.building.get(providerKey);
+    if (inflight) return inflight;
+    const p = buildClients(provider, getSecret, this.metrics)
+      .then((c) => {
+        this.replace(providerKey, c);
+        return c;
+      })
+      .finally(() => this.building.delete(providerKey));
+    this.building.set(providerKey, p);
+    return p;
+  }
+
+  /** Re-read the Secret; rebuild when the provider spec or a Secret version changed. */
+  async refresh(
+    providerKey: string,
+    provider: KubeObject,
+    getSecret: (name: string) => Promise<KubeObject | undefined>,
+  ): Promise<ProviderClients> {
+    const fresh = await buildClients(provider, getSecret, this.metrics);
+    const cached = this.byProvider.get(providerKey);
+    if (
+      cached &&
+      cached.specKey === fresh.specKey &&
+      cached.secretVersions.join(',') === fresh.secretVersions.join(',')
+    ) {
+      fresh.dynamodb.destroy();
+      fresh.sts.destroy();
+      return cached;
+    }
+    this.replace(providerKey, fresh);
+    return fresh;
+  }
+
+  invalidate(providerKey: string): void {
+    const c = this.byProvider.get(providerKey);
+    this.byProvider.delete(providerKey);
+    // Let in-flight calls on the old client finish before its sockets go.
+    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy()), 30_000).unref();
+  }
+
+  private replace(providerKey: string, c: ProviderClients): void {
+    if (this.byProvider.get(providerKey) !== c) this.invalidate(providerKey);
+    this.byProvider.set(providerKey, c);
+  }
+
+  destroy(): void {
+    for (const c of this.byProvider.values()) {
+      c.dynamodb.destroy();
+      c.sts.destroy();
+    }
+    this.byProvider.clear();
+  }
+}

@@ -1,0 +1,138 @@
+// From an AWSProvider (+ the Secret it references) to what an AWS client needs. The provider spec
+// is read defensively here because a provider object may be invalid; every failure names the field.
+import type { KubeObject } from '../kube/resources.ts';
+
+export interface SecretRef {
+  name: string;
+  key: string;
+}
+
+export interface ProviderSpecView {
+  region: string;
+  endpoint?: string;
+  /** IRSA role (web identity of the operator's ServiceAccount). */
+  roleARN?: string;
+  /** Assumed with STS on top of the base credentials. */
+  assumeRoleARN?: string;
+  externalID?: string;
+  accessKeyIDRef?: SecretRef;
+  secretAccessKeyRef?: SecretRef;
+  sessionTokenRef?: SecretRef;
+  defaultTags: Record<string, string>;
+}
+
+/** Why a provider cannot be used, with a stable condition reason. */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function ref(v: unknown, path: string): SecretRef | undefined {
+  if (v === undefined || v === null) return undefined;
+  const r = v as Record<string, unknown>;
+  const name = str(r.name);
+  const key = str(r.key);
+  if (!name || !key) {
+    throw new ProviderError('InvalidProvider', `${path}: needs both name and key of a Secret in the same namespace`);
+  }
+  return { name, key };
+}
+
+export function readProviderSpec(p: KubeObject): ProviderSpecView {
+  const s = p.spec ?? {};
+  const region = str(s.region);
+  if (!region) throw new ProviderError('InvalidProvider', 'spec.region: required, e.g. us-east-1');
+  const view: ProviderSpecView = { region, defaultTags: {} };
+  const endpoint = str(s.endpoint);
+  if (endpoint) view.endpoint = endpoint;
+  const role = str(s.roleARN);
+  if (role) view.roleARN = role;
+  const assume = str(s.assumeRoleARN);
+  if (assume) view.assumeRoleARN = assume;
+  const ext = str(s.externalID);
+  if (ext) view.externalID = ext;
+  let a = ref(s.accessKeyIDRef, 'spec.accessKeyIDRef');
+  let b = ref(s.secretAccessKeyRef, 'spec.secretAccessKeyRef');
+  let t: SecretRef | undefined;
+  const bundle = s.credentialsSecret as { name?: unknown } | undefined;
+  if (bundle && typeof bundle === 'object') {
+    const name = str(bundle.name);
+    if (!name) throw new ProviderError('InvalidProvider', 'spec.credentialsSecret.name: required');
+    if (a || b) {
+      throw new ProviderError(
+        'InvalidProvider',
+        'spec.credentialsSecret: give either credentialsSecret or accessKeyIDRef/secretAccessKeyRef, not both',
+      );
+    }
+    a = { name, key: 'access-key-id' };
+    b = { name, key: 'secret-access-key' };
+    t = { name, key: 'session-token' };
+  }
+  if ((a && !b) || (!a && b)) {
+    throw new ProviderError(
+      'InvalidProvider',
+      `spec.${a ? 'secretAccessKeyRef' : 'accessKeyIDRef'}: static credentials need both accessKeyIDRef and secretAccessKeyRef`,
+    );
+  }
+  if (a) view.accessKeyIDRef = a;
+  if (b) view.secretAccessKeyRef = b;
+  if (t) view.sessionTokenRef = t;
+  if (s.defaultTags && typeof s.defaultTags === 'object') {
+    for (const [k, v] of Object.entries(s.defaultTags as Record<string, unknown>)) {
+      if (typeof v === 'string') view.defaultTags[k] = v;
+    }
+  }
+  return view;
+}
+
+export interface StaticKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Secret data → static keys; `getSecret` returns undefined for a missing Secret. */
+export async function readStaticKeys(
+  view: ProviderSpecView,
+  getSecret: (name: string) => Promise<KubeObject | undefined>,
+): Promise<{ keys: StaticKeys; versions: string[] } | undefined> {
+  if (!view.accessKeyIDRef || !view.secretAccessKeyRef) return undefined;
+  const versions: string[] = [];
+  const value = async (r: SecretRef, field: string): Promise<string> => {
+    const secret = await getSecret(r.name);
+    if (!secret) {
+      throw new ProviderError(
+        'SecretNotFound',
+        `${field}: Secret "${r.name}" not found in the provider's namespace; create it or fix ${field}.name`,
+      );
+    }
+    versions.push(`${r.name}@${secret.metadata.resourceVersion ?? ''}`);
+    const raw = secret.data?.[r.key];
+    if (raw === undefined) {
+      throw new ProviderError(
+        'SecretKeyNotFound',
+        `${field}: Secret "${r.name}" has no key "${r.key}"; add it or fix ${field}.key`,
+      );
+    }
+    const decoded = Buffer.from(raw, 'base64').toString('utf8').trim();
+    if (!decoded) throw new ProviderError('SecretKeyEmpty', `${field}: key "${r.key}" of Secret "${r.name}" is empty`);
+    return decoded;
+  };
+  const keys: StaticKeys = {
+    accessKeyId: await value(view.accessKeyIDRef, 'spec.accessKeyIDRef'),
+    secretAccessKey: await value(view.secretAccessKeyRef, 'spec.secretAccessKeyRef'),
+  };
+  // The session token is optional: only credentialsSecret names one, and only if the key exists.
+  if (view.sessionTokenRef) {
+    const secret = await getSecret(view.sessionTokenRef.name);
+    const raw = secret?.data?.[view.sessionTokenRef.key];
+    if (raw) keys.sessionToken = Buffer.from(raw, 'base64').toString('utf8').trim();
+  }
+  return { keys, versions };
+}

@@ -1,0 +1,124 @@
+// Flags of the reconciler process (shared contract), each also readable from the environment.
+// Pure: argv + env in, a validated config out, or an error that names the flag and the fix.
+
+export interface ReconcilerConfig {
+  metricsBindAddress: string;
+  healthProbeBindAddress: string;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  maxConcurrentReconciles: number;
+  resyncPeriodMs: number;
+  logLevel: string;
+  kubeconfig?: string;
+  watchNamespace?: string;
+  /** Identity written into the Lease; hostname + pid unless given. */
+  identity?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go-style durations as used by controller-runtime flags: `10m`, `30s`, `1h`, `500ms`. */
+export function parseDuration(flag: string, value: string): number {
+  const m = DURATION.exec(value.trim());
+  if (!m || m[1] === undefined || m[2] === undefined) {
+    throw new ConfigError(`--${flag}: "${value}" is not a duration; use e.g. 30s, 10m or 1h`);
+  }
+  const ms = Number(m[1]) * (UNIT_MS[m[2]] ?? 0);
+  if (ms <= 0) throw new ConfigError(`--${flag}: must be greater than zero`);
+  return ms;
+}
+
+function parseBool(flag: string, value: string): boolean {
+  if (['true', '1', 'yes', ''].includes(value.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`--${flag}: "${value}" is not a boolean; use true or false`);
+}
+
+const KNOWN = [
+  'metrics-bind-address',
+  'health-probe-bind-address',
+  'leader-elect',
+  'leader-election-namespace',
+  'leader-election-id',
+  'max-concurrent-reconciles',
+  'resync-period',
+  'log-level',
+  'kubeconfig',
+  'watch-namespace',
+  'identity',
+] as const;
+type Flag = (typeof KNOWN)[number];
+
+/** `--name=value`, `--name value`, or a bare `--leader-elect`. */
+export function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
+  const out: Partial<Record<Flag, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; flags look like --name=value`);
+    const eq = arg.indexOf('=');
+    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as Flag;
+    if (!KNOWN.includes(name)) throw new ConfigError(`unknown flag --${name}; known: ${KNOWN.join(', ')}`);
+    if (eq >= 0) {
+      out[name] = arg.slice(eq + 1);
+    } else if (name === 'leader-elect') {
+      const next = argv[i + 1];
+      if (next === 'true' || next === 'false') {
+        out[name] = next;
+        i++;
+      } else out[name] = 'true';
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new ConfigError(`--${name} needs a value`);
+      out[name] = next;
+      i++;
+    }
+  }
+  return out;
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerConfig {
+  const f = parseFlags(argv);
+  const concurrency = Number(f['max-concurrent-reconciles'] ?? env.MAX_CONCURRENT_RECONCILES ?? '4');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new ConfigError('--max-concurrent-reconciles: use a whole number between 1 and 256');
+  }
+  const leaderElect = parseBool('leader-elect', f['leader-elect'] ?? env.LEADER_ELECT ?? 'false');
+  const leaderElectionNamespace = f['leader-election-namespace'] ?? env.POD_NAMESPACE ?? '';
+  if (leaderElect && !leaderElectionNamespace) {
+    throw new ConfigError('--leader-election-namespace: required with --leader-elect (or set POD_NAMESPACE)');
+  }
+  const cfg: ReconcilerConfig = {
+    metricsBindAddress: f['metrics-bind-address'] ?? env.METRICS_BIND_ADDRESS ?? ':8080',
+    healthProbeBindAddress: f['health-probe-bind-address'] ?? env.HEALTH_PROBE_BIND_ADDRESS ?? ':8081',
+    leaderElect,
+    leaderElectionNamespace,
+    leaderElectionId: f['leader-election-id'] ?? env.LEADER_ELECTION_ID ?? 'dynamodb-operator-reconciler',
+    maxConcurrentReconciles: concurrency,
+    resyncPeriodMs: parseDuration('resync-period', f['resync-period'] ?? env.RESYNC_PERIOD ?? '10m'),
+    logLevel: f['log-level'] ?? env.LOG_LEVEL ?? 'info',
+  };
+  const kubeconfig = f.kubeconfig ?? env.KUBECONFIG;
+  if (kubeconfig) cfg.kubeconfig = kubeconfig;
+  const watchNamespace = f['watch-namespace'] ?? env.WATCH_NAMESPACE;
+  if (watchNamespace) cfg.watchNamespace = watchNamespace;
+  if (f.identity) cfg.identity = f.identity;
+  return cfg;
+}
+
+/** `:8080`, `0.0.0.0:8080`, `127.0.0.1:0` → host/port; `0` disables the listener. */
+export function parseBindAddress(flag: string, value: string): { host: string; port: number } | undefined {
+  if (value === '0') return undefined;
+  const idx = value.lastIndexOf(':');
+  if (idx < 0) throw new ConfigError(`--${flag}: "${value}" is not host:port; use e.g. :8080`);
+  const port = Number(value.slice(idx + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--${flag}: port in "${value}" must be 0-65535`);
+  }
+  return { host: value.slice(0, idx) || '0.0.0.0', port };
+}

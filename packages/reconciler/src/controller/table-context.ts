@@ -1,0 +1,145 @@
+// Shared plumbing of one table reconcile: dependencies, Kubernetes writes (finalizer, annotations,
+// status — each only when it changes), and the AWS calls every path needs.
+import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
+import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import type { TableKind } from '@dynamodb-operator/api';
+import type { ClientCache, ProviderClients } from '../aws/clients.ts';
+import { classifyAwsError } from '../aws/errors.ts';
+import type { KubeHttp } from '../kube/http.ts';
+import { objectPath } from '../kube/resources.ts';
+import type { KubeObject, Resource } from '../kube/resources.ts';
+import type { LeaderGate } from '../leader/gate.ts';
+import type { Logger } from '../observability/log.ts';
+import { sameStatus } from './conditions.ts';
+import type { ConvergeContext, ConvergeResult } from './converge.ts';
+import type { EventSink } from './events.ts';
+import { FINALIZER } from './ownership.ts';
+import { k8sNow } from './table-status.ts';
+import type { TableStatus } from './table-status.ts';
+
+export const CREATE_INTENT_ANNOTATION = 'dynamodb.aws-infra-operator.runner.codes/create-requested-at';
+
+export interface Store {
+  get(key: string): KubeObject | undefined;
+}
+
+export interface TableDeps {
+  kind: TableKind;
+  resource: Resource;
+  tables: Store;
+  providers: Store;
+  kube: KubeHttp;
+  clients: ClientCache;
+  events: EventSink;
+  gate: LeaderGate;
+  getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
+  operatorTags: Record<string, string>;
+  converge: (ctx: ConvergeContext) => Promise<ConvergeResult>;
+  /** Polling interval while a table is CREATING/DELETING/UPDATING. */
+  pollMs: number;
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+export function hasFinalizer(obj: KubeObject): boolean {
+  return (obj.metadata.finalizers ?? []).includes(FINALIZER);
+}
+
+/** One reconcile of one object: holds the object as we last wrote it. */
+export class TableRun {
+  obj: KubeObject;
+  readonly d: TableDeps;
+  readonly log: Logger;
+
+  constructor(d: TableDeps, obj: KubeObject, log: Logger) {
+    this.d = d;
+    this.obj = obj;
+    this.log = log;
+  }
+
+  get ns(): string {
+    return this.obj.metadata.namespace ?? '';
+  }
+  get name(): string {
+    return this.obj.metadata.name;
+  }
+  get status(): TableStatus {
+    return (this.obj.status ?? {}) as TableStatus;
+  }
+
+  /** Metadata merge patch guarded by resourceVersion, so a stale cache cannot clobber a list. */
+  private async patchMeta(meta: Record<string, unknown>): Promise<void> {
+    const out = await this.d.kube.patch<KubeObject>(objectPath(this.d.resource, this.ns, this.name), {
+      metadata: { ...meta, resourceVersion: this.obj.metadata.resourceVersion },
+    });
+    this.obj = { ...this.obj, metadata: out.metadata };
+  }
+
+  async addFinalizer(): Promise<void> {
+    if (hasFinalizer(this.obj)) return;
+    await this.patchMeta({ finalizers: [...(this.obj.metadata.finalizers ?? []), FINALIZER] });
+  }
+
+  async removeFinalizer(): Promise<void> {
+    if (!hasFinalizer(this.obj)) return;
+    await this.patchMeta({ finalizers: (this.obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER) });
+  }
+
+  async annotate(key: string, value: string): Promise<void> {
+    await this.patchMeta({ annotations: { [key]: value } });
+  }
+
+  /** Write status when it differs from the current one (lastSyncTime alone is not a difference). */
+  async writeStatus(next: TableStatus): Promise<boolean> {
+    const prev = this.obj.status as Record<string, unknown> | undefined;
+    if (sameStatus(prev, next, ['lastSyncTime'])) return false;
+    const body: Record<string, unknown> = { ...next, lastSyncTime: k8sNow() };
+    for (const k of Object.keys(prev ?? {})) if (!(k in body)) body[k] = null;
+    const out = await this.d.kube.patch<KubeObject>(objectPath(this.d.resource, this.ns, this.name, 'status'), {
+      status: body,
+    });
+    this.obj = { ...this.obj, metadata: out.metadata, ...(out.status ? { status: out.status } : {}) };
+    return true;
+  }
+
+  /** DescribeTable; undefined for ResourceNotFoundException (and only that). */
+  async describe(c: ProviderClients, tableName: string): Promise<TableDescription | undefined> {
+    try {
+      const out = await c.dynamodb.send(new DescribeTableCommand({ TableName: tableName }), {
+        abortSignal: this.d.gate.signal(),
+      });
+      return out.Table;
+    } catch (err) {
+      if (classifyAwsError(err) === 'notFound') return undefined;
+      throw err;
+    }
+  }
+
+  async listTags(c: ProviderClients, arn: string): Promise<Tag[]> {
+    const tags: Tag[] = [];
+    let next: string | undefined;
+    do {
+      const out = await c.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: next }), {
+        abortSignal: this.d.gate.signal(),
+      });
+      tags.push(...(out.Tags ?? []));
+      next = out.NextToken;
+    } while (next);
+    return tags;
+  }
+
+  /** TagResource with the tags that are missing or different; no call when none are. */
+  async ensureTags(c: ProviderClients, arn: string, have: Tag[], want: Record<string, string>): Promise<number> {
+    const current = new Map(have.map((t) => [t.Key ?? '', t.Value ?? '']));
+    const missing = Object.entries(want)
+      .filter(([k, v]) => current.get(k) !== v)
+      .map(([Key, Value]) => ({ Key, Value }));
+    if (missing.length === 0) return 0;
+    await c.dynamodb.send(new TagResourceCommand({ ResourceArn: arn, Tags: missing }), {
+      abortSignal: this.d.gate.signal(),
+    });
+    return missing.length;
+  }
+}

@@ -1,0 +1,109 @@
+// The status of a table object, pure: from what DescribeTable said and the previous status to the
+// next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human).
+import type { Condition } from '@dynamodb-operator/api';
+import type { ConditionInput } from './conditions.ts';
+import { setCondition } from './conditions.ts';
+
+export interface DescribedTable {
+  TableArn?: string;
+  TableStatus?: string;
+  ItemCount?: number;
+  TableSizeBytes?: number;
+  LatestStreamArn?: string;
+  TableId?: string;
+  GlobalSecondaryIndexes?: { IndexName?: string; IndexStatus?: string; Backfilling?: boolean; ItemCount?: number }[];
+}
+
+/** status.globalSecondaryIndexes[] (LSIs have no state of their own: they live with the table). */
+export interface IndexStatus {
+  indexName: string;
+  indexStatus: string;
+  backfilling?: boolean;
+  itemCount?: number;
+}
+
+export interface TableStatus {
+  tableArn?: string;
+  tableStatus?: string;
+  itemCount?: number;
+  tableSizeBytes?: number;
+  ready?: boolean;
+  lastSyncTime?: string;
+  streamArn?: string;
+  globalSecondaryIndexes?: IndexStatus[];
+  observedGeneration?: number;
+  conditions?: Condition[];
+  [k: string]: unknown;
+}
+
+/** Seconds-precision RFC 3339, as metav1.Time serialises. */
+export function k8sNow(ms = Date.now()): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function indexStatuses(d: DescribedTable): IndexStatus[] {
+  return (d.GlobalSecondaryIndexes ?? []).map((g) => {
+    const out: IndexStatus = { indexName: g.IndexName ?? '', indexStatus: g.IndexStatus ?? 'ACTIVE' };
+    if (g.Backfilling !== undefined) out.backfilling = g.Backfilling;
+    if (g.ItemCount !== undefined) out.itemCount = g.ItemCount;
+    return out;
+  });
+}
+
+/** The table and every index ACTIVE. */
+export function allActive(d: DescribedTable): boolean {
+  return d.TableStatus === 'ACTIVE' && indexStatuses(d).every((i) => i.indexStatus === 'ACTIVE');
+}
+
+/** Observed fields from DescribeTable (only for a table we own). */
+export function observedFields(d: DescribedTable): Partial<TableStatus> {
+  const out: Partial<TableStatus> = {
+    tableArn: d.TableArn,
+    tableStatus: d.TableStatus,
+    itemCount: d.ItemCount ?? 0,
+    tableSizeBytes: d.TableSizeBytes ?? 0,
+  };
+  const gsis = indexStatuses(d);
+  if (gsis.length > 0) out.globalSecondaryIndexes = gsis;
+  if (d.LatestStreamArn) out.streamArn = d.LatestStreamArn;
+  return out;
+}
+
+export interface ConditionSet {
+  ready: ConditionInput;
+  synced: ConditionInput;
+  terminal: ConditionInput;
+}
+
+/** Merge observed fields and conditions into the previous status. */
+export function nextStatus(
+  prev: TableStatus | undefined,
+  patch: Partial<TableStatus>,
+  conds: ConditionSet,
+  now: string,
+): TableStatus {
+  const base: TableStatus = { ...(prev ?? {}), ...patch };
+  let c = setCondition(prev?.conditions, conds.ready, now);
+  c = setCondition(c, conds.synced, now);
+  c = setCondition(c, conds.terminal, now);
+  base.conditions = c;
+  base.ready = conds.ready.status === 'True';
+  for (const k of Object.keys(base)) if (base[k] === undefined) delete base[k];
+  return base;
+}
+
+export function cond(
+  type: string,
+  status: boolean | 'Unknown',
+  reason: string,
+  message: string,
+  generation?: number,
+): ConditionInput {
+  return {
+    type,
+    status: status === 'Unknown' ? 'Unknown' : status ? 'True' : 'False',
+    reason,
+    message,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+  };
+}

@@ -1,0 +1,206 @@
+// A thin JSON client for the Kubernetes API: credentials and TLS come from @kubernetes/client-node's
+// KubeConfig (kubeconfig file or in-cluster), transport is node:http(s) with keep-alive. Thin on
+// purpose: the reconciler needs GET/LIST/PATCH/POST/DELETE and streaming watches, with exact control
+// over patch content types, timeouts and cancellation.
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  readonly status: number;
+  readonly reason: string;
+  constructor(status: number, reason: string, message: string) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+const PATCH_CT: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+export class KubeHttp {
+  private readonly server: URL;
+  private readonly agent: http.Agent;
+  // Watches hold a connection for minutes; they get their own sockets so idle timeouts set on a
+  // watch never leak into pooled request sockets.
+  private readonly watchAgent: http.Agent;
+  private base: https.RequestOptions | undefined;
+  private baseAt = 0;
+
+  readonly kc: KubeConfig;
+  constructor(kc: KubeConfig) {
+    this.kc = kc;
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster; set --kubeconfig or run in a cluster');
+    this.server = new URL(cluster.server);
+    this.agent =
+      this.server.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 32 })
+        : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    this.watchAgent = this.server.protocol === 'https:' ? new https.Agent({ keepAlive: false }) : new http.Agent();
+  }
+
+  static fromFile(path?: string): KubeHttp {
+    const kc = new KubeConfig();
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromCluster();
+    return new KubeHttp(kc);
+  }
+
+  /** TLS material and auth headers, re-read every minute so rotated tokens are picked up. */
+  private async options(): Promise<https.RequestOptions> {
+    if (!this.base || Date.now() - this.baseAt > 60_000) {
+      const opts: https.RequestOptions = {};
+      await this.kc.applyToHTTPSOptions(opts);
+      delete opts.agent;
+      this.base = opts;
+      this.baseAt = Date.now();
+    }
+    return this.base;
+  }
+
+  private async open(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    agent: http.Agent = this.agent,
+  ): Promise<http.IncomingMessage> {
+    const base = await this.options();
+    const url = new URL(path, this.server);
+    const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    const headers: http.OutgoingHttpHeaders = {
+      ...((base.headers as http.OutgoingHttpHeaders | undefined) ?? {}),
+      accept: 'application/json',
+    };
+    if (body) {
+      headers['content-type'] = opts.contentType ?? 'application/json';
+      headers['content-length'] = body.length;
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(
+        url,
+        {
+          method,
+          headers,
+          agent,
+          ca: base.ca,
+          cert: base.cert,
+          key: base.key,
+          rejectUnauthorized: base.rejectUnauthorized,
+          auth: base.auth,
+          signal: opts.signal,
+          timeout: opts.timeoutMs ?? 30_000,
+        },
+        resolve,
+      );
+      req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.open(method, path, opts);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : {}) as T;
+    let reason = '';
+    let message = text.slice(0, 500);
+    try {
+      const s = JSON.parse(text) as { reason?: string; message?: string };
+      reason = s.reason ?? '';
+      message = s.message ?? message;
+    } catch {
+      // not a Status object; keep the raw text
+    }
+    throw new KubeApiError(status, reason, `${method} ${path}: ${status} ${message}`);
+  }
+
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, signal ? { signal } : {});
+  }
+
+  patch<T>(path: string, body: unknown, type: PatchType = 'merge'): Promise<T> {
+    return this.request<T>('PATCH', path, { body, contentType: PATCH_CT[type] });
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, { body });
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
+
+  /**
+   * A streaming watch: calls onEvent for each JSON line until the server closes the stream, the
+   * signal aborts, or no byte arrives for `idleMs` (a stalled connection). Resolves when it ends.
+   */
+  async watch(
+    path: string,
+    onEvent: (ev: { type: string; object: Record<string, unknown> }) => void,
+    signal: AbortSignal,
+    idleMs: number,
+  ): Promise<void> {
+    const res = await this.open('GET', path, { signal, timeoutMs: idleMs }, this.watchAgent);
+    const status = res.statusCode ?? 0;
+    if (status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      let reason = '';
+      try {
+        reason = (JSON.parse(text) as { reason?: string }).reason ?? '';
+      } catch {
+        // raw text
+      }
+      throw new KubeApiError(status, reason, `watch ${path}: ${status} ${text.slice(0, 300)}`);
+    }
+    res.setEncoding('utf8');
+    let buf = '';
+    res.socket?.setTimeout(idleMs);
+    await new Promise<void>((resolve, reject) => {
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl = buf.indexOf('\n');
+        while (nl >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) {
+            try {
+              onEvent(JSON.parse(line) as { type: string; object: Record<string, unknown> });
+            } catch (err) {
+              res.destroy(err as Error);
+              return;
+            }
+          }
+          nl = buf.indexOf('\n');
+        }
+      });
+      res.on('end', () => resolve());
+      res.on('close', () => resolve());
+      res.on('error', (err) => (signal.aborted ? resolve() : reject(err)));
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+    this.watchAgent.destroy();
+  }
+}

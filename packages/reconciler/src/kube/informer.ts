@@ -1,0 +1,223 @@
+// List + watch cache of one resource (client-go's reflector + store, reduced to what we need):
+// paginated list, then a watch from the list's resourceVersion with bookmarks; relist on 410 Gone;
+// reconnect with exponential backoff; a stalled connection (no byte, not even a bookmark, for longer
+// than the server-side watch timeout) is dropped and re-opened. `synced` turns true after the first
+// complete list. Errors are logged and retried — nothing here ever exits the process.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../observability/log.ts';
+import { KubeApiError } from './http.ts';
+import type { KubeHttp } from './http.ts';
+import { collectionPath, keyOf } from './resources.ts';
+import type { KubeObject, Resource } from './resources.ts';
+
+export interface InformerHandlers<T> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+interface ListResponse<T> {
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+export interface InformerOptions {
+  pageSize: number;
+  minWatchTimeoutSec: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+const DEFAULTS: InformerOptions = { pageSize: 500, minWatchTimeoutSec: 300, backoffBaseMs: 500, backoffMaxMs: 30_000 };
+
+export class Informer<T extends KubeObject> {
+  private readonly store = new Map<string, T>();
+  private readonly handlers: InformerHandlers<T>[] = [];
+  private rv = '';
+  private stopped = false;
+  private abort = new AbortController();
+  private failures = 0;
+  private syncedFlag = false;
+  private syncWaiters: (() => void)[] = [];
+  /** Last time the API server answered us (list page, watch event or bookmark). */
+  lastContact = 0;
+  private readonly opts: InformerOptions;
+
+  private readonly http: KubeHttp;
+  readonly resource: Resource;
+  private readonly namespace: string | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    http: KubeHttp,
+    resource: Resource,
+    namespace: string | undefined,
+    log: Logger,
+    opts: Partial<InformerOptions> = {},
+  ) {
+    this.http = http;
+    this.resource = resource;
+    this.namespace = namespace;
+    this.log = log;
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  on(h: InformerHandlers<T>): void {
+    this.handlers.push(h);
+  }
+
+  get synced(): boolean {
+    return this.syncedFlag;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.syncedFlag) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  list(): IterableIterator<T> {
+    return this.store.values();
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.rv) await this.relist();
+        await this.watchOnce();
+      } catch (err) {
+        if (this.stopped) return;
+        if (err instanceof KubeApiError && (err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone')) {
+          this.log.info({ resource: this.resource.plural }, 'watch expired (410), relisting');
+          this.rv = '';
+          continue;
+        }
+        this.failures++;
+        const delay = Math.min(this.opts.backoffBaseMs * 2 ** (this.failures - 1), this.opts.backoffMaxMs);
+        this.log.warn({ resource: this.resource.plural, err: String(err), retryInMs: delay }, 'list/watch failed');
+        await sleep(delay * (0.8 + Math.random() * 0.4), undefined, { signal: this.abort.signal }).catch(() => {});
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const fresh = new Map<string, T>();
+    let cont = '';
+    let rv = '';
+    do {
+      const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
+      if (cont) q.set('continue', cont);
+      const page = await this.http.get<ListResponse<T>>(
+        `${collectionPath(this.resource, this.namespace)}?${q}`,
+        this.abort.signal,
+      );
+      this.lastContact = Date.now();
+      for (const item of page.items) fresh.set(keyOf(item), slim(item));
+      cont = page.metadata.continue ?? '';
+      rv = page.metadata.resourceVersion ?? rv;
+    } while (cont);
+    // Replace the store, telling handlers what changed while we were not watching.
+    for (const [key, old] of this.store) {
+      if (!fresh.has(key)) {
+        this.store.delete(key);
+        this.emit('delete', old);
+      }
+    }
+    for (const [key, obj] of fresh) {
+      const old = this.store.get(key);
+      this.store.set(key, obj);
+      if (!old) this.emit('add', obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit('update', obj, old);
+    }
+    this.rv = rv;
+    this.failures = 0;
+    if (!this.syncedFlag) {
+      this.syncedFlag = true;
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+  }
+
+  private async watchOnce(): Promise<void> {
+    // Randomised server-side timeout (as client-go does) so that many watches do not reconnect together.
+    const timeoutSec = this.opts.minWatchTimeoutSec + Math.floor(Math.random() * this.opts.minWatchTimeoutSec);
+    const q = new URLSearchParams({
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: this.rv,
+      timeoutSeconds: String(timeoutSec),
+    });
+    let expired = false;
+    await this.http.watch(
+      `${collectionPath(this.resource, this.namespace)}?${q}`,
+      (ev) => {
+        this.lastContact = Date.now();
+        this.failures = 0;
+        const obj = ev.object as unknown as T;
+        if (ev.type === 'ERROR') {
+          const status = ev.object as { code?: number; message?: string };
+          if (status.code === 410) expired = true;
+          this.log.info(
+            { resource: this.resource.plural, code: status.code, msg: status.message },
+            'watch error event',
+          );
+          return;
+        }
+        const rv = obj.metadata?.resourceVersion;
+        if (rv) this.rv = rv;
+        if (ev.type === 'BOOKMARK') return;
+        const key = keyOf(obj);
+        if (ev.type === 'DELETED') {
+          const old = this.store.get(key);
+          this.store.delete(key);
+          this.emit('delete', old ?? slim(obj));
+        } else {
+          const old = this.store.get(key);
+          const fresh = slim(obj);
+          this.store.set(key, fresh);
+          if (old) this.emit('update', fresh, old);
+          else this.emit('add', fresh);
+        }
+      },
+      this.abort.signal,
+      (timeoutSec + 60) * 1000,
+    );
+    this.lastContact = Date.now();
+    if (expired) this.rv = '';
+  }
+
+  private emit(type: 'add' | 'update' | 'delete', obj: T, old?: T): void {
+    for (const h of this.handlers) {
+      try {
+        if (type === 'add') h.add?.(obj);
+        else if (type === 'update') h.update?.(old as T, obj);
+        else h.delete?.(obj);
+      } catch (err) {
+        this.log.error({ resource: this.resource.plural, err: String(err) }, 'informer handler threw');
+      }
+    }
+  }
+}
+
+/** managedFields are large and never needed here: dropping them roughly halves the cache. */
+function slim<T extends KubeObject>(obj: T): T {
+  const md = obj.metadata as Record<string, unknown>;
+  if (md.managedFields) delete md.managedFields;
+  return obj;
+}

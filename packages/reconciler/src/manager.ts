@@ -1,0 +1,274 @@
+// The manager: wires informers → controllers → AWS, leader election, metrics and probes, and runs
+// them until stop(). Informers run on every replica (a standby keeps a warm cache); only the leader's
+// workers reconcile, and every AWS call checks leadership first.
+import { hostname } from 'node:os';
+import type http from 'node:http';
+import { ClientCache } from './aws/clients.ts';
+import type { ReconcilerConfig } from './config.ts';
+import { parseBindAddress } from './config.ts';
+import { Controller } from './controller/controller.ts';
+import { convergeExistingTable } from './controller/converge.ts';
+import type { ConvergeContext, ConvergeResult } from './controller/converge.ts';
+import { EventRecorder } from './controller/events.ts';
+import { ADOPT_ANNOTATION, FINALIZER } from './controller/ownership.ts';
+import { reconcileProvider } from './controller/provider-reconciler.ts';
+import { CREATE_INTENT_ANNOTATION } from './controller/table-context.ts';
+import type { TableDeps } from './controller/table-context.ts';
+import { providerNameOf, reconcileTable } from './controller/table-reconciler.ts';
+import { KubeApiError, KubeHttp } from './kube/http.ts';
+import { Informer } from './kube/informer.ts';
+import { RESOURCES, SECRETS, keyOf, objectPath } from './kube/resources.ts';
+import type { KubeObject } from './kube/resources.ts';
+import { DEFAULT_TIMINGS, LeaderElector } from './leader/election.ts';
+import { LeaderGate } from './leader/gate.ts';
+import { makeLogger } from './observability/log.ts';
+import type { Logger } from './observability/log.ts';
+import { close, listen } from './observability/http.ts';
+import { makeMetrics } from './observability/metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
+
+export interface ReconcilerOverrides {
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  /** Poll interval while tables are CREATING/DELETING/UPDATING (default 2s). */
+  pollMs?: number;
+  operatorTags?: Record<string, string>;
+  converge?: (ctx: ConvergeContext) => Promise<ConvergeResult>;
+  logger?: Logger;
+  /** Register default process metrics (off in in-process tests). */
+  processMetrics?: boolean;
+}
+
+export interface ReconcilerHandle {
+  metrics: Metrics;
+  metricsPort?: number;
+  healthPort?: number;
+  isLeader(): boolean;
+  /** Resolves once the informers have synced. */
+  synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+type TableKind = 'DynamoDBTable' | 'DynamoDB';
+
+/** Changes that can matter to a reconcile; a status-only write (ours) is not one of them. */
+export function tableChangeMatters(oldObj: KubeObject, newObj: KubeObject): boolean {
+  if (oldObj.metadata.generation !== newObj.metadata.generation) return true;
+  if (oldObj.metadata.deletionTimestamp !== newObj.metadata.deletionTimestamp) return true;
+  const a = { ...(oldObj.metadata.annotations ?? {}) };
+  const b = { ...(newObj.metadata.annotations ?? {}) };
+  delete a[CREATE_INTENT_ANNOTATION];
+  delete b[CREATE_INTENT_ANNOTATION];
+  if (a[ADOPT_ANNOTATION] !== b[ADOPT_ANNOTATION]) return true;
+  // Someone removed our finalizer from a live object: put it back.
+  const had = (oldObj.metadata.finalizers ?? []).includes(FINALIZER);
+  const has = (newObj.metadata.finalizers ?? []).includes(FINALIZER);
+  return had && !has && !newObj.metadata.deletionTimestamp;
+}
+
+export function providerChangeMatters(oldObj: KubeObject, newObj: KubeObject): boolean {
+  return oldObj.metadata.generation !== newObj.metadata.generation;
+}
+
+export async function startReconciler(
+  config: ReconcilerConfig,
+  over: ReconcilerOverrides = {},
+): Promise<ReconcilerHandle> {
+  const log = over.logger ?? makeLogger(config.logLevel);
+  const metrics = makeMetrics(over.processMetrics ?? true);
+  const kube = KubeHttp.fromFile(config.kubeconfig);
+  const ns = config.watchNamespace;
+  const identity = config.identity ?? `${hostname()}_${process.pid}`;
+
+  const providers = new Informer<KubeObject>(kube, RESOURCES.AWSProvider, ns, log);
+  const tableInformers: Record<TableKind, Informer<KubeObject>> = {
+    DynamoDBTable: new Informer<KubeObject>(kube, RESOURCES.DynamoDBTable, ns, log),
+    DynamoDB: new Informer<KubeObject>(kube, RESOURCES.DynamoDB, ns, log),
+  };
+  const informers = [providers, tableInformers.DynamoDBTable, tableInformers.DynamoDB];
+
+  let elector: LeaderElector | undefined;
+  const gate = new LeaderGate(() => (elector ? elector.isLeader() : true));
+  const clients = new ClientCache(metrics);
+  const events = new EventRecorder(kube, log);
+  const getSecret = async (namespace: string, name: string): Promise<KubeObject | undefined> => {
+    try {
+      return await kube.get<KubeObject>(objectPath(SECRETS, namespace, name));
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  };
+
+  const providerController = new Controller({
+    name: 'awsprovider',
+    workers: Math.min(config.maxConcurrentReconciles, 4),
+    resyncMs: config.resyncPeriodMs,
+    log,
+    metrics,
+    exists: (k) => providers.get(k) !== undefined,
+    reconcile: (key, l) => reconcileProvider({ providers, kube, clients, events, gate, getSecret }, key, l),
+  });
+
+  const tableControllers = {} as Record<TableKind, Controller>;
+  for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
+    const deps: TableDeps = {
+      kind,
+      resource: RESOURCES[kind],
+      tables: tableInformers[kind],
+      providers,
+      kube,
+      clients,
+      events,
+      gate,
+      getSecret,
+      operatorTags: over.operatorTags ?? {},
+      converge: over.converge ?? convergeExistingTable,
+      pollMs: over.pollMs ?? 2_000,
+    };
+    const controller = new Controller({
+      name: kind.toLowerCase(),
+      workers: config.maxConcurrentReconciles,
+      resyncMs: config.resyncPeriodMs,
+      log,
+      metrics,
+      exists: (k) => tableInformers[kind].get(k) !== undefined,
+      reconcile: (key, l) => reconcileTable(deps, key, l),
+    });
+    tableControllers[kind] = controller;
+    tableInformers[kind].on({
+      add: (o) => controller.enqueue(keyOf(o)),
+      update: (o, n) => {
+        if (tableChangeMatters(o, n)) controller.enqueue(keyOf(n));
+      },
+      delete: (o) => controller.queue.remove(keyOf(o)),
+    });
+  }
+
+  /** A provider change re-queues the tables that use it. */
+  const requeueTablesOf = (p: KubeObject): void => {
+    for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
+      for (const t of tableInformers[kind].list()) {
+        if (t.metadata.namespace === p.metadata.namespace && providerNameOf(t) === p.metadata.name) {
+          tableControllers[kind].enqueue(keyOf(t));
+        }
+      }
+    }
+  };
+  providers.on({
+    add: (p) => {
+      providerController.enqueue(keyOf(p));
+      requeueTablesOf(p);
+    },
+    update: (o, n) => {
+      if (providerChangeMatters(o, n)) providerController.enqueue(keyOf(n));
+      if (providerChangeMatters(o, n) || o.status?.ready !== n.status?.ready) requeueTablesOf(n);
+    },
+    delete: (p) => {
+      providerController.enqueue(keyOf(p));
+      requeueTablesOf(p);
+    },
+  });
+
+  const controllers = [providerController, tableControllers.DynamoDBTable, tableControllers.DynamoDB];
+  for (const i of informers) i.start();
+  const synced = Promise.all(informers.map((i) => i.waitForSync())).then(() => undefined);
+
+  // Tables by kind and observed status, from the cache.
+  const gaugeTimer = setInterval(() => {
+    metrics.tables.reset();
+    for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
+      const counts = new Map<string, number>();
+      for (const t of tableInformers[kind].list()) {
+        const s = typeof t.status?.tableStatus === 'string' ? t.status.tableStatus : 'UNKNOWN';
+        counts.set(s, (counts.get(s) ?? 0) + 1);
+      }
+      for (const [status, n] of counts) metrics.tables.set({ kind, status }, n);
+    }
+  }, 5_000);
+  gaugeTimer.unref();
+
+  const start = (): void => {
+    gate.begin();
+    for (const c of controllers) c.resume();
+  };
+  const halt = (): void => {
+    for (const c of controllers) c.pause();
+    gate.end();
+  };
+  for (const c of controllers) c.start();
+
+  // Probes: healthz fails when an informer has been cut off from the API server for too long
+  // (watchdog); readyz waits for the first complete list of every informer.
+  const staleMs = 25 * 60_000;
+  const healthz = () => {
+    const stale = informers.filter((i) => i.synced && Date.now() - i.lastContact > staleMs);
+    return stale.length
+      ? { ok: false, detail: `no contact with the API server for ${stale.map((i) => i.resource.plural).join(', ')}` }
+      : { ok: true, detail: 'informers live' };
+  };
+  const readyz = () => {
+    const waiting = informers.filter((i) => !i.synced);
+    return waiting.length
+      ? { ok: false, detail: `waiting for informers: ${waiting.map((i) => i.resource.plural).join(', ')}` }
+      : { ok: true, detail: 'informers synced' };
+  };
+  const servers: http.Server[] = [];
+  const out: ReconcilerHandle = {
+    metrics,
+    isLeader: () => gate.leading,
+    synced,
+    stop: async () => {},
+  };
+  const metricsAddr = parseBindAddress('metrics-bind-address', config.metricsBindAddress);
+  const healthAddr = parseBindAddress('health-probe-bind-address', config.healthProbeBindAddress);
+  if (metricsAddr) {
+    const m = await listen(metricsAddr.host, metricsAddr.port, { metrics: metrics.registry, healthz, readyz });
+    servers.push(m.server);
+    out.metricsPort = m.port;
+  }
+  if (healthAddr) {
+    const h = await listen(healthAddr.host, healthAddr.port, { healthz, readyz });
+    servers.push(h.server);
+    out.healthPort = h.port;
+  }
+
+  let electionRun: Promise<void> | undefined;
+  const beginWork = synced.then(() => {
+    log.info({ identity, leaderElect: config.leaderElect }, 'informers synced');
+    if (!config.leaderElect) {
+      start();
+      return;
+    }
+    elector = new LeaderElector(
+      kube,
+      {
+        namespace: config.leaderElectionNamespace,
+        name: config.leaderElectionId,
+        identity,
+        leaseDurationMs: over.leaseDurationMs ?? DEFAULT_TIMINGS.leaseDurationMs,
+        renewDeadlineMs: over.renewDeadlineMs ?? DEFAULT_TIMINGS.renewDeadlineMs,
+        retryPeriodMs: over.retryPeriodMs ?? DEFAULT_TIMINGS.retryPeriodMs,
+        releaseOnStop: true,
+      },
+      log,
+      metrics,
+    );
+    electionRun = elector.run({ onStartedLeading: start, onStoppedLeading: halt });
+  });
+
+  out.stop = async () => {
+    halt();
+    await Promise.all(controllers.map((c) => c.stop()));
+    await elector?.stop();
+    await electionRun;
+    for (const i of informers) i.stop();
+    await beginWork.catch(() => {});
+    clearInterval(gaugeTimer);
+    await Promise.all(servers.map((s) => close(s)));
+    clients.destroy();
+    kube.close();
+  };
+  return out;
+}

@@ -1,0 +1,7 @@
+// Changing live tables: observe (four reads) and execute one plan step (one write).
+export { observeTable } from './observe.ts';
+export type { ObserveOptions } from './observe.ts';
+export { executeStep, StepBlockedError } from './execute.ts';
+export type { ExecuteOptions, StepResult } from './execute.ts';
+export { requestFor } from './requests.ts';
+export type { StepRequest } from './requests.ts';

@@ -1,0 +1,67 @@
+// observeTable: the four reads that make an ObservedTable (DescribeTable, DescribeTimeToLive,
+// DescribeContinuousBackups, ListTagsOfResource). Thin I/O; the shaping is api's observedFromAws.
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTagsOfResourceCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, Tag } from '@aws-sdk/client-dynamodb';
+import { observedFromAws } from '@dynamodb-operator/api';
+import type { ObservedTable } from '@dynamodb-operator/api';
+
+export interface ObserveOptions {
+  /** Read TTL (DescribeTimeToLive). Default true. */
+  ttl?: boolean;
+  /** Read PITR (DescribeContinuousBackups). Default true. */
+  backups?: boolean;
+  /** Read tags (ListTagsOfResource, paginated). Default true. */
+  tags?: boolean;
+}
+
+const isNotFound = (err: unknown): boolean =>
+  (err as { name?: string } | undefined)?.name === 'ResourceNotFoundException';
+
+/**
+ * The observed table, or undefined when DescribeTable says ResourceNotFoundException (only that
+ * error means "no such table"; every other error is thrown for the caller to classify). Aspects not
+ * read are left undefined in the result, and plan() leaves them alone.
+ */
+export async function observeTable(
+  client: DynamoDBClient,
+  tableName: string,
+  opts: ObserveOptions = {},
+): Promise<ObservedTable | undefined> {
+  let table;
+  try {
+    table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  if (!table) return undefined;
+  const arn = table.TableArn;
+  const [ttl, backups, tags] = await Promise.all([
+    opts.ttl === false
+      ? undefined
+      : client.send(new DescribeTimeToLiveCommand({ TableName: tableName })).then((r) => r.TimeToLiveDescription ?? {}),
+    opts.backups === false
+      ? undefined
+      : client
+          .send(new DescribeContinuousBackupsCommand({ TableName: tableName }))
+          .then((r) => r.ContinuousBackupsDescription ?? {}),
+    opts.tags === false || !arn ? undefined : listTags(client, arn),
+  ]);
+  return observedFromAws(table, ttl, backups, tags);
+}
+
+async function listTags(client: DynamoDBClient, arn: string): Promise<Tag[]> {
+  const out: Tag[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }));
+    out.push(...(page.Tags ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
