@@ -30,6 +30,7 @@ const unchangedOptional = (field: string, what: string): Validation => ({
   rule:
     `has(self.${field}) == has(oldSelf.${field}) && ` + `(!has(self.${field}) || self.${field} == oldSelf.${field})`,
   message: `spec.${field} is immutable: ${what}`,
+  fieldPath: `.${field}`,
   reason: 'FieldValueInvalid',
 });
 

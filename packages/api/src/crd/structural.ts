@@ -13,7 +13,13 @@ const isObject = (value: unknown): value is JsonSchema =>
 const DROPPED = new Set(['$schema', '$id', 'propertyNames', 'id']);
 const FORBIDDEN = ['$ref', '$defs', 'definitions', 'anyOf', 'oneOf', 'allOf', 'not', 'const'];
 
+/** A field typed "anything" on purpose (see attributeTypeSchema): only its description and x- keys stay. */
+function untyped(node: JsonSchema): JsonSchema {
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key === 'description' || key.startsWith('x-')));
+}
+
 function structural(node: JsonSchema, at: string): JsonSchema {
+  if (node['x-kubernetes-preserve-unknown-fields'] === true && !('properties' in node)) return untyped(node);
   for (const key of FORBIDDEN) {
     if (key in node) throw new Error(`CRD schema at ${at || '(root)'}: "${key}" is not allowed in a structural schema`);
   }

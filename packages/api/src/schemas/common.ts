@@ -54,9 +54,20 @@ export const attributeNameSchema = z
   .max(MAX_ATTRIBUTE_NAME)
   .describe('Attribute name (1 to 255 bytes).');
 
+const ATTRIBUTE_TYPE_DESCRIPTION = 'Attribute type: S (string), N (number) or B (binary).';
+
+/**
+ * S, N or B. kubectl reads YAML 1.1, where an unquoted `N` is the boolean false — and the seed's own
+ * manifests write `type: N`. So false is accepted and read as N. The CRD cannot type a field "string or
+ * boolean", nor run CEL on an untyped one, so there the field is x-kubernetes-preserve-unknown-fields
+ * and the enum is enforced by the webhook (parseObject) and again by the reconciler.
+ */
 export const attributeTypeSchema = z
-  .enum(ATTRIBUTE_TYPES)
-  .describe('Attribute type: S (string), N (number) or B (binary).');
+  .union([z.enum(ATTRIBUTE_TYPES), z.literal(false).transform(() => 'N' as const)])
+  .meta({
+    description: `${ATTRIBUTE_TYPE_DESCRIPTION} (An unquoted N, which YAML 1.1 reads as false, means N.)`,
+    'x-kubernetes-preserve-unknown-fields': true,
+  });
 
 export const keyTypeSchema = z
   .enum(KEY_TYPES)

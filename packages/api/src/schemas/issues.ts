@@ -177,6 +177,13 @@ function formatIssue(issue: z.core.$ZodIssue, root: z.ZodType, resource: string 
       const rule = 'pattern' in issue && issue.pattern !== undefined ? `must match ${issue.pattern}` : issue.message;
       return [{ path, message: `${show(input)} is not valid: ${rule}${what ? ` (${what})` : ''}` }];
     }
+    case 'invalid_union': {
+      // The first alternative is the one users write (e.g. the S|N|B enum before YAML 1.1's false).
+      const inner = issue.errors[0]?.[0];
+      if (!inner) return [{ path, message: issue.message }];
+      const nested = { ...inner, path: [...issue.path, ...inner.path], input } as z.core.$ZodIssue;
+      return formatIssue(nested, root, resource);
+    }
     default:
       return [{ path, message: issue.message }];
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { customResourceDefinitions } from '@dynamodb-operator/api';
 import { stringify } from 'yaml';
+import { YAML_OPTIONS } from '../yaml-options.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError } from '../io.ts';
 import type { Io } from '../io.ts';
 
@@ -24,7 +25,7 @@ export function crdFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const crd of customResourceDefinitions()) {
     const spec = crd.spec as { group: string; names: { plural: string } };
-    files.set(`${spec.group}_${spec.names.plural}.yaml`, HEADER + stringify(crd, { lineWidth: 0 }));
+    files.set(`${spec.group}_${spec.names.plural}.yaml`, HEADER + stringify(crd, YAML_OPTIONS));
   }
   return files;
 }

@@ -11,6 +11,7 @@ import {
 } from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
 import { stringify } from 'yaml';
+import { YAML_OPTIONS } from '../yaml-options.ts';
 import { loadFile } from '../documents.ts';
 import type { SourceDocument } from '../documents.ts';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError } from '../io.ts';
@@ -100,6 +101,6 @@ export async function runRender(args: string[], io: Io): Promise<number> {
     rendered.push(entry);
   });
   if (values.output === 'json') io.out(JSON.stringify(rendered, null, 2));
-  else io.out(rendered.map((entry) => stringify(entry, { lineWidth: 0 })).join('---\n'));
+  else io.out(rendered.map((entry) => stringify(entry, YAML_OPTIONS)).join('---\n'));
   return code;
 }
