@@ -1,0 +1,193 @@
+// The local playground (`npm run dev`): a real kube-apiserver + etcd and a DynamoDB emulator from
+// hack/testenv.sh, the webhook and the reconciler started as the Helm chart starts them, the examples
+// applied, and a live table of their status until every table is Ready.
+//
+//   node hack/dev.ts        everything in the foreground; Ctrl-C stops all that it started
+//   node hack/dev.ts up     the same in the background; returns when webhook and reconciler are ready
+//   node hack/dev.ts down   stops what `up` started
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kubectl, testEnv, waitFor } from '../test/e2e/support/index.ts';
+import { renderTable, isReady } from './dev/status-table.ts';
+import type { TableObjectView } from './dev/status-table.ts';
+import { clearState, isAlive, readState, writeState } from './dev/state.ts';
+import type { DevState } from './dev/state.ts';
+import { OPERATOR_NAMESPACE, startReconciler, startWebhook } from './dev/wiring.ts';
+
+const root = join(import.meta.dirname, '..');
+const devDir = join(root, '.testenv', 'dev');
+const examplesDir = join(root, 'examples');
+const seedTables = /^(0[3-9]|1\d)-.*\.yaml$/; // the seed's table manifests (01 and 02 are providers)
+
+function say(line: string): void {
+  process.stderr.write(`dev: ${line}\n`);
+}
+
+function testenv(verb: 'up' | 'down' | 'status'): number {
+  return (
+    spawnSync('bash', [join(root, 'hack', 'testenv.sh'), verb], { stdio: verb === 'status' ? 'ignore' : 'inherit' })
+      .status ?? 1
+  );
+}
+
+function mustKubectl(args: string[], input?: string): string {
+  const result = kubectl(args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+function exampleManifests(): string[] {
+  const top = readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'playground-providers.yaml')
+    .map((f) => join(examplesDir, f));
+  const seed = readdirSync(join(examplesDir, 'seed'))
+    .filter((f) => seedTables.test(f))
+    .map((f) => join(examplesDir, 'seed', f));
+  return [...seed, ...top];
+}
+
+async function up(): Promise<DevState> {
+  const started = Date.now();
+  const wasRunning = testenv('status') === 0;
+  if (!wasRunning && testenv('up') !== 0) throw new Error('hack/testenv.sh up failed (its log tail is above)');
+  const env = testEnv();
+  mustKubectl(['apply', '--server-side', '-f', join(root, 'charts', 'dynamodb-operator', 'crds')]);
+  mustKubectl([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd',
+    '-l',
+    'app.kubernetes.io/part-of=dynamodb-operator',
+  ]);
+  // the reconciler's leader-election Lease lives in the operator's namespace, as in the chart
+  mustKubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${OPERATOR_NAMESPACE}\n`);
+
+  say('starting the webhook and the reconciler as the chart starts them');
+  const webhook = await startWebhook(devDir, env.logsDir, env.kubeconfig);
+  const reconciler = await startReconciler(env.logsDir, env.kubeconfig);
+  const state: DevState = {
+    startedTestenv: !wasRunning,
+    processes: [webhook, reconciler].map((c) => ({ name: c.name, pid: c.pid })),
+    webhookConfigurations: ['validatingwebhookconfiguration', 'mutatingwebhookconfiguration'],
+  };
+  writeState(devDir, state);
+  for (const component of [webhook, reconciler]) {
+    await waitFor(
+      `${component.name} ready at ${component.healthUrl} (log: ${component.logFile})`,
+      async () => {
+        if (!isAlive(component.pid)) throw new Error(`${component.name} exited; see ${component.logFile}`);
+        const res = await fetch(component.healthUrl).catch(() => undefined);
+        return res?.ok === true;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  }
+
+  const providers = readFileSync(join(examplesDir, 'playground-providers.yaml'), 'utf8').replaceAll(
+    'http://127.0.0.1:4566',
+    env.motoEndpoint,
+  );
+  mustKubectl(['apply', '-f', '-'], providers);
+  for (const file of exampleManifests()) mustKubectl(['apply', '-f', file]);
+  say(`webhook and reconciler ready, examples applied (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  return state;
+}
+
+function tableObjects(): TableObjectView[] {
+  const out = kubectl(['get', 'dynamodbtables,dynamodbs', '-A', '-o', 'json']);
+  if (out.code !== 0) return [];
+  return (JSON.parse(out.stdout) as { items: TableObjectView[] }).items;
+}
+
+async function watchUntilReady(): Promise<number> {
+  const started = Date.now();
+  const tty = process.stdout.isTTY === true;
+  let last = '';
+  for (;;) {
+    const views = tableObjects();
+    const ready = views.filter(isReady).length;
+    const elapsed = ((Date.now() - started) / 1000).toFixed(0);
+    const lines = [
+      `${ready}/${views.length} tables Ready (${elapsed}s)`,
+      ...renderTable(views, process.stdout.columns ?? 140),
+    ];
+    const text = lines.join('\n');
+    if (tty) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
+    else if (text.replace(/\(\d+s\)/, '') !== last.replace(/\(\d+s\)/, '')) process.stdout.write(`${text}\n\n`);
+    last = text;
+    if (views.length > 0 && ready === views.length) return (Date.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function usage(seconds: number): void {
+  const env = testEnv();
+  process.stdout.write(`
+All tables Ready ${seconds.toFixed(1)}s after the examples were applied. Try it:
+
+  export KUBECONFIG=${env.kubeconfig} PATH=${env.binDir}:$PATH
+  kubectl get ddb,dynamodb
+  kubectl describe dynamodb orders-table
+  kubectl apply -f examples/broken/two-hash-keys.yaml     # rejected by the webhook, with the field path
+  kubectl get dynamodb users-with-gsi -o yaml               # defaults and status
+
+DynamoDB emulator (moto): ${env.motoEndpoint}   logs: ${env.logsDir}
+`);
+}
+
+async function down(): Promise<void> {
+  const state = readState(devDir);
+  if (state) {
+    for (const p of state.processes) {
+      if (!isAlive(p.pid)) continue;
+      say(`stopping ${p.name} (pid ${p.pid})`);
+      process.kill(-p.pid, 'SIGTERM');
+      await waitFor(`${p.name} to exit`, () => !isAlive(p.pid), { timeoutMs: 15_000, intervalMs: 100 }).catch(() =>
+        process.kill(-p.pid, 'SIGKILL'),
+      );
+    }
+    if (!state.startedTestenv) {
+      for (const kind of state.webhookConfigurations)
+        kubectl(['delete', kind, '-l', 'app.kubernetes.io/part-of=dynamodb-operator']);
+    }
+  }
+  if (!state || state.startedTestenv) testenv('down');
+  clearState(devDir);
+}
+
+async function main(verb: string): Promise<void> {
+  switch (verb) {
+    case 'up':
+      await up();
+      return;
+    case 'down':
+      await down();
+      return;
+    case 'run': {
+      const stop = () => {
+        say('stopping everything the playground started');
+        down().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await up();
+      usage(await watchUntilReady());
+      say('Ctrl-C stops the playground');
+      await new Promise(() => undefined);
+      return;
+    }
+    default:
+      process.stderr.write('usage: node hack/dev.ts [run|up|down]\n');
+      process.exit(2);
+  }
+}
+
+main(process.argv[2] ?? 'run').catch((err: unknown) => {
+  say(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
