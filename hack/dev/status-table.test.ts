@@ -38,11 +38,11 @@ describe('playground status table', () => {
   });
 
   it('aligns columns and cuts long messages to the width', () => {
-    const lines = renderTable([stuck, ready], 70);
+    const lines = renderTable([stuck, ready], 85);
     expect(lines[0]).to.match(/^KIND\s+NAME\s+TABLE\s+STATUS\s+READY\s+MESSAGE$/);
     expect(lines[1]).to.contain('default/broken');
     expect(lines[2]).to.contain('default/orders-table');
-    for (const line of lines) expect(line.length).to.be.at.most(70);
+    for (const line of lines) expect(line.length).to.be.at.most(85);
     expect(lines[1]?.endsWith('…')).to.equal(true);
   });
 });
