@@ -105,9 +105,14 @@ export interface ConvergeResult {
   steps: PlanStep[];
   ms: number;
   observations: number;
+  /** Steps left that may not run yet (TTL hour rule); empty when converged. */
+  blocked: PlanStep[];
 }
 
-/** observe → plan → execute the next step, until the plan is empty (as the reconciler does). */
+/**
+ * observe → plan → execute the next step, until the plan is empty or only blocked steps are left (as
+ * the reconciler does). Fails when a step is repeated three times: the emulator ignored it.
+ */
 export async function converge(
   client: DynamoDBClient,
   d: TableModel,
@@ -116,21 +121,32 @@ export async function converge(
   timeoutMs = 15_000,
 ): Promise<ConvergeResult> {
   const t0 = Date.now();
-  const out: ConvergeResult = { calls: [], steps: [], ms: 0, observations: 0 };
+  const out: ConvergeResult = { calls: [], steps: [], ms: 0, observations: 0, blocked: [] };
+  const seen = new Map<string, number>();
+  let planOpts = { ...opts };
   for (;;) {
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`no convergence after ${out.calls.length} calls: ${JSON.stringify(out.steps)}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no convergence after ${out.calls.length} calls`);
     const o = await observeTable(client, d.tableName, observe);
     out.observations++;
     if (!o) throw new Error(`table ${d.tableName} is gone`);
-    const steps = plan(d, o, opts);
+    const steps = plan(d, o, planOpts);
     if (steps.length === 0) break;
     const step = nextStep(steps);
-    if (!step) throw new Error(`only blocked steps left: ${JSON.stringify(steps)}`);
+    if (!step) {
+      out.blocked = steps;
+      break;
+    }
+    const key = JSON.stringify(step);
+    const times = (seen.get(key) ?? 0) + 1;
+    seen.set(key, times);
+    if (step.kind !== 'wait' && times >= 3) throw new Error(`the emulator ignored ${key} (sent ${times} times)`);
     const r = await executeStep(client, d.tableName, step, o.tableArn ? { tableArn: o.tableArn } : {});
     if (r.operation) {
       out.calls.push(r.operation);
       out.steps.push(step);
+      if (step.kind === 'updateTtl') planOpts = { ...planOpts, lastTtlChangeAt: r.at };
+      if (step.kind === 'tagResource')
+        planOpts = { ...planOpts, managedTagKeys: [...(planOpts.managedTagKeys ?? []), ...Object.keys(step.tags)] };
     } else await new Promise((res) => setTimeout(res, 20)); // `wait`: poll again shortly
   }
   out.ms = Date.now() - t0;
