@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig, parseBindAddress, parseDuration } from '../src/config.ts';
+
+describe('config', () => {
+  it('has the shared-contract defaults', () => {
+    const c = loadConfig([], {});
+    expect(c).to.include({
+      metricsBindAddress: ':8080',
+      healthProbeBindAddress: ':8081',
+      leaderElect: false,
+      leaderElectionId: 'dynamodb-operator-reconciler',
+      maxConcurrentReconciles: 4,
+      resyncPeriodMs: 600_000,
+      logLevel: 'info',
+    });
+  });
+  it('parses flags in both forms and env fallbacks', () => {
+    const c = loadConfig(
+      ['--leader-elect', '--max-concurrent-reconciles=8', '--resync-period', '30s', '--watch-namespace=ns1'],
+      { POD_NAMESPACE: 'ops', KUBECONFIG: '/k', LOG_LEVEL: 'debug' },
+    );
+    expect(c.leaderElect).to.equal(true);
+    expect(c.leaderElectionNamespace).to.equal('ops');
+    expect(c.maxConcurrentReconciles).to.equal(8);
+    expect(c.resyncPeriodMs).to.equal(30_000);
+    expect(c.kubeconfig).to.equal('/k');
+    expect(c.watchNamespace).to.equal('ns1');
+    expect(c.logLevel).to.equal('debug');
+  });
+  it('rejects bad values naming the flag', () => {
+    expect(() => loadConfig(['--resync-period=10'], {})).to.throw(ConfigError, /--resync-period/);
+    expect(() => loadConfig(['--max-concurrent-reconciles=0'], {})).to.throw(
+      ConfigError,
+      /--max-concurrent-reconciles/,
+    );
+    expect(() => loadConfig(['--leader-elect'], {})).to.throw(ConfigError, /--leader-election-namespace/);
+    expect(() => loadConfig(['--nope=1'], {})).to.throw(ConfigError, /unknown flag --nope/);
+  });
+  it('parses durations and bind addresses', () => {
+    expect(parseDuration('x', '1h')).to.equal(3_600_000);
+    expect(parseDuration('x', '250ms')).to.equal(250);
+    expect(parseBindAddress('x', ':8080')).to.deep.equal({ host: '0.0.0.0', port: 8080 });
+    expect(parseBindAddress('x', '127.0.0.1:0')).to.deep.equal({ host: '127.0.0.1', port: 0 });
+    expect(parseBindAddress('x', '0')).to.equal(undefined);
+  });
+});
