@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { z } from 'zod';
+import { customResourceDefinitions, toStructuralSchema } from '../src/index.ts';
+import type { JsonSchema } from '../src/index.ts';
+
+interface Crd {
+  metadata: { name: string };
+  spec: {
+    group: string;
+    scope: string;
+    names: { kind: string; plural: string; singular: string; shortNames?: string[]; categories: string[] };
+    versions: {
+      name: string;
+      served: boolean;
+      storage: boolean;
+      subresources: { status: object };
+      additionalPrinterColumns: { name: string; jsonPath: string; priority?: number }[];
+      schema: { openAPIV3Schema: JsonSchema };
+    }[];
+  };
+}
+
+const crds = customResourceDefinitions() as unknown as Crd[];
+const byKind = (kind: string): Crd => {
+  const crd = crds.find((c) => c.spec.names.kind === kind);
+  if (!crd) throw new Error(`no CRD for ${kind}`);
+  return crd;
+};
+const version = (kind: string) => byKind(kind).spec.versions[0]!;
+const specSchema = (kind: string) =>
+  (version(kind).schema.openAPIV3Schema.properties as Record<string, JsonSchema>).spec as JsonSchema;
+
+/** Every node of a schema with its path. */
+function* nodes(schema: JsonSchema, path = ''): Generator<[string, JsonSchema]> {
+  yield [path, schema];
+  for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+    yield* nodes(child, `${path}.${name}`);
+  }
+  if (schema.items) yield* nodes(schema.items as JsonSchema, `${path}[]`);
+  if (typeof schema.additionalProperties === 'object')
+    yield* nodes(schema.additionalProperties as JsonSchema, `${path}.*`);
+}
+
+describe('crd: customResourceDefinitions', () => {
+  it('one namespaced CRD per kind, with names, short names and categories', () => {
+    expect(crds.map((c) => c.metadata.name)).to.deep.equal([
+      'awsproviders.aws-infra-operator.runner.codes',
+      'dynamodbtables.aws-infra-operator.runner.codes',
+      'dynamodbs.aws-infra-operator.runner.codes',
+    ]);
+    for (const crd of crds) {
+      expect(crd.spec.scope).to.equal('Namespaced');
+      expect(crd.spec.group).to.equal('aws-infra-operator.runner.codes');
+      expect(crd.spec.names.categories).to.deep.equal(['aws', 'dynamodb-operator']);
+      expect(crd.spec.versions).to.have.length(1);
+      expect(version(crd.spec.names.kind)).to.include({ name: 'v1alpha1', served: true, storage: true });
+      expect(version(crd.spec.names.kind).subresources).to.deep.equal({ status: {} });
+    }
+    expect(byKind('AWSProvider').spec.names.shortNames).to.deep.equal(['awsp']);
+    expect(byKind('DynamoDBTable').spec.names.shortNames).to.deep.equal(['ddb', 'ddbtable']);
+    expect(byKind('DynamoDB').spec.names).to.include({ plural: 'dynamodbs', singular: 'dynamodb' });
+    expect(byKind('DynamoDB').spec.names).to.not.have.property('shortNames');
+  });
+
+  it('table printer columns: Table, Status, Ready, Age; ARN and Billing at priority 1', () => {
+    for (const kind of ['DynamoDBTable', 'DynamoDB']) {
+      const columns = version(kind).additionalPrinterColumns;
+      expect(columns.filter((c) => !c.priority).map((c) => c.name)).to.deep.equal(['Table', 'Status', 'Ready', 'Age']);
+      expect(columns.filter((c) => c.priority === 1).map((c) => c.name)).to.deep.equal(['ARN', 'Billing']);
+    }
+  });
+
+  it('schemas are structural: typed nodes, no $ref/anyOf, no additionalProperties beside properties', () => {
+    for (const crd of crds) {
+      for (const [path, node] of nodes(version(crd.spec.names.kind).schema.openAPIV3Schema)) {
+        const where = `${crd.spec.names.kind}${path}`;
+        const untyped = node['x-kubernetes-preserve-unknown-fields'] === true;
+        expect(typeof node.type === 'string' || untyped, `${where} has no type`).to.equal(true);
+        for (const key of ['$ref', '$defs', 'anyOf', 'oneOf', 'allOf', 'not', '$schema', 'propertyNames', 'const']) {
+          expect(node, where).to.not.have.property(key);
+        }
+        if (node.properties) expect(node, where).to.not.have.property('additionalProperties');
+        expect(node.additionalProperties, where).to.not.equal(false);
+      }
+    }
+  });
+
+  it('describes every spec field (the text of kubectl explain)', () => {
+    for (const kind of ['AWSProvider', 'DynamoDBTable', 'DynamoDB']) {
+      for (const [path, node] of nodes(specSchema(kind))) {
+        if (path === '' || path.endsWith('[]') || path.endsWith('.*')) continue;
+        expect(node.description, `${kind}.spec${path}`).to.be.a('string').and.not.equal('');
+      }
+    }
+  });
+
+  it('keeps enums, patterns and bounds from the zod schemas', () => {
+    const spec = specSchema('DynamoDB').properties as Record<string, JsonSchema>;
+    expect(spec.billingMode?.enum).to.deep.equal(['PAY_PER_REQUEST', 'PROVISIONED']);
+    expect(spec.tableName).to.include({ minLength: 3, maxLength: 255, pattern: '^[a-zA-Z0-9_.-]+$' });
+    expect(spec.globalSecondaryIndexes?.maxItems).to.equal(20);
+    expect(spec.localSecondaryIndexes?.maxItems).to.equal(5);
+    expect(spec.tags).to.deep.include({ type: 'object', additionalProperties: { type: 'string' }, maxProperties: 50 });
+    const pitr = (spec.pointInTimeRecoverySpecification?.properties as Record<string, JsonSchema>).recoveryPeriodInDays;
+    expect(pitr).to.include({ type: 'integer', minimum: 1, maximum: 35, format: 'int64' });
+  });
+
+  it('CEL transition rules make identity fields immutable', () => {
+    const rules = (kind: string) =>
+      (specSchema(kind)['x-kubernetes-validations'] as { rule: string }[]).map((v) => v.rule).join('\n');
+    for (const field of ['tableName', 'providerRef', 'keySchema', 'localSecondaryIndexes']) {
+      expect(rules('DynamoDB')).to.contain(`self.${field} == oldSelf.${field}`);
+    }
+    for (const field of ['tableName', 'providerRef', 'hashKey', 'rangeKey', 'localSecondaryIndexes']) {
+      expect(rules('DynamoDBTable')).to.contain(`self.${field} == oldSelf.${field}`);
+    }
+    expect(rules('AWSProvider')).to.contain('has(self.accessKeyIDRef) == has(self.secretAccessKeyRef)');
+  });
+
+  it('toStructuralSchema refuses what Kubernetes cannot take (unions)', () => {
+    expect(() => toStructuralSchema(z.union([z.string(), z.number()]))).to.throw(/no type/);
+    expect(() => toStructuralSchema(z.union([z.string(), z.object({ a: z.string() })]))).to.throw(/anyOf/);
+    expect(toStructuralSchema(z.strictObject({ a: z.string() }))).to.not.have.property('additionalProperties');
+  });
+});
