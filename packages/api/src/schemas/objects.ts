@@ -108,7 +108,7 @@ export function isOurApiVersion(apiVersion: unknown): boolean {
 }
 
 /** Whole-object schema of one kind (apiVersion and kind are checked before, by parseObject). */
-export function objectSchema(info: KindInfo) {
+function buildObjectSchema(info: KindInfo) {
   return z.object({
     apiVersion: z.literal(GROUP_VERSION),
     kind: z.literal(info.kind),
@@ -116,4 +116,17 @@ export function objectSchema(info: KindInfo) {
     spec: info.specSchema,
     status: info.statusSchema.optional(),
   });
+}
+
+// Built once per kind: zod compiles a schema on its first parse, so a fresh schema per call cost the
+// webhook ~0.3 ms and a growing heap per request.
+const objectSchemas = new WeakMap<KindInfo, ReturnType<typeof buildObjectSchema>>();
+
+export function objectSchema(info: KindInfo) {
+  let schema = objectSchemas.get(info);
+  if (!schema) {
+    schema = buildObjectSchema(info);
+    objectSchemas.set(info, schema);
+  }
+  return schema;
 }
