@@ -1,0 +1,64 @@
+// A recording HTTP proxy in front of an AWS emulator, run as its own process (the test process's
+// event loop blocks during kubectl calls, which would stall an in-process proxy):
+//   node recording-proxy.ts --port P --target http://127.0.0.1:Q --log FILE
+// Every request is forwarded unchanged; one JSON line per request is appended to FILE:
+//   {"op":"CreateTable","table":"t1","status":200}
+// so a test can count exactly what the reconciler asked of AWS, from the emulator's side of the wire.
+import { appendFileSync } from 'node:fs';
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, target: { type: 'string' }, log: { type: 'string' } },
+});
+const target = new URL(values.target ?? '');
+const logFile = values.log ?? '';
+
+function tableOf(body: string): string | undefined {
+  try {
+    const j = JSON.parse(body) as { TableName?: string; ResourceArn?: string };
+    return j.TableName ?? j.ResourceArn?.split('/').pop();
+  } catch {
+    return undefined;
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    let op = amzTarget.split('.').pop() ?? '';
+    if (!op) {
+      // query protocol (STS): Action=GetCallerIdentity in the form body
+      op = new URLSearchParams(body.toString('utf8')).get('Action') ?? `${req.method} ${req.url}`;
+    }
+    const up = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (upRes) => {
+        appendFileSync(
+          logFile,
+          `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: upRes.statusCode })}\n`,
+        );
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    up.on('error', (err) => {
+      appendFileSync(logFile, `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: 502 })}\n`);
+      res.writeHead(502).end(String(err));
+    });
+    up.end(body);
+  });
+});
+server.listen(Number(values.port), '127.0.0.1', () => {
+  process.stdout.write(`recording proxy on ${values.port} → ${target.href}, log ${logFile}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
