@@ -5,7 +5,10 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { nextStep, plan, renderCreateTableInput } from '@dynamodb-operator/api';
 import type { PlanOptions, PlanStep, TableModel } from '@dynamodb-operator/api';
 import { executeStep, observeTable } from '../src/update/index.ts';
@@ -41,33 +44,65 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** moto_server: the test environment's cached build (hack/testenv.sh), else the one on PATH. */
+function motoBinary(): string {
+  const cache =
+    process.env.DDBOP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dynamodb-operator');
+  const dirs = existsSync(cache)
+    ? readdirSync(cache)
+        .filter((d) => d.startsWith('moto-'))
+        .sort()
+        .reverse()
+    : [];
+  for (const d of dirs) {
+    const bin = join(cache, d, 'venv', 'bin', 'moto_server');
+    if (existsSync(bin)) return bin;
+  }
+  return 'moto_server';
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  const c = clientFor(endpoint);
+  try {
+    await c.send(new ListTablesCommand({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    c.destroy();
+  }
+}
+
 /** moto from the test environment ($MOTO_ENDPOINT), else a moto_server we spawn (and stop). */
 export async function startMoto(): Promise<Emulator> {
-  if (process.env.MOTO_ENDPOINT) return { endpoint: process.env.MOTO_ENDPOINT, stop: async () => {} };
+  if (process.env.MOTO_ENDPOINT && (await answers(process.env.MOTO_ENDPOINT)))
+    return { endpoint: process.env.MOTO_ENDPOINT, stop: async () => {} };
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const bin = motoBinary();
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  let spawnError: Error | undefined;
+  child.once('error', (e) => (spawnError = e));
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntil(
-    'moto_server answers ListTables',
-    async () => {
-      try {
-        await clientFor(endpoint).send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    30_000,
-  );
-  return {
-    endpoint,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null || spawnError) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
   };
+  try {
+    await waitUntil(
+      `${bin} answers ListTables on ${endpoint} (run hack/testenv.sh up, or put moto_server on PATH)`,
+      async () => {
+        if (spawnError) throw new Error(`cannot start ${bin}: ${spawnError.message} (run hack/testenv.sh up)`);
+        return answers(endpoint);
+      },
+      30_000,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { endpoint, stop };
 }
 
 export function clientFor(endpoint: string): DynamoDBClient {
