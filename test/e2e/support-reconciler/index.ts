@@ -107,19 +107,25 @@ export async function startReconcilerProc(
   name: string,
   namespace: string,
   extraArgs: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<ReconcilerProc> {
   const metricsPort = await freePort();
   const healthPort = await freePort();
   const env = testEnv();
-  const proc = startProcess(name, process.execPath, [
-    join(env.root, 'packages', 'reconciler', 'src', 'main.ts'),
-    `--kubeconfig=${env.kubeconfig}`,
-    `--watch-namespace=${namespace}`,
-    `--metrics-bind-address=127.0.0.1:${metricsPort}`,
-    `--health-probe-bind-address=127.0.0.1:${healthPort}`,
-    '--log-level=debug',
-    ...extraArgs,
-  ]);
+  const proc = startProcess(
+    name,
+    process.execPath,
+    [
+      join(env.root, 'packages', 'reconciler', 'src', 'main.ts'),
+      `--kubeconfig=${env.kubeconfig}`,
+      `--watch-namespace=${namespace}`,
+      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--log-level=debug',
+      ...extraArgs,
+    ],
+    { env: { ...process.env, ...extraEnv } },
+  );
   await waitFor(
     `${name} /readyz`,
     async () => {

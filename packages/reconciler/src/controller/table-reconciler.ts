@@ -165,6 +165,24 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
     return {};
   }
 
+  // A provider known to be unusable (checked by the provider controller): no AWS call, say why.
+  const pst = (provider.status ?? {}) as { ready?: boolean; observedGeneration?: number };
+  if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
+    const pc = getCondition(provider.status?.conditions, 'Ready');
+    const msg = `AWSProvider "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
+    if (deleting) return handleTableDeletion(run, model, undefined, msg);
+    await run.writeStatus(
+      nextStatus(
+        run.status,
+        {},
+        conds(gen, [false, 'ProviderNotReady', msg], [false, 'ProviderNotReady', msg]),
+        k8sNow(),
+      ),
+    );
+    d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
+    return {};
+  }
+
   let clients: ProviderClients;
   try {
     clients = await d.clients.get(providerKey, provider, (name) => d.getSecret(run.ns, name));
