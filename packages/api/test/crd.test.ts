@@ -85,11 +85,12 @@ describe('crd: customResourceDefinitions', () => {
     }
   });
 
-  it('describes every spec field (the text of kubectl explain)', () => {
+  it('describes every spec and status field (the text of kubectl explain)', () => {
     for (const kind of ['AWSProvider', 'DynamoDBTable', 'DynamoDB']) {
-      for (const [path, node] of nodes(specSchema(kind))) {
-        if (path === '' || path.endsWith('[]') || path.endsWith('.*')) continue;
-        expect(node.description, `${kind}.spec${path}`).to.be.a('string').and.not.equal('');
+      const properties = version(kind).schema.openAPIV3Schema.properties as Record<string, JsonSchema>;
+      for (const [path, node] of [...nodes(specSchema(kind), '.spec'), ...nodes(properties.status!, '.status')]) {
+        if (path.endsWith('[]') || path.endsWith('.*')) continue;
+        expect(node.description, `${kind}${path}`).to.be.a('string').and.not.equal('');
       }
     }
   });
