@@ -1,7 +1,7 @@
 // Secondary indexes: at most 20 GSIs and 5 LSIs, valid key schemas, and an LSI's shape — the table's
 // HASH key plus a RANGE key of its own, on a table that has a RANGE key.
 import type { TableModel } from '../model.ts';
-import { checkKeySchema } from './keys.ts';
+import { checkKeySchema, definitionsOf } from './keys.ts';
 import { MAX_GSIS, MAX_LSIS } from './limits.ts';
 import { indexKeysPath } from './paths.ts';
 import { Findings, show } from './result.ts';
@@ -22,8 +22,9 @@ export function checkIndexes(model: TableModel): Findings {
       `${lsis.length} local secondary indexes: DynamoDB allows at most ${MAX_LSIS} per table, so remove ${lsis.length - MAX_LSIS}`,
     );
   }
+  const defined = definitionsOf(model);
   for (const index of gsis) {
-    checkKeySchema(index.keySchema, indexKeysPath(model, index), `index ${show(index.indexName)}`, model, out);
+    checkKeySchema(index.keySchema, indexKeysPath(model, index), `index ${show(index.indexName)}`, model, out, defined);
   }
 
   const tableHash = model.keySchema.find((k) => k.keyType === 'HASH');
@@ -36,7 +37,7 @@ export function checkIndexes(model: TableModel): Findings {
   }
   for (const index of lsis) {
     const owner = `index ${show(index.indexName)}`;
-    checkKeySchema(index.keySchema, indexKeysPath(model, index), owner, model, out);
+    checkKeySchema(index.keySchema, indexKeysPath(model, index), owner, model, out, defined);
     const hash = index.keySchema.find((k) => k.keyType === 'HASH');
     const range = index.keySchema.find((k) => k.keyType === 'RANGE');
     if (hash && tableHash && hash.attributeName !== tableHash.attributeName) {

@@ -4,9 +4,17 @@ import type { AttributeDefinition, KeyElement, TableModel } from '../model.ts';
 import { keyAttributePath, keyTypePath } from './paths.ts';
 import { Findings, show } from './result.ts';
 
+/** Attribute name → its first definition. */
+export function definitionsOf(model: TableModel): Map<string, AttributeDefinition> {
+  const defined = new Map<string, AttributeDefinition>();
+  for (const def of model.attributeDefinitions) if (!defined.has(def.name)) defined.set(def.name, def);
+  return defined;
+}
+
 /**
  * Checks one key schema. `listPath` is where the key schema lives (for "add a HASH key" errors),
- * `owner` names it in messages ("the table", "index \"by-email\"").
+ * `owner` names it in messages ("the table", "index \"by-email\""); `defined` lets callers with many
+ * indexes build the definitions map once.
  */
 export function checkKeySchema(
   keys: KeyElement[],
@@ -14,10 +22,8 @@ export function checkKeySchema(
   owner: string,
   model: TableModel,
   out: Findings,
+  defined: ReadonlyMap<string, AttributeDefinition> = definitionsOf(model),
 ): void {
-  const defined = new Map<string, AttributeDefinition>();
-  for (const def of model.attributeDefinitions) if (!defined.has(def.name)) defined.set(def.name, def);
-
   const hashes = keys.filter((k) => k.keyType === 'HASH');
   const ranges = keys.filter((k) => k.keyType === 'RANGE');
   if (hashes.length === 0) {
