@@ -147,6 +147,8 @@ free_ports() {
 
 # ------------------------------------------------------------------------------------------- install
 need_go() {
+  # a non-login shell (CI) may lack the Go toolchain's usual directory on PATH
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
   command -v go >/dev/null 2>&1 || die "Go is needed to build kube-apiserver, etcd and helm (Go module proxy); install Go 1.24 or newer"
 }
 
