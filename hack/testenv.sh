@@ -14,7 +14,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=lib/node.sh
+# shellcheck source-path=SCRIPTDIR source=lib/node.sh
 . "$root/hack/lib/node.sh"
 
 K8S_VERSION=v1.34.4
@@ -370,7 +370,7 @@ start_all() {
   step_end "ready"
 
   # one bin directory for PATH and for the test harness
-  rm -rf "$state/bin"
+  rm -rf "${state:?}/bin"
   mkdir -p "$state/bin"
   ln -s "$k8s_dir/bin/kubectl" "$k8s_dir/bin/kube-apiserver" "$etcd_dir/bin/etcd" "$helm_dir/bin/helm" \
     "$(promtool_bin)" "$state/bin/"
@@ -399,7 +399,6 @@ write_env_file() {
 # Reads ports back from the env file written by `up`.
 load_ports() {
   [ -f "$state/env" ] || return 1
-  local line
   apiserver_port="$(sed -n "s|^export DDBOP_APISERVER_URL='https://127.0.0.1:\([0-9]*\)'$|\1|p" "$state/env")"
   etcd_port="$(sed -n "s|^export DDBOP_ETCD_ENDPOINT='http://127.0.0.1:\([0-9]*\)'$|\1|p" "$state/env")"
   moto_port="$(sed -n "s|^export MOTO_ENDPOINT='http://127.0.0.1:\([0-9]*\)'$|\1|p" "$state/env")"
@@ -444,7 +443,7 @@ down() {
       rm -f "$pids/$name.pid"
     fi
   done
-  rm -rf "$state/etcd" "$pki" "$state/bin" "$state/env" "$state/kubeconfig" "$state/kubeconfig-lowpriv" "$pids"
+  rm -rf "${state:?}/etcd" "$pki" "${state:?}/bin" "$state/env" "$state/kubeconfig" "$state/kubeconfig-lowpriv" "$pids"
 }
 
 up() {
