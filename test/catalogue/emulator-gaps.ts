@@ -82,7 +82,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     id: 'duplicate-attribute-definitions',
-    aws: 'an AttributeName defined twice is a ValidationException; dynalite only notices when no index exists (count mismatch)',
+    aws: 'an AttributeName defined twice is a ValidationException ("Attribute Name is duplicated: x"); dynalite only notices when no index exists (count mismatch)',
     errors: /is defined twice/,
     catalogue: [],
   },
@@ -100,6 +100,11 @@ export const OPERATOR_RULES: readonly OperatorRule[] = [
     id: 'key-attribute-projected',
     why: 'a key attribute in nonKeyAttributes is redundant; the operator refuses it',
     errors: /which every index projects anyway/,
+  },
+  {
+    id: 'lsi-table-sort-key',
+    why: "an LSI sorted by the table's own RANGE key adds nothing; refused as a likely mistake",
+    errors: /sorts by the table's own RANGE key/,
   },
   {
     id: 'kms-key-form',

@@ -289,6 +289,20 @@ describe('rules: validateTable', () => {
         ),
         [['spec.localSecondaryIndexes[0].keys[0].attributeName', 'table\'s HASH key "pk"']],
       );
+      expectErrors(
+        model(
+          {
+            localSecondaryIndexes: [
+              lsi(0, 'by-sk', [
+                ['pk', 'HASH'],
+                ['sk', 'RANGE'],
+              ]),
+            ],
+          },
+          attrs,
+        ),
+        [['spec.localSecondaryIndexes[0].keys[1].attributeName', "table's own RANGE key"]],
+      );
       expectErrors(model({ localSecondaryIndexes: [lsi(0, 'by-pk', [['pk', 'HASH']])] }, attrs), [
         ['spec.localSecondaryIndexes[0].keys', 'no RANGE key'],
       ]);

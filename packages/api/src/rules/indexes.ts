@@ -46,6 +46,12 @@ export function checkIndexes(model: TableModel): Findings {
         `local secondary index ${show(index.indexName)} must use the table's HASH key ${show(tableHash.attributeName)}, not ${show(hash.attributeName)}: change it, or make this a global secondary index`,
       );
     }
+    if (range && tableRange && range.attributeName === tableRange.attributeName) {
+      out.error(
+        range.path.endsWith(']') ? `${range.path}.attributeName` : range.path,
+        `local secondary index ${show(index.indexName)} sorts by the table's own RANGE key ${show(range.attributeName)}, which gives nothing the table does not: choose another sort key attribute`,
+      );
+    }
     if (hash && !range) {
       out.error(
         indexKeysPath(model, index),
