@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   /** The table's ARN (tag steps need it; when absent one DescribeTable finds it). */
   tableArn?: string;
   now?: Date;
+  /** Aborts the call (e.g. when leadership is lost). */
+  signal?: AbortSignal;
 }
 
 /** AWS's words when UpdateTimeToLive comes too soon after the last change. */
@@ -59,12 +61,13 @@ export async function executeStep(
   }
   let arn = opts.tableArn;
   if (!arn && (step.kind === 'tagResource' || step.kind === 'untagResource')) {
-    arn = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableArn;
+    arn = (await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: opts.signal })).Table
+      ?.TableArn;
   }
   const req = requestFor(step, tableName, arn);
   if (!req) return { at: now };
   try {
-    await send(client, req);
+    await send(client, req, opts.signal);
   } catch (err) {
     if (req.operation === 'UpdateTimeToLive' && TTL_TOO_SOON.test((err as Error).message ?? '')) {
       throw new StepBlockedError(
@@ -74,25 +77,27 @@ export async function executeStep(
     }
     throw err;
   }
-  return { operation: req.operation, at: new Date() };
+  // The caller's clock when it gave one (tests, and TTL bookkeeping that must agree with plan()).
+  return { operation: req.operation, at: opts.now ?? new Date() };
 }
 
-async function send(client: DynamoDBClient, req: StepRequest): Promise<void> {
+async function send(client: DynamoDBClient, req: StepRequest, abortSignal?: AbortSignal): Promise<void> {
+  const o = { abortSignal };
   switch (req.operation) {
     case 'UpdateTable':
-      await client.send(new UpdateTableCommand(req.input));
+      await client.send(new UpdateTableCommand(req.input), o);
       return;
     case 'UpdateTimeToLive':
-      await client.send(new UpdateTimeToLiveCommand(req.input));
+      await client.send(new UpdateTimeToLiveCommand(req.input), o);
       return;
     case 'UpdateContinuousBackups':
-      await client.send(new UpdateContinuousBackupsCommand(req.input));
+      await client.send(new UpdateContinuousBackupsCommand(req.input), o);
       return;
     case 'TagResource':
-      await client.send(new TagResourceCommand(req.input));
+      await client.send(new TagResourceCommand(req.input), o);
       return;
     case 'UntagResource':
-      await client.send(new UntagResourceCommand(req.input));
+      await client.send(new UntagResourceCommand(req.input), o);
       return;
   }
 }

@@ -5,3 +5,8 @@ export { executeStep, StepBlockedError } from './execute.ts';
 export type { ExecuteOptions, StepResult } from './execute.ts';
 export { requestFor } from './requests.ts';
 export type { StepRequest } from './requests.ts';
+export { observeWith } from './observe.ts';
+export { createPlanConverger } from './converge.ts';
+export type { PlanConvergerOptions } from './converge.ts';
+export { ConvergeMemory } from './memory.ts';
+export type { TableMemo } from './memory.ts';

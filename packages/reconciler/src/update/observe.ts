@@ -6,7 +6,7 @@ import {
   DescribeTimeToLiveCommand,
   ListTagsOfResourceCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient, Tag } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import { observedFromAws } from '@dynamodb-operator/api';
 import type { ObservedTable } from '@dynamodb-operator/api';
 
@@ -17,6 +17,8 @@ export interface ObserveOptions {
   backups?: boolean;
   /** Read tags (ListTagsOfResource, paginated). Default true. */
   tags?: boolean;
+  /** Aborts the reads (e.g. when leadership is lost). */
+  signal?: AbortSignal;
 }
 
 const isNotFound = (err: unknown): boolean =>
@@ -32,34 +34,48 @@ export async function observeTable(
   tableName: string,
   opts: ObserveOptions = {},
 ): Promise<ObservedTable | undefined> {
-  let table;
+  let table: TableDescription | undefined;
   try {
-    table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: opts.signal });
+    table = out.Table;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
   if (!table) return undefined;
+  return observeWith(client, table, opts);
+}
+
+/** The rest of the observation for a table already described (up to three more reads, in parallel). */
+export async function observeWith(
+  client: DynamoDBClient,
+  table: TableDescription,
+  opts: ObserveOptions = {},
+): Promise<ObservedTable> {
+  const TableName = table.TableName ?? '';
+  const abortSignal = opts.signal;
   const arn = table.TableArn;
   const [ttl, backups, tags] = await Promise.all([
     opts.ttl === false
       ? undefined
-      : client.send(new DescribeTimeToLiveCommand({ TableName: tableName })).then((r) => r.TimeToLiveDescription ?? {}),
+      : client
+          .send(new DescribeTimeToLiveCommand({ TableName }), { abortSignal })
+          .then((r) => r.TimeToLiveDescription ?? {}),
     opts.backups === false
       ? undefined
       : client
-          .send(new DescribeContinuousBackupsCommand({ TableName: tableName }))
+          .send(new DescribeContinuousBackupsCommand({ TableName }), { abortSignal })
           .then((r) => r.ContinuousBackupsDescription ?? {}),
-    opts.tags === false || !arn ? undefined : listTags(client, arn),
+    opts.tags === false || !arn ? undefined : listTags(client, arn, abortSignal),
   ]);
   return observedFromAws(table, ttl, backups, tags);
 }
 
-async function listTags(client: DynamoDBClient, arn: string): Promise<Tag[]> {
+async function listTags(client: DynamoDBClient, arn: string, abortSignal?: AbortSignal): Promise<Tag[]> {
   const out: Tag[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }));
+    const page = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }), { abortSignal });
     out.push(...(page.Tags ?? []));
     NextToken = page.NextToken;
   } while (NextToken);

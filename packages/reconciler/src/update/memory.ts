@@ -1,0 +1,50 @@
+// What the converger remembers per object between reconciles (in memory; lost on restart, which only
+// costs one extra full observation). Bounded: the oldest entries go first.
+
+export interface TableMemo {
+  generation?: number;
+  /** When TTL, PITR and tags were last read (ms). */
+  deepAt: number;
+  /** A change sequence is under way: keep reading everything until the plan is empty. */
+  inProgress: boolean;
+  /** Steps executed in the current sequence (for "2 of 3"). */
+  done: number;
+  /** The last reconcile found the table in sync with this generation. */
+  synced: boolean;
+  lastTtlChangeAt?: Date;
+  /** Tag keys this process has set (or seen desired) on the table. */
+  managedTagKeys: Set<string>;
+}
+
+export class ConvergeMemory {
+  private readonly memos = new Map<string, TableMemo>();
+  private readonly max: number;
+
+  constructor(max = 50_000) {
+    this.max = max;
+  }
+
+  get(uid: string): TableMemo {
+    let m = this.memos.get(uid);
+    if (m) {
+      // Re-insert: Map order is the eviction order.
+      this.memos.delete(uid);
+    } else {
+      m = { deepAt: 0, inProgress: false, done: 0, synced: false, managedTagKeys: new Set() };
+    }
+    this.memos.set(uid, m);
+    if (this.memos.size > this.max) {
+      const oldest = this.memos.keys().next().value;
+      if (oldest !== undefined) this.memos.delete(oldest);
+    }
+    return m;
+  }
+
+  forget(uid: string): void {
+    this.memos.delete(uid);
+  }
+
+  get size(): number {
+    return this.memos.size;
+  }
+}
