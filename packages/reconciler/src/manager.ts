@@ -7,7 +7,7 @@ import { ClientCache } from './aws/clients.ts';
 import type { ReconcilerConfig } from './config.ts';
 import { parseBindAddress } from './config.ts';
 import { Controller } from './controller/controller.ts';
-import { convergeExistingTable } from './controller/converge.ts';
+import { createPlanConverger } from './update/index.ts';
 import type { ConvergeContext, ConvergeResult } from './controller/converge.ts';
 import { EventRecorder } from './controller/events.ts';
 import { ADOPT_ANNOTATION, FINALIZER } from './controller/ownership.ts';
@@ -112,6 +112,8 @@ export async function startReconciler(
   });
 
   const tableControllers = {} as Record<TableKind, Controller>;
+  // Issue 7: existing tables converge one planned step per reconcile (packages/reconciler/src/update).
+  const planConverger = createPlanConverger();
   for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
     const deps: TableDeps = {
       kind,
@@ -124,7 +126,7 @@ export async function startReconciler(
       gate,
       getSecret,
       operatorTags: over.operatorTags ?? {},
-      converge: over.converge ?? convergeExistingTable,
+      converge: over.converge ?? planConverger,
       pollMs: over.pollMs ?? 2_000,
     };
     const controller = new Controller({

@@ -65,7 +65,7 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
         log: pino({ level: 'silent' }),
       });
       results.push(r);
-      if (r.synced || (r.requeueAfterMs ?? 0) > 60_000) return results;
+      if (r.synced || (r.requeueAfterMs ?? 0) >= 60_000) return results;
       await new Promise((res) => setTimeout(res, Math.min(r.requeueAfterMs ?? 20, 20)));
     }
     throw new Error(`not settled: ${JSON.stringify(results.slice(-3))}`);
@@ -200,5 +200,23 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
     // The proxy enforced the hour: no UpdateTimeToLive was refused, three were accepted.
     const ttlCalls = proxy.calls().filter((c) => c.table === ttl('x').tableName && c.operation === 'UpdateTimeToLive');
     expect(ttlCalls.map((c) => c.status)).to.deep.equal([200, 200, 200]);
+  });
+
+  it('does not hammer a change AWS (here: moto, table class) accepts but ignores: held back with backoff', async () => {
+    const d = table({ tableClass: 'STANDARD_INFREQUENT_ACCESS', tags: {} });
+    await createTable(client, table({ tableClass: 'STANDARD', tags: OWNER }), OBS_ALL);
+    proxy.reset();
+    const converge = converger();
+    const events: Emitted[] = [];
+    const r1 = await reconcileUntilSettled(converge, d, events, 2);
+    expect(r1.map((r) => r.reason)).to.deep.equal(['Updating', 'Updating', 'UpdateHasNoEffect']);
+    expect(r1[2]?.requeueAfterMs).to.equal(60_000);
+    expect(events.map((e) => e.reason)).to.deep.equal(['Updating', 'UpdateHasNoEffect', 'Updating']);
+    clock += 60_000;
+    const r2 = await reconcileUntilSettled(converge, d, events, 2);
+    expect(r2.map((r) => r.reason)).to.deep.equal(['Updating', 'UpdateHasNoEffect']);
+    expect(r2[1]?.requeueAfterMs).to.equal(120_000);
+    const sent = proxy.calls().filter((c) => c.table === d.tableName && c.operation === 'UpdateTable');
+    expect(sent).to.have.length(3);
   });
 });

@@ -2,7 +2,7 @@
 // report. Plugs into the table reconciler's seam (ConvergeContext → ConvergeResult, see
 // controller/converge.ts). Errors from AWS propagate to the reconciler, which classifies them; a
 // TTL change AWS would refuse within the hour becomes a deferred result, never a hot retry.
-import { describeStep, driftOf, nextStep, plan } from '@dynamodb-operator/api';
+import { describeStep, driftOf, nextStep, plan, stepText } from '@dynamodb-operator/api';
 import type { PlanStep } from '@dynamodb-operator/api';
 import type { ConvergeContext, ConvergeResult } from '../controller/converge.ts';
 import { executeStep, StepBlockedError } from './execute.ts';
@@ -21,6 +21,13 @@ export interface PlanConvergerOptions {
   pollMs?: number;
   now?: () => Date;
   memory?: ConvergeMemory;
+  /**
+   * A step AWS accepted this many times in a row while the table did not change is held back, with
+   * exponential backoff from `noEffectBackoffMs` (default 60 s, at most 30 min): no hammering when
+   * AWS (or an emulator) silently ignores a change. Default 2.
+   */
+  noEffectLimit?: number;
+  noEffectBackoffMs?: number;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -51,6 +58,8 @@ export function createPlanConverger(
   const pollMs = opts.pollMs ?? 1_000;
   const clock = opts.now ?? (() => new Date());
   const memory = opts.memory ?? new ConvergeMemory();
+  const noEffectLimit = opts.noEffectLimit ?? 2;
+  const noEffectBackoffMs = opts.noEffectBackoffMs ?? 60_000;
 
   return async (ctx: ConvergeContext): Promise<ConvergeResult> => {
     const now = clock();
@@ -97,7 +106,7 @@ export function createPlanConverger(
 
     if (steps.length === 0) {
       if (m.inProgress) ctx.events.emit(object, 'Normal', 'Updated', `table ${model.tableName} matches the spec`);
-      Object.assign(m, { inProgress: false, done: 0, synced: true });
+      Object.assign(m, { inProgress: false, done: 0, synced: true, lastStepKey: undefined, sameStepSent: 0 });
       return { synced: true, reason: 'InSync', message: `table ${model.tableName} matches the spec` };
     }
     m.synced = false;
@@ -126,6 +135,16 @@ export function createPlanConverger(
     }
 
     const text = describeStep(step, m.done + 1, total);
+    const key = JSON.stringify(step);
+    if (m.lastStepKey === key && m.sameStepSent >= noEffectLimit) {
+      const backoff = Math.min(noEffectBackoffMs * 2 ** (m.sameStepSent - noEffectLimit), 30 * 60_000);
+      const wait = m.lastSentAt + backoff - now.getTime();
+      if (wait > 0) {
+        const message = `AWS accepted "${stepText(step)}" ${m.sameStepSent} times but the table did not change (AWS or the emulator ignores it); next attempt in ${Math.ceil(wait / 1000)} s`;
+        ctx.log.warn({ table: model.tableName, step: step.kind, sent: m.sameStepSent }, message);
+        return { synced: false, reason: 'UpdateHasNoEffect', message, requeueAfterMs: wait };
+      }
+    }
     try {
       const r = await executeStep(ctx.dynamodb, model.tableName, step, {
         now,
@@ -145,7 +164,17 @@ export function createPlanConverger(
       }
       throw err;
     }
-    m.done++;
+    m.sameStepSent = m.lastStepKey === key ? m.sameStepSent + 1 : 1;
+    m.lastStepKey = key;
+    m.lastSentAt = now.getTime();
+    if (m.sameStepSent >= noEffectLimit)
+      ctx.events.emit(
+        object,
+        'Warning',
+        'UpdateHasNoEffect',
+        `AWS accepted "${stepText(step)}" ${m.sameStepSent} times without effect`,
+      );
+    else m.done++;
     ctx.events.emit(object, 'Normal', 'Updating', text);
     ctx.log.info({ table: model.tableName, step: step.kind, progress: `${m.done}/${total}` }, text);
     return { synced: false, reason: 'Updating', message: text, requeueAfterMs: pollMs };

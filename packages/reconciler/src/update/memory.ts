@@ -14,6 +14,10 @@ export interface TableMemo {
   lastTtlChangeAt?: Date;
   /** Tag keys this process has set (or seen desired) on the table. */
   managedTagKeys: Set<string>;
+  /** The last step sent (JSON), how many times in a row, and when: to spot steps without effect. */
+  lastStepKey?: string;
+  sameStepSent: number;
+  lastSentAt: number;
 }
 
 export class ConvergeMemory {
@@ -30,7 +34,15 @@ export class ConvergeMemory {
       // Re-insert: Map order is the eviction order.
       this.memos.delete(uid);
     } else {
-      m = { deepAt: 0, inProgress: false, done: 0, synced: false, managedTagKeys: new Set() };
+      m = {
+        deepAt: 0,
+        inProgress: false,
+        done: 0,
+        synced: false,
+        managedTagKeys: new Set(),
+        sameStepSent: 0,
+        lastSentAt: 0,
+      };
     }
     this.memos.set(uid, m);
     if (this.memos.size > this.max) {
