@@ -81,6 +81,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     catalogue: ['table-class-invalid.yaml'],
   },
   {
+    id: 'fractional-capacity',
+    aws: 'ReadCapacityUnits/WriteCapacityUnits are Longs; a fraction is not a valid value',
+    errors: /CapacityUnits :: (?:.*whole number|expected int|.*integer)/i,
+    catalogue: ['capacity-fraction.yaml'],
+  },
+  {
     id: 'duplicate-attribute-definitions',
     aws: 'an AttributeName defined twice is a ValidationException ("Attribute Name is duplicated: x"); dynalite only notices when no index exists (count mismatch)',
     errors: /is defined twice/,
