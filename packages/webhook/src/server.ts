@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { mutateRequest } from './admission/mutate.ts';
 import { validateRequest } from './admission/validate.ts';
@@ -14,7 +13,8 @@ import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { WebhookMetrics } from './metrics.ts';
 import type { ProviderLookup } from './providers/lookup.ts';
-import { kubernetesProviderCache } from './providers/provider-cache.ts';
+import { inClusterAccess, kubeconfigAccess, UnsupportedKubeconfig } from './providers/kube-access.ts';
+import { watchProviders } from './providers/provider-watch.ts';
 import { loadCertPair, watchCertDir } from './tls/cert-files.ts';
 import type { CertPair } from './tls/cert-files.ts';
 
@@ -61,12 +61,24 @@ export interface WebhookHandle {
   close(): Promise<void>;
 }
 
-function providersFor(config: WebhookConfig, log: Logger): ProviderLookup {
+/** The AWSProvider cache: our own lean list + watch; the full client library (~80 MB of RSS) only for
+ * kubeconfigs that need its exec plugins or auth providers. */
+async function providersFor(config: WebhookConfig, log: Logger): Promise<ProviderLookup> {
   if (config.providers) return config.providers;
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromCluster();
-  return kubernetesProviderCache(kubeConfig, log);
+  try {
+    const access = config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess();
+    return watchProviders(access, log);
+  } catch (error) {
+    if (!(error instanceof UnsupportedKubeconfig) || !config.kubeconfig) throw error;
+    log.info({ reason: error.message }, 'using @kubernetes/client-node for this kubeconfig');
+    const [{ KubeConfig }, { kubernetesProviderCache }] = await Promise.all([
+      import('@kubernetes/client-node'),
+      import('./providers/provider-cache.ts'),
+    ]);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(config.kubeconfig);
+    return kubernetesProviderCache(kubeConfig, log);
+  }
 }
 
 async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
@@ -85,7 +97,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   metrics.certReloads.inc({ result: 'success' });
   metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
 
-  const providers = providersFor(config, log);
+  const providers = await providersFor(config, log);
   const deps = {
     providers,
     operatorTags: config.defaultTags,
