@@ -50,6 +50,8 @@ function suite(name: string, script: string): void {
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
 check('crds up to date', 'node', ['packages/cli/src/main.ts', 'crds', '--check', 'charts/dynamodb-operator/crds']);
+check('docs up to date', 'node', ['packages/cli/src/main.ts', 'docs', '--check', 'docs/reference.md']);
+check('rules doc up to date', 'node', ['packages/cli/src/main.ts', 'docs', 'rules', '--check', 'docs/rules.md']);
 suite('unit', 'test:unit');
 suite('e2e', 'test:e2e');
 

@@ -1,5 +1,6 @@
 // dynamodb-operator: validate manifests, print the CRDs, render the AWS requests.
 import { runCrds } from './commands/crds.ts';
+import { runDocs } from './commands/docs.ts';
 import { runRender } from './commands/render.ts';
 import { runValidate } from './commands/validate.ts';
 import { EXIT_OK, EXIT_USAGE, processIo, UsageError } from './io.ts';
@@ -11,6 +12,7 @@ Commands:
   validate [--output text|json] FILE...   check manifests (exit 0 valid, 1 invalid, 2 usage/YAML error)
   crds [--write DIR | --check DIR]        print, write or check the CustomResourceDefinitions
   render [--output yaml|json] FILE...     print the AWS requests a table would produce
+  docs [reference|rules] [--write FILE | --check FILE]   print, write or check a generated docs page
 
 Run "dynamodb-operator COMMAND --help" for a command's options.`;
 
@@ -18,6 +20,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   validate: runValidate,
   crds: runCrds,
   render: runRender,
+  docs: runDocs,
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
