@@ -2,12 +2,12 @@
 // parse (structural errors returned as they are) → defaults → model → rules (+ immutability on UPDATE).
 // Defaults are applied first so that a file validates exactly as the API server would store it
 // (e.g. `streamEnabled: true` gets its view type from the mutating webhook, not from the user).
-import { applyDefaults } from '../contract.ts';
+import { applyDefaults } from '../defaults/index.ts';
 import { toTableModel } from '../normalise/index.ts';
 import { parseObject } from '../schemas/parse.ts';
 import type { KnownObject } from '../schemas/objects.ts';
 import type { TableModel, ValidationResult } from '../model.ts';
-import { validateTable } from './index.ts';
+import { validateTable } from './table.ts';
 import { validateProvider } from './provider.ts';
 
 function tableModel(obj: KnownObject): TableModel {

@@ -1,0 +1,43 @@
+// validateTable: every rule family on the model, every error and warning at once.
+import type { TableModel, ValidationResult } from '../model.ts';
+import { checkAttributes } from './attributes.ts';
+import { checkCapacity } from './capacity.ts';
+import { checkDeletion, checkTableClass } from './deletion.ts';
+import { checkEncryption } from './encryption.ts';
+import { checkImmutable } from './immutability.ts';
+import { checkIndexes } from './indexes.ts';
+import { checkTableKeys } from './keys.ts';
+import { checkNames } from './names.ts';
+import { checkPointInTimeRecovery } from './pitr.ts';
+import { checkProjections } from './projection.ts';
+import { checkProviderRef } from './provider-ref.ts';
+import { Findings } from './result.ts';
+import { checkStreams } from './streams.ts';
+import { checkTags } from './tags.ts';
+import { checkTimeToLive } from './ttl.ts';
+
+/** The rule families, in the order their errors are reported. */
+export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] = [
+  checkNames,
+  checkProviderRef,
+  checkAttributes,
+  checkTableKeys,
+  checkIndexes,
+  checkProjections,
+  checkCapacity,
+  checkStreams,
+  checkEncryption,
+  checkPointInTimeRecovery,
+  checkTimeToLive,
+  checkTags,
+  checkDeletion,
+  checkTableClass,
+];
+
+/** Every rule on `model`; with `old` (an UPDATE), also what may not change. */
+export function validateTable(model: TableModel, old?: TableModel): ValidationResult {
+  const out = new Findings();
+  for (const rule of TABLE_RULES) out.add(rule(model));
+  if (old) out.add(checkImmutable(model, old));
+  return { errors: out.errors, warnings: out.warnings };
+}
