@@ -30,7 +30,14 @@ import {
   sseMatches,
   TTL_CHANGE_INTERVAL_MS,
 } from './normal.ts';
-import type { CreateGsiStep, PlanStep, UpdateTableSettingsStep, UpdateTtlStep, WaitStep } from './steps.ts';
+import type {
+  CreateGsiStep,
+  DeleteGsiStep,
+  PlanStep,
+  UpdateTableSettingsStep,
+  UpdateTtlStep,
+  WaitStep,
+} from './steps.ts';
 
 export interface PlanOptions {
   /** Tag keys we set on this table before (e.g. from status): only these may be removed. */
@@ -97,9 +104,9 @@ function keptGsis(d: TableModel, o: ObservedTable): ObservedIndex[] {
   });
 }
 
-function gsiDeletes(d: TableModel, o: ObservedTable): PlanStep[] {
+function gsiDeletes(d: TableModel, o: ObservedTable): DeleteGsiStep[] {
   const wanted = new Map(d.globalSecondaryIndexes.map((g) => [g.indexName, g]));
-  const out: PlanStep[] = [];
+  const out: DeleteGsiStep[] = [];
   for (const g of liveGsis(o).values()) {
     const w = wanted.get(g.indexName);
     if (!w) {
@@ -111,7 +118,8 @@ function gsiDeletes(d: TableModel, o: ObservedTable): PlanStep[] {
       out.push({ kind: 'deleteGsi', indexName: g.indexName, reason: `${changes.join(', ')} (re-created next)` });
     }
   }
-  return out.sort((a, b) => ((a as { indexName: string }).indexName < (b as { indexName: string }).indexName ? -1 : 1));
+  // By name: a stable order across reconciles, whatever order DescribeTable lists them in.
+  return out.sort((a, b) => (a.indexName < b.indexName ? -1 : 1));
 }
 
 function tableSettings(d: TableModel, o: ObservedTable): PlanStep[] {
