@@ -155,15 +155,16 @@ describe('rules: validateTable', () => {
         'spec.attributes[2] (email) is not used by any key or index; it is accepted but not sent to DynamoDB',
       ]);
     });
-    it('rejects an attribute defined twice, with the same or another type', () => {
-      expectErrors(
-        model({}, [
-          ['pk', 'S'],
-          ['sk', 'N'],
-          ['pk', 'S'],
-        ]),
-        [['spec.attributes[2].name', 'defined twice']],
-      );
+    it('rejects an attribute defined with two types; warns about an identical repeat', () => {
+      const same = model({}, [
+        ['pk', 'S'],
+        ['sk', 'N'],
+        ['pk', 'S'],
+      ]);
+      expectErrors(same, []);
+      expect(validateTable(same).warnings).to.deep.equal([
+        'spec.attributes[2] (pk) repeats the definition at spec.attributes[0]; it is sent to DynamoDB once',
+      ]);
       expectErrors(
         model({}, [
           ['pk', 'S'],

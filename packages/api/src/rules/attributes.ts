@@ -1,5 +1,5 @@
-// Attribute definitions: valid names and types, each attribute defined once with one type, and a
-// warning for definitions that no key uses (DynamoDB rejects those, so they are left out of the request).
+// Attribute definitions: valid names and types, one type per attribute (a repeated identical definition
+// is only a warning), and a warning for definitions that no key uses (DynamoDB rejects those, so they are left out of the request).
 import { ATTRIBUTE_TYPES } from '../model.ts';
 import type { TableModel } from '../model.ts';
 import { ATTRIBUTE_NAME_MAX, ATTRIBUTE_NAME_MIN } from './limits.ts';
@@ -42,12 +42,15 @@ export function checkAttributes(model: TableModel): Findings {
     }
     const first = firstByName.get(def.name);
     if (first) {
-      out.error(
-        first.type === def.type ? `${def.path}.name` : `${def.path}.type`,
-        first.type === def.type
-          ? `attribute ${show(def.name)} is defined twice (first at ${first.path}): remove one definition`
-          : `attribute ${show(def.name)} is defined twice with different types (${first.type} at ${first.path}, ${def.type} here): an attribute has exactly one type, so keep one definition`,
-      );
+      // The same definition twice is harmless (it is sent once); two types for one attribute are not.
+      if (first.type === def.type) {
+        out.warn(`${def.path} (${def.name}) repeats the definition at ${first.path}; it is sent to DynamoDB once`);
+      } else {
+        out.error(
+          `${def.path}.type`,
+          `attribute ${show(def.name)} is defined twice with different types (${first.type} at ${first.path}, ${def.type} here): an attribute has exactly one type, so keep one definition`,
+        );
+      }
       continue;
     }
     firstByName.set(def.name, { type: def.type, path: def.path });
