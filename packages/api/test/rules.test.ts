@@ -597,6 +597,10 @@ describe('rules: validateProvider', () => {
   });
   it('rejects bad regions, role ARNs and endpoints', () => {
     expect(paths({ region: 'US-EAST-1' })).to.deep.equal(['spec.region']);
+    expect(paths({ region: 'us-east' })).to.deep.equal(['spec.region']);
+    for (const region of ['eu-central-2', 'cn-north-1', 'us-isob-east-1', 'eusc-de-east-1', 'ap-southeast-5']) {
+      expect(paths({ region }), region).to.deep.equal([]);
+    }
     expect(paths({ region: undefined })).to.deep.equal(['spec.region']);
     expect(paths({ roleARN: 'arn:aws:iam::123:role/x' })).to.deep.equal(['spec.roleARN']);
     expect(paths({ assumeRoleARN: 'arn:aws:iam::123456789012:user/bob' })).to.deep.equal(['spec.assumeRoleARN']);

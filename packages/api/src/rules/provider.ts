@@ -5,8 +5,8 @@ import { DNS_SUBDOMAIN } from './provider-ref.ts';
 import { Findings, show } from './result.ts';
 import { checkTagMap } from './tags.ts';
 
-/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5, us-iso-east-1, us-isob-east-1 … */
-export const REGION = /^[a-z]{2}(?:-(?:gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
+/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1 (sovereign cloud) … */
+export const REGION = /^[a-z]{2,4}(?:-[a-z]+){1,3}-\d{1,2}$/;
 /** arn:<partition>:iam::<12-digit account>:role/<optional path/>name (IAM's role-name alphabet). */
 export const ROLE_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
