@@ -15,7 +15,8 @@ export interface RuleRow {
   kind: string;
   operation: 'create' | 'update';
   path: string;
-  message: string;
+  /** Every distinct message at `path` (usually one). */
+  messages: string[];
 }
 
 export interface CelRow {
@@ -48,7 +49,7 @@ export function ruleRows(cases: CatalogueCase[]): RuleRow[] {
       kind: kindOf(c.object),
       operation: c.old === undefined ? 'create' : 'update',
       path: c.expectPath,
-      message: [...new Set(atPath.map((e) => e.message))].join(' / '),
+      messages: [...new Set(atPath.map((e) => e.message))],
     };
   });
 }
@@ -99,7 +100,13 @@ export function rulesMarkdown(cases: CatalogueCase[], catalogueLink: string): st
     '',
     table(
       ['case', 'kind', 'on', 'field path', 'message'],
-      rows.map((r) => [link(r.file), r.kind, r.operation, cell(codeSpan(r.path)), cell(codeSpan(r.message))]),
+      rows.map((r) => [
+        link(r.file),
+        r.kind,
+        r.operation,
+        cell(codeSpan(r.path)),
+        r.messages.map((m) => cell(codeSpan(m))).join('<br>'),
+      ]),
     ),
     '',
     '## Enforced by the API server (CEL rules in the CRDs)',
