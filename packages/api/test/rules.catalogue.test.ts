@@ -22,6 +22,18 @@ describe('rules catalogue: validateObject', () => {
     expect(valid.length).to.be.at.least(5);
   });
 
+  it('covers every rule family, the AWSProvider and updates', () => {
+    const families = ['keys', 'attributes', 'names', 'indexes', 'projection', 'capacity', 'billing-mode', 'streams'];
+    families.push('encryption', 'pitr', 'ttl', 'tags', 'deletion-policy', 'table-class', 'provider-ref', 'provider');
+    families.push('update', 'table-kind', 'unknown-kind');
+    for (const family of families) {
+      expect(
+        invalid.some((e) => e.file.startsWith(`${family}-`) || e.file === `${family}.yaml`),
+        `no catalogue spec for ${family}`,
+      ).to.equal(true);
+    }
+  });
+
   for (const entry of invalid) {
     it(`${entry.file}: rejected at ${entry.expectPath}`, () => {
       const { errors } = validateObject(entry.object, entry.old);
