@@ -176,6 +176,15 @@ describe('webhook server (in-process, HTTPS)', () => {
     expect(out.response.status?.message).to.include('spec.billingMode');
   });
 
+  it('admits a CREATE whose metadata carries creationTimestamp: null (typed Go clients send it)', async () => {
+    const object = seedObjects().find((o) => o.kind === 'DynamoDB')!;
+    const body = admissionReview({ ...object, metadata: { ...(object.metadata as object), creationTimestamp: null } });
+    for (const path of ['/mutate', '/validate']) {
+      const out = await review(path, body);
+      expect(out.response.allowed, `${path}: ${JSON.stringify(out.response.status)}`).to.equal(true);
+    }
+  });
+
   it('answers malformed requests with a well-formed 4xx Status', async () => {
     const cases: [string, string | Buffer, Record<string, string>, number][] = [
       ['/validate', '{"apiVersion":', { 'content-type': 'application/json' }, 400],

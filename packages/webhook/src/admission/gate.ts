@@ -44,8 +44,14 @@ export function gate(request: AdmissionRequest): GateResult {
   if (request.operation === 'UPDATE' && metadata.deletionTimestamp) return { done: true, response: allow(uid) };
   const name = typeof metadata.name === 'string' ? metadata.name : request.name;
   const what = subject(kind.kind, name);
-  if (metadata.namespace === undefined && request.namespace) {
-    return { done: false, object: { ...object, metadata: { ...metadata, namespace: request.namespace } }, what };
+  // The object we evaluate (never patched: patches are computed under /spec only). Its namespace comes
+  // from the request when the object has none, and null metadata fields are dropped: typed Go clients
+  // send `creationTimestamp: null` on CREATE, and /mutate sees it before the API server fills it in.
+  const nulls = Object.keys(metadata).filter((key) => metadata[key] === null);
+  if ((metadata.namespace === undefined && request.namespace) || nulls.length > 0) {
+    const cleaned = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== null));
+    if (cleaned.namespace === undefined && request.namespace) cleaned.namespace = request.namespace;
+    return { done: false, object: { ...object, metadata: cleaned }, what };
   }
   return { done: false, object, what };
 }
