@@ -26,7 +26,7 @@ interface Crd {
   };
 }
 
-const root = testEnv().root;
+const root = testEnv().root; // known before the environment is up
 const crdDir = join(root, 'charts', 'dynamodb-operator', 'crds');
 const seedDir = join(root, 'examples', 'seed');
 

@@ -59,15 +59,24 @@ function required(vars: Record<string, string>, name: string): string {
   return value;
 }
 
+/**
+ * The running environment. `root` and `logsDir` are known without it, so a test file may read them at
+ * import time (before the root hook has brought the environment up); the other fields read
+ * `.testenv/env` when first used.
+ */
 export function testEnv(): TestEnv {
-  const vars = loadTestEnvFile();
-  return {
-    kubeconfig: required(vars, 'KUBECONFIG'),
-    lowPrivilegeKubeconfig: required(vars, 'DDBOP_LOWPRIV_KUBECONFIG'),
-    motoEndpoint: required(vars, 'MOTO_ENDPOINT'),
-    dynaliteEndpoint: required(vars, 'DYNALITE_ENDPOINT'),
-    binDir: required(vars, 'DDBOP_BIN_DIR'),
-    logsDir: join(testenvDir, 'logs'),
-    root: repoRoot,
-  };
+  let vars: Record<string, string> | undefined;
+  const get = (name: string) => () => required((vars ??= loadTestEnvFile()), name);
+  const env = { logsDir: join(testenvDir, 'logs'), root: repoRoot } as TestEnv;
+  const lazy: [keyof TestEnv, string][] = [
+    ['kubeconfig', 'KUBECONFIG'],
+    ['lowPrivilegeKubeconfig', 'DDBOP_LOWPRIV_KUBECONFIG'],
+    ['motoEndpoint', 'MOTO_ENDPOINT'],
+    ['dynaliteEndpoint', 'DYNALITE_ENDPOINT'],
+    ['binDir', 'DDBOP_BIN_DIR'],
+  ];
+  for (const [field, variable] of lazy) {
+    Object.defineProperty(env, field, { get: get(variable), enumerable: true });
+  }
+  return env;
 }
