@@ -1,8 +1,8 @@
 // The admission pipeline: a chain of small plugins, each `(context) → { errors, warnings }` (the way
 // cert-manager composes its webhook). Every plugin runs; their findings are concatenated, so a denial
-// carries every error at once.
-import { parseObject, TABLE_KINDS, toTableModel } from '@dynamodb-operator/api';
-import type { KnownObject, TableKind, TableModel } from '@dynamodb-operator/api';
+// carries every error at once. The context parses and models the object once, for all plugins.
+import { applyDefaults, parseObject, toTableModel } from '@dynamodb-operator/api';
+import type { KnownObject, ParseResult, TableModel } from '@dynamodb-operator/api';
 import type { ProviderLookup } from '../providers/lookup.ts';
 import type { AdmissionRequest, Findings } from './types.ts';
 
@@ -11,11 +11,13 @@ export interface AdmissionContext {
   object: Record<string, unknown>;
   oldObject?: Record<string, unknown>;
   providers: ProviderLookup;
-  /** The parsed object, or undefined when it does not parse (the rules plugin reports why). Memoised. */
-  known(): KnownObject | undefined;
-  /** The table model of a parseable table kind, else undefined. Memoised. */
+  /** parseObject of the object. Memoised. */
+  parsed(): ParseResult;
+  /** The parsed old object (UPDATE), when it parses and is of the same kind. Memoised. */
+  oldKnown(): KnownObject | undefined;
+  /** The table model of a parseable table kind, with defaults applied (as it will be stored). Memoised. */
   model(): TableModel | undefined;
-  /** The same for oldObject (UPDATE only). */
+  /** The same for oldObject. */
   oldModel(): TableModel | undefined;
 }
 
@@ -23,8 +25,6 @@ export interface AdmissionPlugin {
   name: string;
   run(context: AdmissionContext): Findings;
 }
-
-const isTableKind = (kind: string): kind is TableKind => (TABLE_KINDS as readonly string[]).includes(kind);
 
 function memo<T>(compute: () => T): () => T {
   let done = false;
@@ -38,14 +38,10 @@ function memo<T>(compute: () => T): () => T {
   };
 }
 
-function parsed(object: Record<string, unknown> | undefined): KnownObject | undefined {
-  if (object === undefined) return undefined;
-  const result = parseObject(object);
-  return result.ok ? result.object : undefined;
-}
-
+/** The model the rules see: defaults first, as the API server will store the object (validateObject does the same). */
 function modelOf(object: KnownObject | undefined): TableModel | undefined {
-  return object && isTableKind(object.kind) ? toTableModel(object) : undefined;
+  if (!object || object.kind === 'AWSProvider') return undefined;
+  return toTableModel(applyDefaults(object, { operatorTags: {} }).object);
 }
 
 export function admissionContext(
@@ -53,13 +49,23 @@ export function admissionContext(
   object: Record<string, unknown>,
   providers: ProviderLookup,
 ): AdmissionContext {
-  const known = memo(() => parsed(object));
-  const oldKnown = memo(() => parsed(request.oldObject));
+  const parsed = memo(() => parseObject(object));
+  const known = (): KnownObject | undefined => {
+    const result = parsed();
+    return result.ok ? result.object : undefined;
+  };
+  const oldKnown = memo((): KnownObject | undefined => {
+    if (request.operation !== 'UPDATE' || request.oldObject === undefined) return undefined;
+    const old = parseObject(request.oldObject);
+    // An old object that no longer parses (older schema) cannot be compared; the new one is still checked.
+    return old.ok && old.kind === known()?.kind ? old.object : undefined;
+  });
   const context: AdmissionContext = {
     request,
     object,
     providers,
-    known,
+    parsed,
+    oldKnown,
     model: memo(() => modelOf(known())),
     oldModel: memo(() => modelOf(oldKnown())),
   };

@@ -1,14 +1,18 @@
-// Every rule of the api package (structure, DynamoDB's rules, immutability against oldObject).
-import { validateObject } from '@dynamodb-operator/api';
+// Every rule of the api package: structure, DynamoDB's rules, immutability against oldObject. The same
+// composition as the api's validateObject (parse → defaults → model → rules), on the context's one
+// parse and one model instead of a second of each; the parity test keeps the two in step.
+import { validateProvider, validateTable } from '@dynamodb-operator/api';
 import type { AdmissionPlugin } from '../plugins.ts';
 
 export const rulesPlugin: AdmissionPlugin = {
   name: 'rules',
   run: (context) => {
-    const result =
-      context.request.operation === 'UPDATE'
-        ? validateObject(context.object, context.oldObject)
-        : validateObject(context.object);
-    return { errors: result.errors, warnings: result.warnings };
+    const parsed = context.parsed();
+    if (!parsed.ok) return { errors: parsed.errors, warnings: [] };
+    if (parsed.object.kind === 'AWSProvider') {
+      const old = context.oldKnown();
+      return validateProvider(parsed.object, old?.kind === 'AWSProvider' ? old : undefined);
+    }
+    return validateTable(context.model()!, context.oldModel());
   },
 };
