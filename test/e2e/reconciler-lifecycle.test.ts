@@ -242,9 +242,12 @@ describe('reconciler lifecycle (dynalite)', function () {
 
   it('an invalid spec gets a Terminal condition and no AWS call', async () => {
     const before = await rec.counter('dynamodb_operator_aws_api_calls_total', { operation: 'CreateTable' });
-    // PROVISIONED without capacity is rejected by validateObject (the webhook is not registered here).
+    // A GSI on an undefined attribute passes the CRD schema but not validateObject (the webhook,
+    // which would refuse it, is not registered here).
     mustApply(
-      simpleTableYaml('t-bad', 'life_bad', 'dyn').replace('billingMode: PAY_PER_REQUEST', 'billingMode: PROVISIONED'),
+      simpleTableYaml('t-bad', 'life_bad', 'dyn', {
+        spec: { globalSecondaryIndexes: [{ indexName: 'ByMissing', hashKey: 'Missing', projectionType: 'ALL' }] },
+      }),
       ns,
     );
     const o = await waitFor('Terminal', () => {
@@ -252,6 +255,7 @@ describe('reconciler lifecycle (dynalite)', function () {
       return condition(x, 'Terminal')?.status === 'True' ? x : undefined;
     });
     expect(condition(o, 'Terminal')?.reason).to.equal('InvalidSpec');
+    expect(condition(o, 'Terminal')?.message).to.contain('globalSecondaryIndexes');
     expect(await tableExists(ddb, 'life_bad')).to.equal(false);
     expect(await rec.counter('dynamodb_operator_aws_api_calls_total', { operation: 'CreateTable' })).to.equal(before);
   });

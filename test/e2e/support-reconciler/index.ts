@@ -205,7 +205,7 @@ export function simpleTableYaml(
   name: string,
   tableName: string,
   provider: string,
-  extra: { deletionPolicy?: string; annotations?: Record<string, string> } = {},
+  extra: { deletionPolicy?: string; annotations?: Record<string, string>; spec?: Record<string, unknown> } = {},
 ): string {
   return stringify({
     apiVersion: `${GROUP}/v1alpha1`,
@@ -217,6 +217,7 @@ export function simpleTableYaml(
       billingMode: 'PAY_PER_REQUEST',
       hashKey: { name: 'ID', type: 'S' },
       deletionPolicy: extra.deletionPolicy ?? 'Delete',
+      ...(extra.spec ?? {}),
     },
   });
 }

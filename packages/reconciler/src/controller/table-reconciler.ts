@@ -14,6 +14,7 @@ import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName, classifyAwsError, isCredentialError } from '../aws/errors.ts';
 import { ProviderError, readProviderSpec } from '../aws/provider-settings.ts';
+import { KubeApiError } from '../kube/http.ts';
 import { keyOf } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import { NotLeaderError } from '../leader/gate.ts';
@@ -108,6 +109,8 @@ async function reportError(run: TableRun, err: unknown): Promise<void> {
 /** AWS failures → typed errors; credential failures also drop the cached client. */
 function wrapAws(run: TableRun, providerKey: string, op: string, err: unknown): Error {
   if (err instanceof NotLeaderError || err instanceof TerminalError || err instanceof RetryableError) return err;
+  // Kubernetes API errors (e.g. 409 on a stale resourceVersion) are retried as they are.
+  if (err instanceof KubeApiError) return err;
   const name = awsErrorName(err);
   const msg = `${op} failed: ${name}: ${(err as Error)?.message ?? String(err)}`;
   if (isCredentialError(err)) run.d.clients.invalidate(providerKey);
