@@ -411,6 +411,8 @@ describe('chart: helm lint and template', function () {
         failureThreshold: 4,
       });
       expect(findObject(objects, 'PodDisruptionBudget').spec).to.deep.include({ maxUnavailable: 1 });
+      // a Recreate override drops the default rollingUpdate (which the API server would refuse)
+      expect((reconciler.spec as { strategy: unknown }).strategy).to.deep.equal({ type: 'Recreate' });
       expect(findObject(objects, 'PodDisruptionBudget').spec).not.to.have.property('minAvailable');
     });
 
