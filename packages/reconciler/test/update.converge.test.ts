@@ -202,21 +202,27 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
     expect(ttlCalls.map((c) => c.status)).to.deep.equal([200, 200, 200]);
   });
 
-  it('does not hammer a change AWS (here: moto, table class) accepts but ignores: held back with backoff', async () => {
-    const d = table({ tableClass: 'STANDARD_INFREQUENT_ACCESS', tags: {} });
+  it('does not hammer a change AWS accepts without visible effect (moto ignores table class): held back, rest goes on', async () => {
+    const d = table({ tableClass: 'STANDARD_INFREQUENT_ACCESS', tags: { Team: 'x' } });
     await createTable(client, table({ tableClass: 'STANDARD', tags: OWNER }), OBS_ALL);
     proxy.reset();
     const converge = converger();
     const events: Emitted[] = [];
     const r1 = await reconcileUntilSettled(converge, d, events, 2);
-    expect(r1.map((r) => r.reason)).to.deep.equal(['Updating', 'Updating', 'UpdateHasNoEffect']);
-    expect(r1[2]?.requeueAfterMs).to.equal(60_000);
-    expect(events.map((e) => e.reason)).to.deep.equal(['Updating', 'UpdateHasNoEffect', 'Updating']);
+    // class (sent), class again (2nd: now held), the tags go on regardless, then in sync as far as AWS says.
+    expect(r1.map((r) => r.reason)).to.deep.equal(['Updating', 'Updating', 'Updating', 'AcceptedNotVisible']);
+    expect(r1[3]).to.include({ synced: true, requeueAfterMs: 60_000 });
+    expect(r1[3]?.message).to.match(
+      /^AWS accepted "updating table: table class → STANDARD_INFREQUENT_ACCESS" 2 or more times/,
+    );
+    expect(events.map((e) => e.reason)).to.deep.equal(['Updating', 'UpdateHasNoEffect', 'Updating', 'Updating']);
+    expect((await client.send(new DescribeTableCommand({ TableName: d.tableName }))).Table?.TableArn).to.be.a('string');
     clock += 60_000;
     const r2 = await reconcileUntilSettled(converge, d, events, 2);
-    expect(r2.map((r) => r.reason)).to.deep.equal(['Updating', 'UpdateHasNoEffect']);
+    expect(r2.map((r) => r.reason)).to.deep.equal(['Updating', 'AcceptedNotVisible']);
     expect(r2[1]?.requeueAfterMs).to.equal(120_000);
     const sent = proxy.calls().filter((c) => c.table === d.tableName && c.operation === 'UpdateTable');
     expect(sent).to.have.length(3);
+    expect(proxy.counts(d.tableName).TagResource).to.equal(1);
   });
 });

@@ -2,8 +2,9 @@
 // report. Plugs into the table reconciler's seam (ConvergeContext → ConvergeResult, see
 // controller/converge.ts). Errors from AWS propagate to the reconciler, which classifies them; a
 // TTL change AWS would refuse within the hour becomes a deferred result, never a hot retry.
-import { describeStep, driftOf, nextStep, plan, stepText } from '@dynamodb-operator/api';
-import type { PlanStep } from '@dynamodb-operator/api';
+import { describeStep, driftOf, plan, stepText } from '@dynamodb-operator/api';
+import { chooseStep, pruneSent } from './choose.ts';
+import type { HoldPolicy } from './choose.ts';
 import type { ConvergeContext, ConvergeResult } from '../controller/converge.ts';
 import { executeStep, StepBlockedError } from './execute.ts';
 import { ConvergeMemory } from './memory.ts';
@@ -22,9 +23,9 @@ export interface PlanConvergerOptions {
   now?: () => Date;
   memory?: ConvergeMemory;
   /**
-   * A step AWS accepted this many times in a row while the table did not change is held back, with
-   * exponential backoff from `noEffectBackoffMs` (default 60 s, at most 30 min): no hammering when
-   * AWS (or an emulator) silently ignores a change. Default 2.
+   * A step AWS accepted this many times while the plan still contains it is held back, with
+   * exponential backoff from `noEffectBackoffMs` (default 60 s, at most 30 min), and the rest of
+   * the plan goes on: no hammering when AWS (or an emulator) silently ignores a change. Default 2.
    */
   noEffectLimit?: number;
   noEffectBackoffMs?: number;
@@ -58,8 +59,11 @@ export function createPlanConverger(
   const pollMs = opts.pollMs ?? 1_000;
   const clock = opts.now ?? (() => new Date());
   const memory = opts.memory ?? new ConvergeMemory();
-  const noEffectLimit = opts.noEffectLimit ?? 2;
-  const noEffectBackoffMs = opts.noEffectBackoffMs ?? 60_000;
+  const hold: HoldPolicy = {
+    limit: opts.noEffectLimit ?? 2,
+    backoffMs: opts.noEffectBackoffMs ?? 60_000,
+    maxMs: 30 * 60_000,
+  };
 
   return async (ctx: ConvergeContext): Promise<ConvergeResult> => {
     const now = clock();
@@ -104,47 +108,49 @@ export function createPlanConverger(
     }
     m.generation = gen;
 
-    if (steps.length === 0) {
+    pruneSent(m.sent, steps);
+    const choice = chooseStep(steps, now, m.sent, hold);
+
+    if (choice.kind === 'inSync') {
       if (m.inProgress) ctx.events.emit(object, 'Normal', 'Updated', `table ${model.tableName} matches the spec`);
-      Object.assign(m, { inProgress: false, done: 0, synced: true, lastStepKey: undefined, sameStepSent: 0 });
+      Object.assign(m, { inProgress: false, done: 0, synced: true });
+      m.sent.clear();
       return { synced: true, reason: 'InSync', message: `table ${model.tableName} matches the spec` };
     }
     m.synced = false;
     if (!m.inProgress) m.done = 0;
     m.inProgress = true;
     const total = m.done + work.length;
-    const step = nextStep(steps, now);
 
-    if (!step) {
-      // Only TTL changes AWS would refuse within the hour are left.
-      const blocked = steps.find((s): s is Extract<PlanStep, { kind: 'updateTtl' }> => s.kind === 'updateTtl');
-      const until = blocked?.blockedUntil ? Date.parse(blocked.blockedUntil) : now.getTime() + 60_000;
-      return {
-        synced: false,
-        reason: 'TimeToLiveChangeDeferred',
-        message: blocked ? describeStep(blocked, m.done + 1, total) : 'waiting for the TTL hour',
-        requeueAfterMs: Math.max(1_000, until - now.getTime()),
-      };
-    }
-    if (step.kind === 'wait') {
+    if (choice.kind === 'wait') {
       const next = work[0];
       const message = next
-        ? `${describeStep(step, m.done + 1, total)}; next: ${describeStep(next, m.done + 1, total)}`
-        : describeStep(step, m.done, total);
+        ? `${describeStep(choice.step, m.done + 1, total)}; next: ${describeStep(next, m.done + 1, total)}`
+        : describeStep(choice.step, m.done, total);
       return { synced: false, reason: 'Updating', message, requeueAfterMs: pollMs };
     }
-
-    const text = describeStep(step, m.done + 1, total);
-    const key = JSON.stringify(step);
-    if (m.lastStepKey === key && m.sameStepSent >= noEffectLimit) {
-      const backoff = Math.min(noEffectBackoffMs * 2 ** (m.sameStepSent - noEffectLimit), 30 * 60_000);
-      const wait = m.lastSentAt + backoff - now.getTime();
-      if (wait > 0) {
-        const message = `AWS accepted "${stepText(step)}" ${m.sameStepSent} times but the table did not change (AWS or the emulator ignores it); next attempt in ${Math.ceil(wait / 1000)} s`;
-        ctx.log.warn({ table: model.tableName, step: step.kind, sent: m.sameStepSent }, message);
-        return { synced: false, reason: 'UpdateHasNoEffect', message, requeueAfterMs: wait };
+    if (choice.kind === 'idle') {
+      const requeueAfterMs = Math.max(1_000, choice.until - now.getTime());
+      const ttl = choice.blocked[0];
+      if (ttl) {
+        return {
+          synced: false,
+          reason: 'TimeToLiveChangeDeferred',
+          message: describeStep(ttl, m.done + 1, total),
+          requeueAfterMs,
+        };
       }
+      // Only steps AWS accepted again and again without a visible effect are left. AWS took them; the
+      // emulator (or an eventually consistent read) does not show them: in sync as far as the API
+      // lets us know, said plainly in the condition, and tried again with backoff.
+      const what = choice.held.map((s) => `"${stepText(s)}"`).join(', ');
+      const message = `AWS accepted ${what} ${hold.limit} or more times but DescribeTable does not show it; retrying in ${Math.ceil(requeueAfterMs / 1000)} s`;
+      m.inProgress = false;
+      return { synced: true, reason: 'AcceptedNotVisible', message, requeueAfterMs };
     }
+
+    const step = choice.step;
+    const text = describeStep(step, m.done + 1, total);
     try {
       const r = await executeStep(ctx.dynamodb, model.tableName, step, {
         now,
@@ -164,17 +170,13 @@ export function createPlanConverger(
       }
       throw err;
     }
-    m.sameStepSent = m.lastStepKey === key ? m.sameStepSent + 1 : 1;
-    m.lastStepKey = key;
-    m.lastSentAt = now.getTime();
-    if (m.sameStepSent >= noEffectLimit)
-      ctx.events.emit(
-        object,
-        'Warning',
-        'UpdateHasNoEffect',
-        `AWS accepted "${stepText(step)}" ${m.sameStepSent} times without effect`,
-      );
-    else m.done++;
+    const e = m.sent.get(choice.key) ?? { count: 0, at: 0 };
+    m.sent.set(choice.key, { count: e.count + 1, at: now.getTime() });
+    if (e.count + 1 >= hold.limit) {
+      const msg = `AWS accepted "${stepText(step)}" ${e.count + 1} times without a visible effect`;
+      ctx.events.emit(object, 'Warning', 'UpdateHasNoEffect', msg);
+      ctx.log.warn({ table: model.tableName, step: step.kind, sent: e.count + 1 }, msg);
+    } else m.done++;
     ctx.events.emit(object, 'Normal', 'Updating', text);
     ctx.log.info({ table: model.tableName, step: step.kind, progress: `${m.done}/${total}` }, text);
     return { synced: false, reason: 'Updating', message: text, requeueAfterMs: pollMs };

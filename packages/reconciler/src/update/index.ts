@@ -10,3 +10,5 @@ export { createPlanConverger } from './converge.ts';
 export type { PlanConvergerOptions } from './converge.ts';
 export { ConvergeMemory } from './memory.ts';
 export type { TableMemo } from './memory.ts';
+export { chooseStep, holdUntil, pruneSent, stepKey } from './choose.ts';
+export type { Choice, HoldPolicy, SentSteps } from './choose.ts';

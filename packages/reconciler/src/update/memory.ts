@@ -1,3 +1,5 @@
+import type { SentSteps } from './choose.ts';
+
 // What the converger remembers per object between reconciles (in memory; lost on restart, which only
 // costs one extra full observation). Bounded: the oldest entries go first.
 
@@ -14,10 +16,8 @@ export interface TableMemo {
   lastTtlChangeAt?: Date;
   /** Tag keys this process has set (or seen desired) on the table. */
   managedTagKeys: Set<string>;
-  /** The last step sent (JSON), how many times in a row, and when: to spot steps without effect. */
-  lastStepKey?: string;
-  sameStepSent: number;
-  lastSentAt: number;
+  /** Steps sent while they stay in the plan (by JSON): to spot steps AWS accepts without effect. */
+  sent: SentSteps;
 }
 
 export class ConvergeMemory {
@@ -40,8 +40,7 @@ export class ConvergeMemory {
         done: 0,
         synced: false,
         managedTagKeys: new Set(),
-        sameStepSent: 0,
-        lastSentAt: 0,
+        sent: new Map(),
       };
     }
     this.memos.set(uid, m);
