@@ -3,7 +3,7 @@
 // (the path every webhook e2e test depends on).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, kubectl, makeServingCert, startProcess, testEnv, waitFor } from './support/index.ts';
@@ -21,6 +21,17 @@ describe('test environment', function () {
     for (const component of ['etcd', 'kube-apiserver', 'moto', 'dynalite']) {
       expect(r.stdout).to.match(new RegExp(`^${component}: running \\(pid \\d+\\)$`, 'm'));
     }
+  });
+
+  it('reuses the running environment when `up` is called again (same processes, same ports)', function () {
+    const script = join(testEnv().root, 'hack', 'testenv.sh');
+    const before = run('bash', [script, 'status']);
+    const envBefore = readFileSync(join(testEnv().root, '.testenv', 'env'), 'utf8');
+    const again = run('bash', [script, 'up']);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stderr).to.include('already up');
+    expect(run('bash', [script, 'status']).stdout).to.equal(before.stdout);
+    expect(readFileSync(join(testEnv().root, '.testenv', 'env'), 'utf8')).to.equal(envBefore);
   });
 
   it('runs kubectl and kube-apiserver v1.34.4 built from the Go module proxy', function () {
