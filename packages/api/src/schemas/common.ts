@@ -77,7 +77,8 @@ export const billingModeSchema = z
   .enum(BILLING_MODES)
   .describe(
     'Billing model: PAY_PER_REQUEST (on demand, for variable loads) or PROVISIONED (fixed capacity, ' +
-      'needs capacity on the table and on every global secondary index). Defaults to PAY_PER_REQUEST.',
+      'needs capacity on the table and on every global secondary index). Defaults to PAY_PER_REQUEST, or to PROVISIONED when the spec gives table ' +
+      'capacity.',
   );
 
 export const projectionTypeSchema = z
