@@ -1,7 +1,8 @@
 // Checks shared by /validate and /mutate before any rule runs: is this one of our kinds, does the object
 // say what the request says, and is there anything to decide at all. Pure.
 import { API_GROUP, API_VERSION, TABLE_KINDS } from '@dynamodb-operator/api';
-import { denyWith, subject } from './response.ts';
+import { denyWith } from './response.ts';
+import type { DenialTarget } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
 import { allow } from './response.ts';
 
@@ -11,7 +12,7 @@ export type GateResult =
   /** Decide nothing: answer with this response. */
   | { done: true; response: AdmissionResponse }
   /** Evaluate `object` (namespace filled in from the request when the object lacks it). */
-  | { done: false; object: Record<string, unknown>; what: string };
+  | { done: false; object: Record<string, unknown>; target: DenialTarget };
 
 const metadataOf = (object: Record<string, unknown>): Record<string, unknown> => {
   const metadata = object.metadata;
@@ -43,7 +44,7 @@ export function gate(request: AdmissionRequest): GateResult {
   // An object on its way out (finalizer removal by the reconciler) must never be blocked by a rule.
   if (request.operation === 'UPDATE' && metadata.deletionTimestamp) return { done: true, response: allow(uid) };
   const name = typeof metadata.name === 'string' ? metadata.name : request.name;
-  const what = subject(kind.kind, name);
+  const target: DenialTarget = { group: kind.group, kind: kind.kind, ...(name ? { name } : {}) };
   // The object we evaluate (never patched: patches are computed under /spec only). Its namespace comes
   // from the request when the object has none, and null metadata fields are dropped: typed Go clients
   // send `creationTimestamp: null` on CREATE, and /mutate sees it before the API server fills it in.
@@ -51,7 +52,7 @@ export function gate(request: AdmissionRequest): GateResult {
   if ((metadata.namespace === undefined && request.namespace) || nulls.length > 0) {
     const cleaned = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== null));
     if (cleaned.namespace === undefined && request.namespace) cleaned.namespace = request.namespace;
-    return { done: false, object: { ...object, metadata: cleaned }, what };
+    return { done: false, object: { ...object, metadata: cleaned }, target };
   }
-  return { done: false, object, what };
+  return { done: false, object, target };
 }

@@ -47,7 +47,7 @@ export async function mutateRequest(request: AdmissionRequest, deps: MutateDeps)
     // Never let through what cannot be parsed; report every error, as /validate would.
     const full = validateObject(gated.object, request.operation === 'UPDATE' ? request.oldObject : undefined);
     const errors = full.errors.length > 0 ? full.errors : parsed.errors;
-    return denyInvalid(request.uid, gated.what, errors);
+    return denyInvalid(request.uid, gated.target, errors);
   }
   const warnings: string[] = [];
   let providerTags: Record<string, string> | undefined;

@@ -39,13 +39,21 @@ export function subject(kind: string, name: string | undefined): string {
   return name ? `${kind} "${name}"` : kind;
 }
 
+/** The object a denial is about; with it kubectl prints `The DynamoDB "x" is invalid:` and the causes. */
+export interface DenialTarget {
+  group: string;
+  kind: string;
+  name?: string;
+}
+
 /** 422 Invalid with every error at once, each as a cause (field + message) and in the message text. */
 export function denyInvalid(
   uid: string,
-  what: string,
+  target: DenialTarget,
   errors: readonly FieldError[],
   warnings: readonly string[] = [],
 ): AdmissionResponse {
+  const what = subject(target.kind, target.name);
   const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
   const lines = errors.map((error) => `${error.path}: ${error.message}`);
   const response: AdmissionResponse = {
@@ -57,6 +65,9 @@ export function denyInvalid(
       reason: 'Invalid',
       message: `${what} is invalid (${count}): ${lines.join('; ')}`,
       details: {
+        group: target.group,
+        kind: target.kind,
+        ...(target.name ? { name: target.name } : {}),
         causes: errors.map((error) => ({ reason: 'FieldValueInvalid', field: error.path, message: error.message })),
       },
     },

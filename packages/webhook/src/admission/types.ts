@@ -30,7 +30,12 @@ export interface ResponseStatus {
   code: number;
   reason?: string;
   message: string;
-  details?: { causes: { reason: string; message: string; field: string }[] };
+  details?: {
+    group?: string;
+    kind?: string;
+    name?: string;
+    causes: { reason: string; message: string; field: string }[];
+  };
 }
 
 export interface AdmissionResponse {

@@ -20,6 +20,6 @@ export function validateRequest(
   if (gated.done) return gated.response;
   const findings = runPlugins(plugins, admissionContext(request, gated.object, providers));
   return findings.errors.length > 0
-    ? denyInvalid(request.uid, gated.what, findings.errors, findings.warnings)
+    ? denyInvalid(request.uid, gated.target, findings.errors, findings.warnings)
     : allow(request.uid, findings.warnings);
 }
