@@ -26,15 +26,16 @@ import (
 
 func main() {
 	// controller-runtime registers --kubeconfig itself (falls back to $KUBECONFIG).
+	namespace := flag.String("namespace", "", "inject only CAs from Certificates and Secrets in this namespace (all when empty)")
 	klog.InitFlags(nil)
 	flag.Parse()
-	if err := run(); err != nil {
+	if err := run(*namespace); err != nil {
 		fmt.Fprintln(os.Stderr, "cert-manager cainjector:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(namespace string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ctrl.SetLogger(klog.NewKlogr())
@@ -62,6 +63,7 @@ func run() error {
 		return err
 	}
 	err = cainjector.RegisterAllInjectors(ctx, mgr, cainjector.SetupOptions{
+		Namespace:                    namespace,
 		EnableCertificatesDataSource: true,
 		EnabledReconcilersFor: map[string]bool{
 			cainjector.MutatingWebhookConfigurationName:   true,

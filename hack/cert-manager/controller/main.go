@@ -50,21 +50,23 @@ var controllers = []string{
 func main() {
 	kubeconfig := flag.String("kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig of the target cluster")
 	clusterNS := flag.String("cluster-resource-namespace", "cert-manager", "namespace for ClusterIssuer secrets")
+	namespace := flag.String("namespace", "", "only this namespace (all when empty): test runs sharing an API server stay apart")
 	klog.InitFlags(nil)
 	flag.Parse()
-	if err := run(*kubeconfig, *clusterNS); err != nil {
+	if err := run(*kubeconfig, *clusterNS, *namespace); err != nil {
 		fmt.Fprintln(os.Stderr, "cert-manager controller:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kubeconfig, clusterNS string) error {
+func run(kubeconfig, clusterNS, namespace string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ctx = logf.NewContext(ctx, logf.Log)
 
 	factory, err := controllerpkg.NewContextFactory(ctx, controllerpkg.ContextOptions{
 		Kubeconfig:         kubeconfig,
+		Namespace:          namespace,
 		KubernetesAPIQPS:   50,
 		KubernetesAPIBurst: 100,
 		IssuerOptions:      controllerpkg.IssuerOptions{ClusterResourceNamespace: clusterNS},

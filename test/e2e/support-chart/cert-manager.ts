@@ -38,10 +38,11 @@ export function applyCertManagerCrds(install: CertManagerInstall): void {
   if (ready.code !== 0) throw new Error(`cert-manager CRDs not Established:\n${ready.stderr}`);
 }
 
-export function startCertManager(install: CertManagerInstall, tag: string): ManagedProcess[] {
-  const kubeconfig = testEnv().kubeconfig;
+/** Starts controller and cainjector for one namespace, so concurrent test runs never act on each other's objects. */
+export function startCertManager(install: CertManagerInstall, namespace: string): ManagedProcess[] {
+  const args = [`--kubeconfig=${testEnv().kubeconfig}`, `--namespace=${namespace}`];
   return [
-    startProcess(`cert-manager-controller-${tag}`, join(install.binDir, 'controller'), [`--kubeconfig=${kubeconfig}`]),
-    startProcess(`cert-manager-cainjector-${tag}`, join(install.binDir, 'cainjector'), [`--kubeconfig=${kubeconfig}`]),
+    startProcess(`cert-manager-controller-${namespace}`, join(install.binDir, 'controller'), args),
+    startProcess(`cert-manager-cainjector-${namespace}`, join(install.binDir, 'cainjector'), args),
   ];
 }
