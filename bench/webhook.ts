@@ -85,6 +85,12 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** CPU seconds (user + system) a process has used: its cost per request, whatever the load generator manages. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -341,10 +347,15 @@ async function main(): Promise<void> {
     for (const server of [webhook, express, node]) await load(server.port, requests, { durationS: 2 }); // warm-up
     // Interleaved rounds, so that load from elsewhere on a shared machine hits all three alike.
     const rounds: Record<'webhook' | 'express' | 'node', number[]> = { webhook: [], express: [], node: [] };
+    const cpu: Record<'webhook' | 'express' | 'node', number[]> = { webhook: [], express: [], node: [] };
     const segment = Math.max(2, Math.round(DURATION_S / ROUNDS));
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of ['webhook', 'express', 'node'] as const) {
-        rounds[name].push((await load(servers[name].port, requests, { durationS: segment })).requests.average);
+        const pid = servers[name].child.pid!;
+        const cpuBefore = cpuSeconds(pid);
+        const result = await load(servers[name].port, requests, { durationS: segment });
+        rounds[name].push(result.requests.average);
+        cpu[name].push(((cpuSeconds(pid) - cpuBefore) / result.requests.total) * 1e6);
       }
     }
     const before = latencyBuckets((await httpGet(webhook.metricsPort!, '/metrics')).text);
@@ -362,6 +373,12 @@ async function main(): Promise<void> {
     emit(BENCH, 'throughput_ratio_vs_node_echo', rps / nodeRps, 'ratio');
     emit(BENCH, 'server_p99_ms_at_300rps', p99ms, 'ms');
     emit(BENCH, 'rss_mb', rss, 'MB');
+    // Not a figure of the issue, so not on stdout: what each server spends per request, for the note.
+    const perRequest = (name: keyof typeof cpu) => median(cpu[name]).toFixed(0);
+    process.stderr.write(
+      `server CPU per request (median of rounds): webhook ${perRequest('webhook')} µs, ` +
+        `express echo ${perRequest('express')} µs, node echo ${perRequest('node')} µs\n`,
+    );
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
     rmSync(certDir, { recursive: true, force: true });
