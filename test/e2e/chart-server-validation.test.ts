@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { repoRoot } from './support/env.ts';
 import { applyYaml, kubectl } from './support/index.ts';
 import { applyCertManagerCrds, installCertManager } from './support-chart/cert-manager.ts';
-import { helmTemplate } from './support-chart/helm.ts';
+import { chartDir, helm, helmTemplate, withValuesFile } from './support-chart/helm.ts';
 import type { K8sObject } from './support-chart/helm.ts';
 import { applyMonitoringCrds } from './support-chart/monitoring-crds.ts';
 
@@ -75,5 +75,50 @@ describe('chart: every rendered object passes server-side validation', function 
     const r = dryRun(broken);
     expect(r.code).to.not.equal(0);
     expect(r.stderr).to.contain('ValidatingWebhookConfiguration');
+  });
+
+  it('without cert-manager, helm install generates the certificate once and helm upgrade keeps it', function () {
+    const release = `${ns}-gen`;
+    // intercept nothing: a namespaceSelector no namespace matches keeps this release away from other suites
+    const values = {
+      certManager: { enabled: false },
+      webhook: { namespaceSelectorExpressions: [{ key: 'ddbop-never', operator: 'In', values: ['never'] }] },
+    };
+    const secretAndBundles = (): string[] => {
+      const secret = JSON.parse(
+        kubectl(['get', 'secret', `${release}-dynamodb-operator-webhook-tls`, '-n', ns, '-o', 'json']).stdout,
+      ) as {
+        data: Record<string, string>;
+      };
+      const bundles = ['validatingwebhookconfiguration', 'mutatingwebhookconfiguration'].map((kind) => {
+        const c = JSON.parse(kubectl(['get', kind, `${release}-dynamodb-operator-webhook`, '-o', 'json']).stdout) as {
+          webhooks: { clientConfig: { caBundle: string } }[];
+        };
+        return c.webhooks[0]?.clientConfig.caBundle ?? '';
+      });
+      return [secret.data['ca.crt'] ?? '', secret.data['tls.crt'] ?? '', ...bundles];
+    };
+    try {
+      for (const verb of ['install', 'upgrade']) {
+        const r = withValuesFile(values, (file) =>
+          helm([verb, release, chartDir, '--namespace', ns, '--values', file]),
+        );
+        expect(r.code, `helm ${verb}: ${r.stderr}`).to.equal(0);
+      }
+      const [ca, cert, validating, mutating] = secretAndBundles();
+      expect(ca).to.have.length.greaterThan(100);
+      expect(validating).to.equal(ca);
+      expect(mutating).to.equal(ca);
+      const history = helm(['history', release, '--namespace', ns, '-o', 'json']);
+      expect((JSON.parse(history.stdout) as unknown[]).length).to.equal(2);
+      // a third revision still serves the very same certificate
+      const again = withValuesFile(values, (file) =>
+        helm(['upgrade', release, chartDir, '--namespace', ns, '--values', file]),
+      );
+      expect(again.code, again.stderr).to.equal(0);
+      expect(secretAndBundles()).to.deep.equal([ca, cert, validating, mutating]);
+    } finally {
+      helm(['uninstall', release, '--namespace', ns]);
+    }
   });
 });
