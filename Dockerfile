@@ -6,7 +6,7 @@
 # strip types under node_modules, so the workspace packages stay real directories under /app/packages
 # (node_modules/@dynamodb-operator/* are symlinks to them, resolved to their real paths by Node).
 
-ARG NODE_IMAGE=node:24.11.1-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
 
 # --- production dependencies only, from the lockfile ---------------------------------------------

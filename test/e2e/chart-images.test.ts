@@ -72,6 +72,11 @@ describe('images: Dockerfile', function () {
     const args = argDefaults();
     const resolve = (image: string): string => image.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? '');
     expect(resolve(stage(stages, 'deps').from)).to.match(/^node:24[.-]/);
+    // the builder runs the same Node.js as development and CI (hack/lib/node.sh)
+    const devNode = /^DDBOP_NODE_VERSION=(\S+)$/m.exec(
+      readFileSync(join(repoRoot, 'hack', 'lib', 'node.sh'), 'utf8'),
+    )?.[1];
+    expect(resolve(stage(stages, 'deps').from)).to.equal(`node:${devNode}-bookworm-slim`);
     expect(resolve(stage(stages, 'runtime').from)).to.match(/^gcr\.io\/distroless\/nodejs24-/);
     const npmCi = stage(stages, 'deps').instructions.find((i) => i.op === 'RUN' && i.args.includes('npm ci'));
     expect(npmCi?.args).to.contain('--omit=dev');
