@@ -64,35 +64,54 @@ async function up(): Promise<DevState> {
   // the reconciler's leader-election Lease lives in the operator's namespace, as in the chart
   mustKubectl(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${OPERATOR_NAMESPACE}\n`);
 
-  say('starting the webhook and the reconciler as the chart starts them');
-  const webhook = await startWebhook(devDir, env.logsDir, env.kubeconfig);
-  const reconciler = await startReconciler(env.logsDir, env.kubeconfig);
-  const state: DevState = {
-    startedTestenv: !wasRunning,
-    processes: [webhook, reconciler].map((c) => ({ name: c.name, pid: c.pid })),
-    webhookConfigurations: ['validatingwebhookconfiguration', 'mutatingwebhookconfiguration'],
-  };
-  writeState(devDir, state);
-  for (const component of [webhook, reconciler]) {
-    await waitFor(
-      `${component.name} ready at ${component.healthUrl} (log: ${component.logFile})`,
-      async () => {
-        if (!isAlive(component.pid)) throw new Error(`${component.name} exited; see ${component.logFile}`);
-        const res = await fetch(component.healthUrl).catch(() => undefined);
-        return res?.ok === true;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
+  const previous = readState(devDir);
+  const stillRunning = previous?.processes.filter((p) => isAlive(p.pid)) ?? [];
+  if (stillRunning.length > 0) {
+    throw new Error(
+      `a playground is already running (${stillRunning.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): ` +
+        'run `npm run dev:down` first',
     );
   }
+  // written before anything starts, and after each start, so that `down` can undo a start that failed half-way
+  const state: DevState = { startedTestenv: !wasRunning, processes: [], webhookConfigurations: [] };
+  writeState(devDir, state);
+  try {
+    say('starting the webhook and the reconciler as the chart starts them');
+    const webhook = await startWebhook(devDir, env.logsDir, env.kubeconfig);
+    state.processes.push({ name: webhook.name, pid: webhook.pid });
+    state.webhookConfigurations = webhook.webhookConfigurations;
+    writeState(devDir, state);
+    const reconciler = await startReconciler(env.logsDir, env.kubeconfig);
+    state.processes.push({ name: reconciler.name, pid: reconciler.pid });
+    writeState(devDir, state);
+    for (const component of [webhook, reconciler]) {
+      await waitFor(
+        `${component.name} ready at ${component.healthUrl} (log: ${component.logFile})`,
+        async () => {
+          if (!isAlive(component.pid)) throw new Error(`${component.name} exited; see ${component.logFile}`);
+          const res = await fetch(component.healthUrl).catch(() => undefined);
+          return res?.ok === true;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+    }
+    applyExamples(env.motoEndpoint);
+  } catch (err) {
+    say('start failed: stopping what was started');
+    await down();
+    throw err;
+  }
+  say(`webhook and reconciler ready, examples applied (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  return state;
+}
 
+function applyExamples(emulatorEndpoint: string): void {
   const providers = readFileSync(join(examplesDir, 'playground-providers.yaml'), 'utf8').replaceAll(
     'http://127.0.0.1:4566',
-    env.motoEndpoint,
+    emulatorEndpoint,
   );
   mustKubectl(['apply', '-f', '-'], providers);
   for (const file of exampleManifests()) mustKubectl(['apply', '-f', file]);
-  say(`webhook and reconciler ready, examples applied (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  return state;
 }
 
 function tableObjects(): TableObjectView[] {
@@ -148,12 +167,11 @@ async function down(): Promise<void> {
         process.kill(-p.pid, 'SIGKILL'),
       );
     }
-    if (!state.startedTestenv) {
-      for (const kind of state.webhookConfigurations)
-        kubectl(['delete', kind, '-l', 'app.kubernetes.io/part-of=dynamodb-operator']);
-    }
+    // by name: a chart installed into the same cluster keeps its own configurations
+    for (const name of state.webhookConfigurations) kubectl(['delete', name, '--ignore-not-found']);
   }
-  if (!state || state.startedTestenv) testenv('down');
+  // no state: nothing was started by `up`, so nothing is stopped (the test environment may be shared)
+  if (state?.startedTestenv) testenv('down');
   clearState(devDir);
 }
 

@@ -20,6 +20,8 @@ export interface StartedComponent {
   pid: number;
   logFile: string;
   healthUrl: string;
+  /** `kind/name` of the webhook configurations registered for it (webhook only) */
+  webhookConfigurations: string[];
 }
 
 /** Replaces `--flag=value` (or appends it) in an argument list. */
@@ -60,8 +62,8 @@ export async function startWebhook(devDir: string, logsDir: string, kubeconfig: 
   );
   const env = { ...process.env, ...rendered.env, KUBECONFIG: kubeconfig };
   const { pid, logFile } = spawnDetached('webhook', rendered.script, args, env, logsDir);
-  registerWebhookConfigurations(port, cert.caPem, devDir);
-  return { name: 'webhook', pid, logFile, healthUrl: `http://127.0.0.1:${metricsPort}/readyz` };
+  const webhookConfigurations = registerWebhookConfigurations(port, cert.caPem, devDir);
+  return { name: 'webhook', pid, logFile, healthUrl: `http://127.0.0.1:${metricsPort}/readyz`, webhookConfigurations };
 }
 
 export async function startReconciler(logsDir: string, kubeconfig: string): Promise<StartedComponent> {
@@ -71,7 +73,13 @@ export async function startReconciler(logsDir: string, kubeconfig: string): Prom
   args = withFlag(args, 'health-probe-bind-address', `127.0.0.1:${healthPort}`);
   const env = { ...process.env, ...rendered.env, KUBECONFIG: kubeconfig };
   const { pid, logFile } = spawnDetached('reconciler', rendered.script, args, env, logsDir);
-  return { name: 'reconciler', pid, logFile, healthUrl: `http://127.0.0.1:${healthPort}/readyz` };
+  return {
+    name: 'reconciler',
+    pid,
+    logFile,
+    healthUrl: `http://127.0.0.1:${healthPort}/readyz`,
+    webhookConfigurations: [],
+  };
 }
 
 interface WebhookEntry {

@@ -61,6 +61,7 @@ describe('playground (npm run dev:up / dev:down)', function () {
   this.timeout(600_000);
   let pids: number[] = [];
   let ports: number[] = [];
+  let webhookConfigurations: string[] = [];
 
   after(async () => {
     // whatever happened, leave nothing running and no table behind in the shared emulator
@@ -97,6 +98,8 @@ describe('playground (npm run dev:up / dev:down)', function () {
     const state = readState(devDir);
     expect(state?.processes.map((p) => p.name)).to.have.members(['webhook', 'reconciler']);
     pids = state?.processes.map((p) => p.pid) ?? [];
+    webhookConfigurations = state?.webhookConfigurations ?? [];
+    expect(webhookConfigurations).to.have.length(2);
     for (const pid of pids) expect(alive(pid), `pid ${pid}`).to.equal(true);
     ports = [...logPorts('webhook'), ...logPorts('reconciler')];
     expect(ports.length).to.equal(4);
@@ -134,7 +137,10 @@ describe('playground (npm run dev:up / dev:down)', function () {
     for (const pid of pids) expect(alive(pid), `pid ${pid} still running`).to.equal(false);
     for (const port of ports) expect(await portOpen(port), `port ${port} still open`).to.equal(false);
     expect(readState(devDir)).to.equal(undefined);
-    const configs = kubectl(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name']);
-    expect(configs.stdout).to.not.contain('dynamodb-operator');
+    for (const name of webhookConfigurations) {
+      const left = kubectl(['get', name, '-o', 'name']);
+      expect(left.code, `${name} still registered`).to.not.equal(0);
+      expect(left.stderr).to.contain('NotFound');
+    }
   });
 });
