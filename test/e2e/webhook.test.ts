@@ -268,6 +268,47 @@ spec:
     expect(get('dynamodbtable', 'dry-run-table')).to.equal(undefined);
   });
 
+  it('follows AWSProvider changes through its watch: new defaultTags apply, a deleted provider is warned about', async () => {
+    const provider = (tags: string) => `apiVersion: aws-infra-operator.runner.codes/v1alpha1
+kind: AWSProvider
+metadata:
+  name: watched
+  namespace: ${namespace}
+spec:
+  region: eu-west-1
+  defaultTags: {${tags}}
+`;
+    const table = JSON.stringify({
+      apiVersion: 'aws-infra-operator.runner.codes/v1alpha1',
+      kind: 'DynamoDBTable',
+      metadata: { name: 'watch-probe', namespace },
+      spec: { tableName: 'watch_probe', providerRef: { name: 'watched' }, hashKey: { name: 'id', type: 'S' } },
+    });
+    const dryRunTags = () => {
+      const result = applyYaml(table, ['--dry-run=server', '-o', 'json']);
+      return result.code === 0
+        ? (JSON.parse(result.stdout) as { spec: { tags?: Record<string, string> } }).spec.tags
+        : undefined;
+    };
+    expect(applyYaml(provider('team: one')).code).to.equal(0);
+    await waitFor('the first defaultTags applied', () => dryRunTags()?.team === 'one');
+    expect(applyYaml(provider('team: two, tier: gold')).code).to.equal(0);
+    const tags = await waitFor('the changed defaultTags applied', () => {
+      const current = dryRunTags();
+      return current?.team === 'two' ? current : undefined;
+    });
+    expect(tags).to.include({ team: 'two', tier: 'gold', 'owner-team': 'platform' });
+    expect(kubectl(['delete', 'awsprovider', 'watched', '-n', namespace]).code).to.equal(0);
+    await waitFor('the deleted provider is warned about and its tags are gone', () => {
+      const result = applyYaml(table, ['--dry-run=server', '-o', 'json']);
+      const shown =
+        result.code === 0 ? (JSON.parse(result.stdout) as { spec: { tags?: Record<string, string> } }) : undefined;
+      return (
+        result.stderr.includes(`AWSProvider ${namespace}/watched not found`) && shown?.spec.tags?.team === undefined
+      );
+    });
+  });
+
   it('counted every decision in controller-runtime metrics', async () => {
     const { text } = await webhook.httpGet('/metrics');
     expect(text).to.match(
