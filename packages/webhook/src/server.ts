@@ -119,6 +119,9 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   });
   const https = createServer(tlsOptions(pair), app);
   https.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'));
+  // The API server keeps idle connections for 90 s and does not retry a POST whose connection we closed
+  // under it; Node's default of 5 s would turn that race into failed admissions (failurePolicy Fail).
+  https.keepAliveTimeout = 120_000;
 
   const reloadCertificate = async (): Promise<boolean> => {
     try {
