@@ -20,9 +20,18 @@ export interface WebhookMetrics {
   certNotAfter: Gauge;
 }
 
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 export function createMetrics(webhookPaths: readonly string[]): WebhookMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names three gauges *_total, which Prometheus reserves for counters (promtool check metrics
+  // refuses them); the same figures stay available as nodejs_active_{handles,requests,resources}.
+  for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
   const metrics: WebhookMetrics = {
     registry,
     requests: new Counter({
