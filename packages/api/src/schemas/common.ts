@@ -222,5 +222,6 @@ export const objectMetaSchema = z.looseObject({
   annotations: z.record(z.string(), z.string()).optional(),
   finalizers: z.array(z.string()).optional(),
   deletionTimestamp: z.string().optional(),
-  creationTimestamp: z.string().optional(),
+  // typed Go clients send `creationTimestamp: null` on create
+  creationTimestamp: z.string().nullable().optional(),
 });

@@ -31,7 +31,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   finalizers?: string[];
   deletionTimestamp?: string;
-  creationTimestamp?: string;
+  creationTimestamp?: string | null;
   [key: string]: unknown;
 }
 
