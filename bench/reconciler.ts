@@ -9,11 +9,10 @@
 // Run: npm run bench -- reconciler   (needs `hack/testenv.sh up`; takes several minutes)
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
 import { emit } from './_emit.ts';
 
@@ -113,9 +112,14 @@ const diff = (a: Metrics, b: Metrics): Metrics => {
 
 async function main(): Promise<void> {
   const e = env();
-  const kc = new KubeConfig();
-  kc.loadFromFile(e.KUBECONFIG ?? '');
-  const kube = new KubeHttp(kc);
+  // Register as a user of the shared test environment (as the e2e root hook does), so that a test run
+  // finishing meanwhile does not take the environment down under the benchmark.
+  const users = join(root, '.testenv', 'users');
+  mkdirSync(users, { recursive: true });
+  const lease = join(users, String(process.pid));
+  writeFileSync(lease, `${new Date().toISOString()} bench reconciler\n`);
+  process.on('exit', () => rmSync(lease, { force: true }));
+  const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
   const dynPort = await freePort();
   start('dynalite', [join(root, 'hack', 'dynalite.ts'), '--port', String(dynPort), '--lifecycle-ms', '100']);
   const endpoint = `http://127.0.0.1:${dynPort}`;

@@ -77,7 +77,7 @@ export async function startReconciler(
 ): Promise<ReconcilerHandle> {
   const log = over.logger ?? makeLogger(config.logLevel);
   const metrics = makeMetrics(over.processMetrics ?? true);
-  const kube = KubeHttp.fromFile(config.kubeconfig);
+  const kube = await KubeHttp.create(config.kubeconfig);
   const ns = config.watchNamespace;
   const identity = config.identity ?? `${hostname()}_${process.pid}`;
 

@@ -1,10 +1,11 @@
-// A thin JSON client for the Kubernetes API: credentials and TLS come from @kubernetes/client-node's
-// KubeConfig (kubeconfig file or in-cluster), transport is node:http(s) with keep-alive. Thin on
+// A thin JSON client for the Kubernetes API: credentials and TLS come from access.ts (kubeconfig file
+// or in-cluster), transport is node:http(s) with keep-alive, TLS material on the agent. Thin on
 // purpose: the reconciler needs GET/LIST/PATCH/POST/DELETE and streaming watches, with exact control
 // over patch content types, timeouts and cancellation.
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadAccess } from './access.ts';
+import type { ClusterAccess } from './access.ts';
 
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
@@ -33,43 +34,26 @@ const PATCH_CT: Record<PatchType, string> = {
 
 export class KubeHttp {
   private readonly server: URL;
+  private readonly access: ClusterAccess;
   private readonly agent: http.Agent;
   // Watches hold a connection for minutes; they get their own sockets so idle timeouts set on a
   // watch never leak into pooled request sockets.
   private readonly watchAgent: http.Agent;
-  private base: https.RequestOptions | undefined;
-  private baseAt = 0;
 
-  readonly kc: KubeConfig;
-  constructor(kc: KubeConfig) {
-    this.kc = kc;
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster; set --kubeconfig or run in a cluster');
-    this.server = new URL(cluster.server);
-    this.agent =
-      this.server.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: 32 })
-        : new http.Agent({ keepAlive: true, maxSockets: 32 });
-    this.watchAgent = this.server.protocol === 'https:' ? new https.Agent({ keepAlive: false }) : new http.Agent();
+  constructor(access: ClusterAccess) {
+    this.access = access;
+    this.server = access.server;
+    const tls = { ca: access.ca, cert: access.cert, key: access.key, rejectUnauthorized: access.rejectUnauthorized };
+    const https_ = this.server.protocol === 'https:';
+    this.agent = https_
+      ? new https.Agent({ keepAlive: true, maxSockets: 32, ...tls })
+      : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    this.watchAgent = https_ ? new https.Agent({ keepAlive: false, ...tls }) : new http.Agent();
   }
 
-  static fromFile(path?: string): KubeHttp {
-    const kc = new KubeConfig();
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromCluster();
-    return new KubeHttp(kc);
-  }
-
-  /** TLS material and auth headers, re-read every minute so rotated tokens are picked up. */
-  private async options(): Promise<https.RequestOptions> {
-    if (!this.base || Date.now() - this.baseAt > 60_000) {
-      const opts: https.RequestOptions = {};
-      await this.kc.applyToHTTPSOptions(opts);
-      delete opts.agent;
-      this.base = opts;
-      this.baseAt = Date.now();
-    }
-    return this.base;
+  /** From a kubeconfig file, or in-cluster credentials when no path is given. */
+  static async create(kubeconfig?: string): Promise<KubeHttp> {
+    return new KubeHttp(await loadAccess(kubeconfig));
   }
 
   private async open(
@@ -78,13 +62,10 @@ export class KubeHttp {
     opts: RequestOptions,
     agent: http.Agent = this.agent,
   ): Promise<http.IncomingMessage> {
-    const base = await this.options();
+    const auth = await this.access.headers();
     const url = new URL(path, this.server);
     const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
-    const headers: http.OutgoingHttpHeaders = {
-      ...((base.headers as http.OutgoingHttpHeaders | undefined) ?? {}),
-      accept: 'application/json',
-    };
+    const headers: http.OutgoingHttpHeaders = { ...auth, accept: 'application/json' };
     if (body) {
       headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = body.length;
@@ -97,11 +78,6 @@ export class KubeHttp {
           method,
           headers,
           agent,
-          ca: base.ca,
-          cert: base.cert,
-          key: base.key,
-          rejectUnauthorized: base.rejectUnauthorized,
-          auth: base.auth,
           signal: opts.signal,
           timeout: opts.timeoutMs ?? 30_000,
         },
