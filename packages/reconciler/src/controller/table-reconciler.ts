@@ -247,6 +247,10 @@ async function createOrObserve(run: TableRun, model: TableModel, c: ProviderClie
     }
     if (ownership.kind === 'adoptable' || ownership.kind === 'ours-untagged') {
       await run.ensureTags(c, described.TableArn ?? '', tags, tagsRecord(ownTags));
+      // What the table carries now, so the follow-ups do not tag the same keys again.
+      const now = new Map(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
+      for (const t of ownTags) now.set(t.Key, t.Value);
+      tagsRead = [...now].map(([Key, Value]) => ({ Key, Value }));
       if (ownership.kind === 'adoptable') {
         d.events.emit(run.obj, 'Normal', 'Adopted', `adopted existing table ${model.tableName} (ownership tags added)`);
       }
