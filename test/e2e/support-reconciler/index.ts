@@ -159,7 +159,20 @@ export function uniqueNamespace(prefix: string): string {
   return ns;
 }
 
+/**
+ * Removes our objects and the namespace. The test environment runs no namespace controller, so a
+ * deleted namespace keeps its objects; objects left behind (with our finalizer) would be seen by any
+ * reconciler that watches all namespaces. Call it after the reconciler stopped: finalizers are
+ * dropped directly.
+ */
 export function deleteNamespace(ns: string): void {
+  for (const resource of ['dynamodbtables', 'dynamodbs']) {
+    const names = kubectl(['get', resource, '-n', ns, '-o', 'name']).stdout.split('\n').filter(Boolean);
+    for (const n of names) {
+      kubectl(['patch', n, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    }
+    kubectl(['delete', resource, '--all', '-n', ns, '--wait=false']);
+  }
   kubectl(['delete', 'namespace', ns, '--wait=false']);
 }
 
