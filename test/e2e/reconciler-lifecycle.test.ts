@@ -139,6 +139,39 @@ describe('reconciler lifecycle (dynalite)', function () {
     ).to.equal((rv as { resourceVersion?: string }).resourceVersion);
   });
 
+  it('serves controller-runtime and dynamodb_operator metrics, /healthz and /readyz', async () => {
+    // dynamodb_operator_tables is recomputed from the cache every 5 s.
+    const text = await waitFor('tables gauge', async () => {
+      const t = await rec.metrics();
+      return t.includes('dynamodb_operator_tables{kind="DynamoDBTable",status="ACTIVE"}') ? t : undefined;
+    });
+    for (const name of [
+      'controller_runtime_reconcile_total{controller="dynamodbtable",result=',
+      'controller_runtime_reconcile_errors_total',
+      'controller_runtime_terminal_reconcile_errors_total',
+      'controller_runtime_reconcile_time_seconds_bucket{',
+      'controller_runtime_max_concurrent_reconciles{controller="dynamodbtable"} 4',
+      'controller_runtime_active_workers',
+      'workqueue_depth{name="dynamodbtable"',
+      'workqueue_adds_total{name="dynamodbtable"',
+      'workqueue_queue_duration_seconds_bucket{',
+      'workqueue_work_duration_seconds_bucket{',
+      'workqueue_retries_total',
+      'workqueue_unfinished_work_seconds',
+      'workqueue_longest_running_processor_seconds',
+      '# TYPE leader_election_master_status gauge',
+      'dynamodb_operator_aws_api_calls_total{operation="CreateTable",code="OK"}',
+      'dynamodb_operator_aws_api_call_duration_seconds_bucket{',
+      'dynamodb_operator_tables{kind="DynamoDBTable",status="ACTIVE"}',
+    ]) {
+      expect(text, name).to.contain(name);
+    }
+    for (const probe of ['healthz', 'readyz']) {
+      const r = await fetch(`http://127.0.0.1:${rec.healthPort}/${probe}`);
+      expect(r.status, probe).to.equal(200);
+    }
+  });
+
   it('deletionPolicy Delete removes the table and then the object', async () => {
     mustApply(simpleTableYaml('t-del', 'life_del', 'dyn', { deletionPolicy: 'Delete' }), ns);
     await waitFor('t-del Ready', ready(ns, 't-del'));

@@ -28,6 +28,7 @@ export class WorkQueue {
     this.limiter = new RateLimiter(limiter);
     this.labels = { name, controller: name };
     if (metrics) {
+      metrics.wqDepth.set(this.labels, 0);
       this.gaugeTimer = setInterval(() => this.updateUnfinished(), 1000);
       this.gaugeTimer.unref();
     }
@@ -118,6 +119,7 @@ export class WorkQueue {
   private push(key: string): void {
     const waiter = this.waiters.shift();
     if (waiter) {
+      this.metrics?.wqDepth.set(this.labels, this.length);
       waiter(this.startProcessing(key));
       return;
     }
