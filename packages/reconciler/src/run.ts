@@ -1,0 +1,40 @@
+// The reconciler process proper (main.ts hands over to it once the V8 heap flags are in place).
+// Exits non-zero on bad flags; SIGTERM/SIGINT stop it gracefully (lease released, in-flight
+// reconciles finished or aborted).
+import { ConfigError, loadConfig } from './config.ts';
+import { startReconciler } from './manager.ts';
+import { makeLogger } from './observability/log.ts';
+
+let config;
+try {
+  config = loadConfig(process.argv.slice(2), process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`dynamodb-operator reconciler: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const log = makeLogger(config.logLevel);
+const handle = await startReconciler(config, { logger: log });
+log.info(
+  { metricsPort: handle.metricsPort, healthPort: handle.healthPort, watchNamespace: config.watchNamespace ?? '(all)' },
+  'reconciler started',
+);
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 20_000);
+  force.unref();
+  handle
+    .stop()
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      log.error({ err: String(err) }, 'shutdown failed');
+      process.exit(1);
+    });
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
