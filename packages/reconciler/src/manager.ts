@@ -51,6 +51,10 @@ export interface ReconcilerHandle {
 }
 
 type TableKind = 'DynamoDBTable' | 'DynamoDB';
+interface TableSummary {
+  provider: string | undefined;
+  status: string;
+}
 
 /** Changes that can matter to a reconcile; a status-only write (ours) is not one of them. */
 export function tableChangeMatters(oldObj: KubeObject, newObj: KubeObject): boolean {
@@ -82,9 +86,14 @@ export async function startReconciler(
   const identity = config.identity ?? `${hostname()}_${process.pid}`;
 
   const providers = new Informer<KubeObject>(kube, RESOURCES.AWSProvider, ns, log);
-  const tableInformers: Record<TableKind, Informer<KubeObject>> = {
-    DynamoDBTable: new Informer<KubeObject>(kube, RESOURCES.DynamoDBTable, ns, log),
-    DynamoDB: new Informer<KubeObject>(kube, RESOURCES.DynamoDB, ns, log),
+  // Per table, the two fields read across the whole cache (provider re-queue, tables gauge).
+  const summarize = (t: KubeObject): TableSummary => ({
+    provider: providerNameOf(t),
+    status: typeof t.status?.tableStatus === 'string' ? t.status.tableStatus : 'UNKNOWN',
+  });
+  const tableInformers: Record<TableKind, Informer<KubeObject, TableSummary>> = {
+    DynamoDBTable: new Informer(kube, RESOURCES.DynamoDBTable, ns, log, {}, summarize),
+    DynamoDB: new Informer(kube, RESOURCES.DynamoDB, ns, log, {}, summarize),
   };
   const informers = [providers, tableInformers.DynamoDBTable, tableInformers.DynamoDB];
 
@@ -151,10 +160,9 @@ export async function startReconciler(
   /** A provider change re-queues the tables that use it. */
   const requeueTablesOf = (p: KubeObject): void => {
     for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
-      for (const t of tableInformers[kind].list()) {
-        if (t.metadata.namespace === p.metadata.namespace && providerNameOf(t) === p.metadata.name) {
-          tableControllers[kind].enqueue(keyOf(t));
-        }
+      const prefix = `${p.metadata.namespace ?? ''}/`;
+      for (const [key, sum] of tableInformers[kind].summaries()) {
+        if (key.startsWith(prefix) && sum.provider === p.metadata.name) tableControllers[kind].enqueue(key);
       }
     }
   };
@@ -182,10 +190,7 @@ export async function startReconciler(
     metrics.tables.reset();
     for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
       const counts = new Map<string, number>();
-      for (const t of tableInformers[kind].list()) {
-        const s = typeof t.status?.tableStatus === 'string' ? t.status.tableStatus : 'UNKNOWN';
-        counts.set(s, (counts.get(s) ?? 0) + 1);
-      }
+      for (const [, sum] of tableInformers[kind].summaries()) counts.set(sum.status, (counts.get(sum.status) ?? 0) + 1);
       for (const [status, n] of counts) metrics.tables.set({ kind, status }, n);
     }
   }, 5_000);
