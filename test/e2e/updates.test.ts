@@ -444,50 +444,122 @@ describe('updates of live tables, drift and faults (reconciler process, fault pr
       expect(condition(r.obj, 'Terminal')?.status).to.equal('False');
     });
 
-    it('under random throttling, 500s and dropped connections: converges with bounded retries, no duplicates', async () => {
+    it('under random throttling, limits, 500s and dropped connections: a sequence of changes converges, bounded retries, no duplicates', async () => {
       const T = 'upd_faults';
       const N = 't-faults';
       await create('create table (faults)', N, T);
       const retriesBefore = await rec.counter('workqueue_retries_total');
-      const ops = ['DescribeTable', 'UpdateTable', 'TagResource', 'UpdateContinuousBackups', 'ListTagsOfResource'];
-      // Bounded (times) so convergence is guaranteed; probabilistic so the pattern varies.
-      await proxy.addFault({
-        table: T,
-        operation: ops,
-        probability: 0.15,
-        times: 8,
-        action: { kind: 'error', error: 'ThrottlingException' },
-      });
-      await proxy.addFault({ table: T, operation: ops, probability: 0.08, times: 5, action: { kind: 'http500' } });
-      await proxy.addFault({ table: T, operation: ops, probability: 0.08, times: 5, action: { kind: 'drop' } });
-      try {
-        const { calls } = await scenario(
-          'random faults: 2 GSIs + PITR + tags',
-          N,
-          T,
-          {
+      const seqStart = lastSeq(await proxy.calls());
+      const tStart = Date.now();
+      const ops = [
+        'DescribeTable',
+        'DescribeTimeToLive',
+        'DescribeContinuousBackups',
+        'ListTagsOfResource',
+        'UpdateTable',
+        'UpdateTimeToLive',
+        'UpdateContinuousBackups',
+        'TagResource',
+        'UntagResource',
+      ];
+      // Fresh rules per change. Bounded (times) so convergence is guaranteed; probabilistic so the
+      // pattern differs from run to run.
+      const arm = async () => {
+        await proxy.clearFaults();
+        const rule = (probability: number, times: number, action: Record<string, unknown>) =>
+          proxy.addFault({ table: T, operation: ops, probability, times, action });
+        await rule(0.12, 6, { kind: 'error', error: 'ThrottlingException' });
+        await rule(0.05, 3, { kind: 'error', error: 'LimitExceededException' });
+        await rule(0.06, 4, { kind: 'http500' });
+        await rule(0.06, 4, { kind: 'drop' });
+      };
+      const note = 'throttling 12%, limit 5%, 500 6%, drop 6% (bounded)';
+      const provisioned = (g: Record<string, unknown>) => ({ ...g, provisionedThroughput: cap(2, 2) });
+      const steps: {
+        label: string;
+        spec: TableSpec;
+        check: () => Promise<boolean>;
+        accepted: (string | string[] | undefined)[];
+      }[] = [
+        {
+          label: 'faults: 2 GSIs + PITR + tags',
+          spec: {
             globalSecondaryIndexes: [gsi('f-a', 'email'), gsi('f-b', 'status')],
             pointInTimeRecovery: true,
             tags: { team: 'chaos' },
           },
-          async () =>
+          check: async () =>
             (await activeGsis(T, ['f-a', 'f-b'])) && (await pitr(T)) === 'ENABLED' && (await tags(T)).team === 'chaos',
-          { timeoutMs: 150_000, note: 'throttling 15%, 500 8%, drop 8% (bounded)' },
-        );
-        const injected = calls.filter((c) => c.table === T && c.by?.startsWith('fault:'));
-        expect(injected.length, 'faults injected').to.be.greaterThan(0);
-        expect(
-          acceptedWritesOf(calls, T)
-            .filter((c) => c.gsi)
-            .map((c) => c.gsi),
-        ).to.deep.equal([['Create:f-a'], ['Create:f-b']]);
-        const retried = (await rec.counter('workqueue_retries_total')) - retriesBefore;
-        expect(retried, 'workqueue_retries_total grew').to.be.greaterThan(0);
-        // bounded: at most one retry per injected fault plus the polls while AWS works
-        expect(retried).to.be.at.most(injected.length + 20);
+          accepted: [['Create:f-a'], ['Create:f-b'], 'UpdateContinuousBackups', 'TagResource'],
+        },
+        {
+          label: 'faults: → PROVISIONED with GSI capacity',
+          spec: {
+            billingMode: 'PROVISIONED',
+            provisionedThroughput: cap(4, 4),
+            globalSecondaryIndexes: [provisioned(gsi('f-a', 'email')), provisioned(gsi('f-b', 'status'))],
+            pointInTimeRecovery: true,
+            tags: { team: 'chaos' },
+          },
+          check: async () => (await describe_(T)).BillingModeSummary?.BillingMode === 'PROVISIONED',
+          accepted: [['Update:f-a', 'Update:f-b']], // one UpdateTable carrying both GSI capacities
+        },
+        {
+          label: 'faults: remove one GSI, add one',
+          spec: {
+            billingMode: 'PROVISIONED',
+            provisionedThroughput: cap(4, 4),
+            globalSecondaryIndexes: [provisioned(gsi('f-b', 'status')), provisioned(gsi('f-c', 'owner'))],
+            pointInTimeRecovery: true,
+            tags: { team: 'chaos' },
+          },
+          check: () => activeGsis(T, ['f-b', 'f-c']),
+          accepted: [['Delete:f-a'], ['Create:f-c']],
+        },
+        {
+          label: 'faults: TTL enabled, tag changed',
+          spec: {
+            billingMode: 'PROVISIONED',
+            provisionedThroughput: cap(4, 4),
+            globalSecondaryIndexes: [provisioned(gsi('f-b', 'status')), provisioned(gsi('f-c', 'owner'))],
+            pointInTimeRecovery: true,
+            tags: { team: 'order' },
+            timeToLive: { enabled: true, attributeName: 'expiresAt' },
+          },
+          check: async () =>
+            (await ddb.send(new DescribeTimeToLiveCommand({ TableName: T }))).TimeToLiveDescription
+              ?.TimeToLiveStatus === 'ENABLED' && (await tags(T)).team === 'order',
+          accepted: ['TagResource', 'UpdateTimeToLive'],
+        },
+      ];
+      let injected = 0;
+      try {
+        for (const step of steps) {
+          await arm();
+          const { calls } = await scenario(step.label, N, T, step.spec, step.check, { timeoutMs: 150_000, note });
+          injected += calls.filter((c) => c.table === T && c.by?.startsWith('fault:')).length;
+          // Each change applied exactly once, in plan order (GSI actions shown as their GSI list).
+          const acc = acceptedWritesOf(calls, T).map((c) => c.gsi ?? c.operation);
+          const sortPlain = (xs: (string | string[] | undefined)[]) => [
+            ...xs.filter(Array.isArray),
+            ...xs.filter((x) => !Array.isArray(x)).sort(),
+          ];
+          expect(sortPlain(acc), step.label).to.deep.equal(sortPlain(step.accepted));
+        }
       } finally {
         await proxy.clearFaults();
       }
+      expect(injected, 'faults injected over the sequence').to.be.greaterThan(0);
+      const retried = (await rec.counter('workqueue_retries_total')) - retriesBefore;
+      report.record({
+        scenario: 'faults: whole sequence',
+        writes: writesOf(await proxy.calls(), T, seqStart).length,
+        seconds: (Date.now() - tStart) / 1000,
+        note: `${injected} faults injected, workqueue_retries_total +${retried}`,
+      });
+      expect(retried, 'workqueue_retries_total grew').to.be.greaterThan(0);
+      // bounded: one retry per injected fault at most, plus requeues while AWS works on a change
+      expect(retried).to.be.at.most(injected + 40);
     });
 
     it('a ValidationException from AWS becomes a Terminal condition, is not retried with backoff, clears when the spec changes', async () => {
