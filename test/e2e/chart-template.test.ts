@@ -627,7 +627,11 @@ describe('chart: helm lint and template', function () {
       );
       expect(webhook.entrypoint).to.deep.equal(['/nodejs/bin/node', 'packages/webhook/src/main.ts']);
       expect(webhook.args).to.include('--port=12345');
-      expect(webhook.env).to.deep.equal({ POD_NAMESPACE: NS, POD_NAME: 'ddbop-dynamodb-operator-webhook-local' });
+      expect(webhook.env).to.deep.equal({
+        POD_NAMESPACE: NS,
+        POD_NAME: 'ddbop-dynamodb-operator-webhook-local',
+        NODE_OPTIONS: '--max-semi-space-size=4',
+      });
       expect(existsSync(join(repoRoot, webhook.script))).to.equal(true);
       const reconciler = renderedProcess('reconciler', {}, { namespace: NS });
       expect(reconciler.entrypoint).to.deep.equal(['/nodejs/bin/node', 'packages/reconciler/src/main.ts']);
