@@ -145,11 +145,10 @@ async function main(): Promise<void> {
     },
   });
   let metricsPort = 0;
-  let reconciler: ChildProcess | undefined;
   const startReconciler = async (): Promise<void> => {
     metricsPort = await freePort();
     const healthPort = await freePort();
-    reconciler = start('reconciler', [
+    start('reconciler', [
       join(root, 'packages', 'reconciler', 'src', 'main.ts'),
       `--kubeconfig=${e.KUBECONFIG}`,
       `--watch-namespace=${ns}`,
@@ -259,24 +258,9 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: 9,000 more tables Ready in ${t10.toFixed(1)} s (10,000 objects in all)\n`);
     await sleep(RESYNC_S * 1000);
     emit('reconciler', 'rss_mb_10000', (await scrape(metricsPort)).rssMb, 'MB');
-    // The same 10,000 Ready tables after a restart (no creation history in the heap): wait until
-    // the first wave of reconciles is through and one resync period passed.
-    const old = reconciler;
-    old?.kill('SIGTERM');
-    if (old && old.exitCode === null) await new Promise((r) => old.once('exit', r));
-    await startReconciler();
-    await until(
-      'initial reconciles done after restart',
-      async () => {
-        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-        const depth = /workqueue_depth\{name="dynamodbtable"[^}]*\} (\d+)/.exec(text)?.[1];
-        return depth === '0';
-      },
-      900_000,
-      2000,
-    );
-    await sleep(RESYNC_S * 1000);
-    emit('reconciler', 'rss_mb_10000_after_restart', (await scrape(metricsPort)).rssMb, 'MB');
+    // Not measured: a restart with 10,000 tables. With the bench's 20 s resync the queue never
+    // drains at that size on a 2-core machine (~30-50 reconciles/s); the default 10 min resync needs
+    // ~17/s.
   } catch (err) {
     process.stderr.write(`bench reconciler failed: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exitCode = 1;
