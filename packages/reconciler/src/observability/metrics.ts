@@ -33,7 +33,12 @@ const WQ_BUCKETS = Array.from({ length: 11 }, (_, i) => 1e-8 * 10 ** i);
 
 export function makeMetrics(withDefaults = true): Metrics {
   const registry = new Registry();
-  if (withDefaults) collectDefaultMetrics({ register: registry });
+  if (withDefaults) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's active handles/requests/resources gauges end in _total, which Prometheus keeps for
+    // counters (promtool check metrics refuses them); the unsuffixed gauges carry the same figures.
+    for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
+  }
   const wq = ['name', 'controller'] as const;
   return {
     registry,
