@@ -193,6 +193,7 @@ async function main(verb: string): Promise<void> {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      process.once('SIGHUP', stop); // the terminal went away: same as Ctrl-C
       await up();
       usage(await watchUntilReady());
       say('Ctrl-C stops the playground');
