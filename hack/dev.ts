@@ -197,7 +197,15 @@ async function main(verb: string): Promise<void> {
       await up();
       usage(await watchUntilReady());
       say('Ctrl-C stops the playground');
-      await new Promise(() => undefined);
+      // the timer keeps the playground alive until a signal, and says so when a component dies
+      const reported = new Set<string>();
+      setInterval(() => {
+        for (const p of readState(devDir)?.processes ?? []) {
+          if (isAlive(p.pid) || reported.has(p.name)) continue;
+          reported.add(p.name);
+          say(`${p.name} (pid ${p.pid}) exited; its log is in ${testEnv().logsDir}`);
+        }
+      }, 5000);
       return;
     }
     default:
