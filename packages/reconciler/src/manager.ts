@@ -14,6 +14,7 @@ import { ADOPT_ANNOTATION, FINALIZER } from './controller/ownership.ts';
 import { reconcileProvider } from './controller/provider-reconciler.ts';
 import { CREATE_INTENT_ANNOTATION } from './controller/table-context.ts';
 import type { TableDeps } from './controller/table-context.ts';
+import { TerminalMemo } from './controller/terminal-memo.ts';
 import { providerNameOf, reconcileTable } from './controller/table-reconciler.ts';
 import { KubeApiError, KubeHttp } from './kube/http.ts';
 import { Informer } from './kube/informer.ts';
@@ -123,6 +124,7 @@ export async function startReconciler(
   const tableControllers = {} as Record<TableKind, Controller>;
   // Issue 7: existing tables converge one planned step per reconcile (packages/reconciler/src/update).
   const planConverger = createPlanConverger();
+  const terminalMemo = new TerminalMemo();
   for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
     const deps: TableDeps = {
       kind,
@@ -136,6 +138,7 @@ export async function startReconciler(
       getSecret,
       operatorTags: over.operatorTags ?? {},
       converge: over.converge ?? planConverger,
+      terminalMemo,
       pollMs: over.pollMs ?? 2_000,
     };
     const controller = new Controller({

@@ -202,11 +202,6 @@ const GAPS = [
   '- **PITR or tag drift alone** is read only every `deepCheckIntervalMs` (60 min by default, not a',
   '  reconciler flag), so the suite repairs it together with a capacity drift that DescribeTable shows',
   '  (once a repair is under way the converger reads TTL, PITR and tags too).',
-  '- **Deletion protection turned off in the spec of an object being deleted** is not applied by the',
-  "  reconciler's delete path (it stays `Terminal` `DeletionProtectionEnabled`); the suite turns it off in",
-  '  AWS, after which the delete goes through on the next resync.',
-  '- **A Terminal ValidationException is re-sent once per resync** (not with work-queue backoff); the issue',
-  '  asks for no retry until the spec changes.',
 ];
 
 /** One JSON line per scenario on stdout, and the markdown table in docs/update-scenarios.md. */

@@ -16,6 +16,7 @@ import type { EventSink } from './events.ts';
 import { FINALIZER } from './ownership.ts';
 import { k8sNow } from './table-status.ts';
 import type { TableStatus } from './table-status.ts';
+import type { TerminalMemo } from './terminal-memo.ts';
 
 export const CREATE_INTENT_ANNOTATION = 'dynamodb.aws-infra-operator.runner.codes/create-requested-at';
 
@@ -35,6 +36,8 @@ export interface TableDeps {
   getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
   operatorTags: Record<string, string>;
   converge: (ctx: ConvergeContext) => Promise<ConvergeResult>;
+  /** AWS-terminal failures per object, so resyncs do not replay a refused request. */
+  terminalMemo: TerminalMemo;
   /** Polling interval while a table is CREATING/DELETING/UPDATING. */
   pollMs: number;
 }

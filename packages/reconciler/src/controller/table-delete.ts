@@ -2,7 +2,7 @@
 // wait until it is gone, then drop the finalizer. Retain: keep the table and its ownership mark.
 // Orphan: keep the table, remove our ownership mark. Without a usable provider, Retain/Orphan let
 // the object go without AWS calls; Delete explains the ways out.
-import { DeleteTableCommand, UntagResourceCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, UntagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
@@ -116,6 +116,15 @@ export async function handleTableDeletion(
     return { requeueAfterMs: d.pollMs };
   }
   if (described.DeletionProtectionEnabled) {
+    if (!model.deletionProtectionEnabled) {
+      // The spec turned protection off after the delete began (the way out the condition names):
+      // apply that first; the next reconcile deletes.
+      await c.dynamodb.send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: false }), {
+        abortSignal: d.gate.signal(),
+      });
+      d.events.emit(run.obj, 'Normal', 'DeletionProtectionDisabled', `deletion protection of ${table} turned off`);
+      return { requeueAfterMs: d.pollMs };
+    }
     throw new TerminalError(
       'DeletionProtectionEnabled',
       `table ${table} has deletion protection enabled; set spec.deletionProtectionEnabled to false (or deletionPolicy Retain/Orphan)`,

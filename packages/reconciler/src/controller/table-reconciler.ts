@@ -27,6 +27,7 @@ import { prepareTable } from './prepare.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import { CREATE_INTENT_ANNOTATION, TableRun, hasFinalizer } from './table-context.ts';
 import type { ReconcileResult, TableDeps } from './table-context.ts';
+import { TerminalMemo } from './terminal-memo.ts';
 import { allActive, cond, k8sNow, nextStatus, observedFields } from './table-status.ts';
 import type { ConditionSet, TableStatus } from './table-status.ts';
 
@@ -41,6 +42,10 @@ export function ownerOf(d: TableDeps, obj: KubeObject): OwnerRef {
 
 export function tagsRecord(tags: { Key: string; Value: string }[]): Record<string, string> {
   return Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
+}
+
+function providerOf(run: TableRun): KubeObject | undefined {
+  return run.d.providers.get(`${run.ns}/${providerNameOf(run.obj) ?? ''}`);
 }
 
 /** Reads spec.providerRef.name without trusting the spec's shape. */
@@ -82,6 +87,7 @@ async function reportError(run: TableRun, err: unknown): Promise<void> {
   const prev = run.status;
   let set: ConditionSet | undefined;
   if (err instanceof TerminalError) {
+    run.d.terminalMemo.remember(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, providerOf(run)));
     set = conds(
       gen,
       [false, err.reason, err.message],
@@ -183,6 +189,11 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
       ),
     );
     d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
+    return {};
+  }
+
+  if (!deleting && d.terminalMemo.blocks(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, provider))) {
+    // the Terminal condition already says why; nothing changed that could change AWS's answer
     return {};
   }
 

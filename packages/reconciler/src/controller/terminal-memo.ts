@@ -1,0 +1,29 @@
+// A request that AWS refused as terminal (ValidationException, AccessDenied…) is not sent again until
+// the object's spec (metadata.generation) or its AWSProvider (resourceVersion) changes: a resync must
+// not replay a request that can only fail again. Kept in memory; a restarted reconciler tries once more.
+import type { KubeObject } from '../kube/resources.ts';
+
+export class TerminalMemo {
+  private readonly failedAt = new Map<string, string>();
+
+  static fingerprint(obj: KubeObject, provider: KubeObject | undefined): string {
+    return `${obj.metadata.generation ?? 0}/${provider?.metadata.resourceVersion ?? '-'}`;
+  }
+
+  remember(key: string, fingerprint: string): void {
+    this.failedAt.set(key, fingerprint);
+  }
+
+  /** True while nothing that could change AWS's answer has changed; forgets stale entries. */
+  blocks(key: string, fingerprint: string): boolean {
+    const failed = this.failedAt.get(key);
+    if (failed === undefined) return false;
+    if (failed === fingerprint) return true;
+    this.failedAt.delete(key);
+    return false;
+  }
+
+  forget(key: string): void {
+    this.failedAt.delete(key);
+  }
+}
