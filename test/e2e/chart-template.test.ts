@@ -231,6 +231,7 @@ describe('chart: helm lint and template', function () {
         '--leader-election-id=dynamodb-operator-reconciler',
         '--max-concurrent-reconciles=4',
         '--resync-period=10m',
+        '--drift-check-period=1h',
         '--log-level=info',
       ]);
       expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'health' });
@@ -434,6 +435,7 @@ describe('chart: helm lint and template', function () {
         '--leader-election-id=ddbop-leader',
         '--max-concurrent-reconciles=8',
         '--resync-period=5m',
+        '--drift-check-period=1h',
         '--log-level=debug',
         '--watch-namespace=tables',
         '--foo=bar',

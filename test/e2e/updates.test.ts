@@ -51,6 +51,17 @@ const gsi = (indexName: string, hashKey: string, extra: Record<string, unknown> 
 });
 const cap = (r: number, w: number) => ({ readCapacityUnits: r, writeCapacityUnits: w });
 
+/**
+ * Waits until the reconciler has confirmed the last change (Synced/InSync). Drift that lands while a
+ * change is still in progress is repaired as part of that change, without a DriftDetected Event.
+ */
+async function confirmedInSync(ns: string, name: string): Promise<void> {
+  await waitFor(`${name}: the previous change confirmed in sync`, () => {
+    const c = condition(getObj('dynamodbtable', ns, name), 'Synced');
+    return c?.status === 'True' && c.reason === 'InSync';
+  });
+}
+
 describe('updates of live tables, drift and faults (reconciler process, fault proxy, private moto)', function () {
   this.timeout(240_000);
   const report = new ScenarioReport();
@@ -63,7 +74,8 @@ describe('updates of live tables, drift and faults (reconciler process, fault pr
 
   const startRec = async () => {
     recN++;
-    rec = await startReconcilerProc(`upd-reconciler-${recN}`, ns, ['--resync-period=5s']);
+    // a short drift check so PITR and tag drift alone (read beyond DescribeTable) is seen within test time
+    rec = await startReconcilerProc(`upd-reconciler-${recN}`, ns, ['--resync-period=5s', '--drift-check-period=5s']);
   };
 
   const describe_ = async (t: string): Promise<TableDescription> =>
@@ -300,10 +312,50 @@ describe('updates of live tables, drift and faults (reconciler process, fault pr
       expect(condition(o, 'Terminal')?.status).to.equal('False');
     });
 
+    for (const kind of ['PITR', 'tag'] as const) {
+      it(`repairs drift: ${kind === 'PITR' ? 'PITR turned off' : 'a tag edited'} alone, seen by the drift check`, async () => {
+        const pattern = kind === 'PITR' ? /point-in-time recovery/ : /team/;
+        const driftEvents = () =>
+          eventsOf(ns, N)
+            .filter((e) => e.reason === 'DriftDetected' && pattern.test(e.message))
+            .reduce((sum, e) => sum + (e.count ?? 1), 0);
+        await confirmedInSync(ns, N);
+        const before = driftEvents();
+        const since = lastSeq(await proxy.calls());
+        const t0 = Date.now();
+        if (kind === 'PITR') {
+          await ddb.send(
+            new UpdateContinuousBackupsCommand({
+              TableName: T,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+            }),
+          );
+        } else {
+          const arn = (await describe_(T)).TableArn;
+          await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'team', Value: 'hijacked' }] }));
+        }
+        await waitFor(`a new DriftDetected Event for the ${kind}`, () => driftEvents() > before);
+        await waitFor(
+          `${kind} repaired`,
+          async () => (kind === 'PITR' ? (await pitr(T)) === 'ENABLED' : (await tags(T)).team === 'billing'),
+          { timeoutMs: 60_000 },
+        );
+        const calls = (await proxy.calls()).filter((c) => c.seq > since);
+        report.record({
+          scenario: `drift: ${kind === 'PITR' ? 'PITR off' : 'tag edited'} alone`,
+          writes: writesOf(calls, T).length,
+          seconds: (Date.now() - t0) / 1000,
+        });
+        expect(acceptedWritesOf(calls, T).map((c) => c.operation)).to.deep.equal([
+          kind === 'PITR' ? 'UpdateContinuousBackups' : 'TagResource',
+        ]);
+      });
+    }
+
     it('repairs drift: capacity changed, PITR off and a tag edited outside Kubernetes', async () => {
       // Capacity is visible in DescribeTable (checked every resync); once a repair is under way the
-      // converger also reads PITR and tags, so all three come back. (PITR or tags drifting ALONE are
-      // read only every deepCheckIntervalMs, 60 min by default and not a flag.)
+      // converger also reads PITR and tags, so all three come back together.
+      await confirmedInSync(ns, N);
       const since = lastSeq(await proxy.calls());
       const t0 = Date.now();
       const arn = (await describe_(T)).TableArn;

@@ -9,6 +9,8 @@ export interface ReconcilerConfig {
   leaderElectionId: string;
   maxConcurrentReconciles: number;
   resyncPeriodMs: number;
+  /** How often a converged table's TTL, PITR and tags are read again for drift (beyond DescribeTable). */
+  driftCheckPeriodMs: number;
   logLevel: string;
   kubeconfig?: string;
   watchNamespace?: string;
@@ -48,6 +50,7 @@ const KNOWN = [
   'leader-election-id',
   'max-concurrent-reconciles',
   'resync-period',
+  'drift-check-period',
   'log-level',
   'kubeconfig',
   'watch-namespace',
@@ -101,6 +104,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
     leaderElectionId: f['leader-election-id'] ?? env.LEADER_ELECTION_ID ?? 'dynamodb-operator-reconciler',
     maxConcurrentReconciles: concurrency,
     resyncPeriodMs: parseDuration('resync-period', f['resync-period'] ?? env.RESYNC_PERIOD ?? '10m'),
+    driftCheckPeriodMs: parseDuration('drift-check-period', f['drift-check-period'] ?? env.DRIFT_CHECK_PERIOD ?? '1h'),
     logLevel: f['log-level'] ?? env.LOG_LEVEL ?? 'info',
   };
   const kubeconfig = f.kubeconfig ?? env.KUBECONFIG;

@@ -123,7 +123,7 @@ export async function startReconciler(
 
   const tableControllers = {} as Record<TableKind, Controller>;
   // Issue 7: existing tables converge one planned step per reconcile (packages/reconciler/src/update).
-  const planConverger = createPlanConverger();
+  const planConverger = createPlanConverger({ deepCheckIntervalMs: config.driftCheckPeriodMs });
   const terminalMemo = new TerminalMemo();
   for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
     const deps: TableDeps = {

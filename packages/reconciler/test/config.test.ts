@@ -11,8 +11,16 @@ describe('config', () => {
       leaderElectionId: 'dynamodb-operator-reconciler',
       maxConcurrentReconciles: 4,
       resyncPeriodMs: 600_000,
+      driftCheckPeriodMs: 3_600_000,
       logLevel: 'info',
     });
+  });
+  it('reads the drift check period from the flag or DRIFT_CHECK_PERIOD, and rejects a non-duration', () => {
+    expect(loadConfig(['--drift-check-period=15m'], {}).driftCheckPeriodMs).to.equal(900_000);
+    expect(loadConfig([], { DRIFT_CHECK_PERIOD: '2h' }).driftCheckPeriodMs).to.equal(7_200_000);
+    expect(() => loadConfig(['--drift-check-period=often'], {})).to.throw(
+      /--drift-check-period: "often" is not a duration/,
+    );
   });
   it('parses flags in both forms and env fallbacks', () => {
     const c = loadConfig(
