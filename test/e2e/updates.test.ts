@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import {
+  DeleteTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -465,6 +466,41 @@ describe('updates of live tables, drift and faults (reconciler process, fault pr
   describe('crash, faults and errors', () => {
     const create = async (label: string, name: string, table: string) =>
       scenario(label, name, table, {}, async () => (await describe_(table)).TableStatus === 'ACTIVE');
+
+    it('a table deleted outside Kubernetes: Ready=False TableMissing, re-created only with the recreate annotation', async () => {
+      const T = 'upd_missing';
+      const N = 't-missing';
+      await create('create table (missing)', N, T);
+      const since = lastSeq(await proxy.calls());
+      await ddb.send(new DeleteTableCommand({ TableName: T }));
+      const missing = await waitFor('Ready=False TableMissing', () => {
+        const c = condition(getObj('dynamodbtable', ns, N), 'Ready');
+        return c?.status === 'False' && c.reason === 'TableMissing' ? c : undefined;
+      });
+      expect(missing.message).to.contain('aws-infra-operator.runner.codes/recreate=true');
+      expect(getObj('dynamodbtable', ns, N)?.status?.tableStatus).to.equal('NOT_FOUND');
+      // two more reconciles (resyncs): still no CreateTable without the annotation
+      const reconciles = () => rec.counter('controller_runtime_reconcile_total', { controller: 'dynamodbtable' });
+      const r0 = await reconciles();
+      await waitFor('two more reconciles', async () => (await reconciles()) >= r0 + 2, { timeoutMs: 30_000 });
+      const creates = async () =>
+        acceptedWritesOf(await proxy.calls(), T, since).filter((c) => c.operation === 'CreateTable').length;
+      expect(await creates()).to.equal(0);
+      const t0 = Date.now();
+      expect(
+        kubectl(['annotate', 'dynamodbtable', N, '-n', ns, 'aws-infra-operator.runner.codes/recreate=true']).code,
+      ).to.equal(0);
+      await waitFor('re-created and Ready', async () => {
+        const c = condition(getObj('dynamodbtable', ns, N), 'Ready');
+        return c?.status === 'True' && (await describe_(T)).TableStatus === 'ACTIVE';
+      });
+      expect(await creates()).to.equal(1);
+      report.record({
+        scenario: 'deleted outside, re-created by annotation',
+        writes: 1,
+        seconds: (Date.now() - t0) / 1000,
+      });
+    });
 
     it('reconciler SIGKILLed mid-sequence resumes without repeating finished steps', async () => {
       const T = 'upd_kill';

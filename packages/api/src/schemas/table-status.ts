@@ -25,7 +25,7 @@ export const tableStatusSchema = z
       .optional()
       .describe(
         'Table state reported by AWS: CREATING, ACTIVE, UPDATING, DELETING (also ARCHIVING, ARCHIVED, ' +
-          'INACCESSIBLE_ENCRYPTION_CREDENTIALS).',
+          'INACCESSIBLE_ENCRYPTION_CREDENTIALS), or NOT_FOUND when the table was deleted outside Kubernetes.',
       ),
     itemCount: z
       .number()

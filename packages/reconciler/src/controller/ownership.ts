@@ -6,6 +6,8 @@ import type { AwsTag } from '@dynamodb-operator/api';
 export const OWNER_TAG = 'aws-infra-operator.runner.codes/owner';
 export const OWNER_UID_TAG = 'aws-infra-operator.runner.codes/owner-uid';
 export const ADOPT_ANNOTATION = 'aws-infra-operator.runner.codes/adopt';
+/** A table this object created was deleted outside Kubernetes: create it again only with this set to "true". */
+export const RECREATE_ANNOTATION = 'aws-infra-operator.runner.codes/recreate';
 export const FINALIZER = 'dynamodb.aws-infra-operator.runner.codes/finalizer';
 /**
  * Written (status.pendingCreate) just before CreateTable. Real DynamoDB stores the ownership tags

@@ -21,7 +21,7 @@ import { NotLeaderError } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
 import { getCondition } from './conditions.ts';
 import { RetryableError, TerminalError } from './errors.ts';
-import { ADOPT_ANNOTATION, decideOwnership, notOwnedMessage, ownershipTags } from './ownership.ts';
+import { ADOPT_ANNOTATION, RECREATE_ANNOTATION, decideOwnership, notOwnedMessage, ownershipTags } from './ownership.ts';
 import type { OwnerRef } from './ownership.ts';
 import { prepareTable } from './prepare.ts';
 import { handleTableDeletion } from './table-delete.ts';
@@ -286,11 +286,28 @@ async function createTable(
   const { d } = run;
   const gen = run.obj.metadata.generation;
   if (run.status.tableArn) {
+    // Deleted outside Kubernetes. Re-creating it silently could hide a deliberate deletion (or a restore
+    // under way), and the data is gone either way: a human decides.
+    if (run.obj.metadata.annotations?.[RECREATE_ANNOTATION] !== 'true') {
+      const msg =
+        `table ${model.tableName} no longer exists in AWS (deleted outside Kubernetes); to create it again, ` +
+        `annotate the object ${RECREATE_ANNOTATION}=true (or delete the object)`;
+      await run.writeStatus(
+        nextStatus(
+          run.status,
+          { tableStatus: 'NOT_FOUND' },
+          conds(gen, [false, 'TableMissing', msg], [false, 'TableMissing', msg]),
+          k8sNow(),
+        ),
+      );
+      d.events.emit(run.obj, 'Warning', 'TableMissing', msg);
+      return {};
+    }
     d.events.emit(
       run.obj,
-      'Warning',
-      'TableMissing',
-      `table ${model.tableName} no longer exists in AWS (deleted outside the operator); creating it again`,
+      'Normal',
+      'Recreating',
+      `table ${model.tableName} is created again (${RECREATE_ANNOTATION})`,
     );
   }
   const input = renderCreateTableInput(model, ownTags);
