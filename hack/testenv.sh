@@ -152,6 +152,26 @@ need_go() {
   command -v go >/dev/null 2>&1 || die "Go is needed to build kube-apiserver, etcd and helm (Go module proxy); install Go 1.24 or newer"
 }
 
+# A long first-run build says every 30 s that it is still working, with the time so far, so a silent
+# terminal is never mistaken for a hang (kube-apiserver alone takes minutes on 2 cores).
+heartbeat() {
+  local label="$1"
+  shift
+  (
+    local s=0
+    while sleep 30; do
+      s=$((s + 30))
+      log "$label: still working (${s}s so far)"
+    done
+  ) &
+  local beat=$!
+  local rc=0
+  "$@" || rc=$?
+  kill "$beat" 2>/dev/null || true
+  wait "$beat" 2>/dev/null || true
+  return "$rc"
+}
+
 install_k8s() {
   if [ -f "$k8s_dir/.complete" ] && [ -x "$k8s_dir/bin/kube-apiserver" ] && [ -x "$k8s_dir/bin/kubectl" ]; then return; fi
   need_go
@@ -163,8 +183,8 @@ install_k8s() {
     ld="$ld -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   done
   mkdir -p "$k8s_dir/bin"
-  (cd "$root/hack/k8s" && go build -buildvcs=false -trimpath -ldflags "$ld" -o "$k8s_dir/bin/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl) || die "building kube-apiserver/kubectl failed (see above)"
+  heartbeat "$step_name" go -C "$root/hack/k8s" build -buildvcs=false -trimpath -ldflags "$ld" -o "$k8s_dir/bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl || die "building kube-apiserver/kubectl failed (see above)"
   touch "$k8s_dir/.complete"
   step_end
 }
@@ -174,7 +194,7 @@ install_etcd() {
   need_go
   step_begin "build etcd $ETCD_VERSION (Go; first run on this machine only)"
   mkdir -p "$etcd_dir/bin"
-  (cd "$root/hack/etcd" && go build -buildvcs=false -trimpath -ldflags "-s -w" -o "$etcd_dir/bin/etcd" .) ||
+  heartbeat "$step_name" go -C "$root/hack/etcd" build -buildvcs=false -trimpath -ldflags "-s -w" -o "$etcd_dir/bin/etcd" . ||
     die "building etcd failed (see above)"
   touch "$etcd_dir/.complete"
   step_end
@@ -185,7 +205,7 @@ install_helm() {
   need_go
   step_begin "build helm $HELM_VERSION (go install; first run on this machine only)"
   mkdir -p "$helm_dir/bin"
-  GOBIN="$helm_dir/bin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+  heartbeat "$step_name" env GOBIN="$helm_dir/bin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || die "go install helm failed (see above)"
   touch "$helm_dir/.complete"
   step_end
@@ -240,6 +260,14 @@ check_dynalite() {
 }
 
 install_all() {
+  local missing=()
+  [ -f "$moto_dir/.complete" ] || missing+=("moto")
+  [ -f "$etcd_dir/.complete" ] || missing+=("etcd")
+  [ -f "$k8s_dir/.complete" ] || missing+=("kube-apiserver + kubectl")
+  [ -f "$helm_dir/.complete" ] || missing+=("helm")
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "first run on this machine: ${#missing[@]} component(s) to build or install, cached for next time: ${missing[*]}"
+  fi
   install_moto
   install_promtool
   install_etcd
