@@ -1,5 +1,6 @@
 // Test helpers for the planner: a TableModel builder and a pure model of what AWS does with each step.
 import type { SecondaryIndex, TableModel } from '../src/model.ts';
+export { model } from './model.fixture.ts';
 import type { ObservedIndex, ObservedTable, PlanStep } from '../src/plan/index.ts';
 
 export const AWS_MANAGED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/aws-managed-dynamodb';
@@ -25,45 +26,6 @@ export function gsi(
   if (throughput)
     g.provisionedThroughput = { readCapacityUnits: throughput[0], writeCapacityUnits: throughput[1], path };
   return g;
-}
-
-/** A minimal valid model (PAY_PER_REQUEST, hash key `pk`), with overrides. */
-export function model(over: Partial<TableModel> = {}): TableModel {
-  return {
-    kind: 'DynamoDB',
-    namespace: 'default',
-    name: 't',
-    tableName: 't',
-    providerRef: { name: 'p', path: 'spec.providerRef' },
-    billingMode: 'PAY_PER_REQUEST',
-    billingModePath: 'spec.billingMode',
-    provisionedThroughputPath: 'spec.billingModeConfig',
-    attributeDefinitions: [{ name: 'pk', type: 'S', path: 'spec.attributes[0]' }],
-    attributeDefinitionsPath: 'spec.attributes',
-    keySchema: [{ attributeName: 'pk', keyType: 'HASH', path: 'spec.keySchema[0]' }],
-    keySchemaPath: 'spec.keySchema',
-    globalSecondaryIndexes: [],
-    globalSecondaryIndexesPath: 'spec.globalSecondaryIndexes',
-    localSecondaryIndexes: [],
-    localSecondaryIndexesPath: 'spec.localSecondaryIndexes',
-    stream: {
-      enabled: false,
-      path: 'spec.streamSpecification',
-      viewTypePath: 'spec.streamSpecification.streamViewType',
-    },
-    pointInTimeRecovery: { enabled: false, path: 'spec.pointInTimeRecoverySpecification' },
-    encryption: { enabled: false, path: 'spec.encryption' },
-    timeToLive: { enabled: false, path: 'spec.timeToLive' },
-    tags: {},
-    tagsPath: 'spec.tags',
-    deletionPolicy: 'Delete',
-    deletionPolicyPath: 'spec.deletionPolicy',
-    deletionProtectionEnabled: false,
-    deletionProtectionPath: 'spec.deletionProtectionEnabled',
-    tableClass: 'STANDARD',
-    tableClassPath: 'spec.tableClass',
-    ...over,
-  };
 }
 
 /** The observed state of a table created exactly from `d` (ACTIVE, all aspects read). */

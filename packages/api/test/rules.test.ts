@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import type { KeyElement, SecondaryIndex, TableModel } from '../src/model.ts';
 import { validateProvider, validateTable } from '../src/rules/index.ts';
+import { model as baseModel } from './model.fixture.ts';
 
 type Attr = [name: string, type: 'S' | 'N' | 'B'];
 
@@ -46,40 +47,15 @@ function model(
     ['sk', 'N'],
   ],
 ): TableModel {
-  return {
-    kind: 'DynamoDB',
-    namespace: 'default',
+  return baseModel({
     name: 'orders',
     tableName: 'orders',
     providerRef: { name: 'aws', path: 'spec.providerRef' },
-    billingMode: 'PAY_PER_REQUEST',
-    billingModePath: 'spec.billingMode',
-    provisionedThroughputPath: 'spec.billingModeConfig',
     attributeDefinitions: attrs.map(([name, type], i) => ({ name, type, path: `spec.attributes[${i}]` })),
-    attributeDefinitionsPath: 'spec.attributes',
     keySchema: [key('spec.keySchema', 0, 'pk', 'HASH'), key('spec.keySchema', 1, 'sk', 'RANGE')],
-    keySchemaPath: 'spec.keySchema',
-    globalSecondaryIndexes: [],
-    globalSecondaryIndexesPath: 'spec.globalSecondaryIndexes',
-    localSecondaryIndexes: [],
-    localSecondaryIndexesPath: 'spec.localSecondaryIndexes',
-    stream: {
-      enabled: false,
-      path: 'spec.streamSpecification',
-      viewTypePath: 'spec.streamSpecification.streamViewType',
-    },
-    pointInTimeRecovery: { enabled: false, path: 'spec.pointInTimeRecoverySpecification' },
-    encryption: { enabled: false, path: 'spec.encryption' },
-    timeToLive: { enabled: false, path: 'spec.timeToLive' },
-    tags: {},
-    tagsPath: 'spec.tags',
-    deletionPolicy: 'Delete',
-    deletionPolicyPath: 'spec.deletionPolicy',
-    deletionProtectionEnabled: false,
-    deletionProtectionPath: 'spec.deletionProtectionEnabled',
-    tableClassPath: 'spec.tableClass',
+    tableClass: undefined,
     ...overrides,
-  };
+  });
 }
 
 /** Asserts exactly the given error paths (in any order) and that each message contains its hint. */
