@@ -10,17 +10,10 @@ import { freePort, kubectl, startProcess, testEnv, waitFor } from '../support/in
 import type { ManagedProcess } from '../support/index.ts';
 import { condition, getObj, GROUP, mustApply } from '../support-reconciler/index.ts';
 import type { Obj } from '../support-reconciler/index.ts';
+// the call log's shape is the proxy's own (served as JSON by /__proxy/calls)
+import type { CallRecord } from '../../fault-proxy/index.ts';
 
-export interface CallRecord {
-  seq: number;
-  at: number;
-  operation: string;
-  table?: string;
-  status: number | 'dropped';
-  error?: string;
-  by?: string;
-  gsi?: string[];
-}
+export type { CallRecord };
 
 export interface FaultRuleJson {
   operation?: string | string[];
