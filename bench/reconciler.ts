@@ -14,6 +14,7 @@ import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
+import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { emit } from './_emit.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -146,10 +147,11 @@ async function main(): Promise<void> {
   });
   let metricsPort = 0;
   const startReconciler = async (): Promise<void> => {
+    await buildDeployables();
     metricsPort = await freePort();
     const healthPort = await freePort();
     start('reconciler', [
-      join(root, 'packages', 'reconciler', 'src', 'main.ts'),
+      join(root, BUILT_ENTRYPOINTS.reconciler), // as the image runs it: the bundle (npm run build)
       `--kubeconfig=${e.KUBECONFIG}`,
       `--watch-namespace=${ns}`,
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,

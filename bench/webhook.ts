@@ -1,7 +1,8 @@
 // `npm run bench -- webhook`: the admission webhook over HTTPS at 50 connections with realistic
 // AdmissionReviews (the seed tables and providers, alternating /validate and /mutate), measured in the
 // same run against two ceilings on the same machine: an express HTTPS server answering a fixed
-// AdmissionReview without looking at it, and a bare node:https one. Each server runs in its own
+// AdmissionReview without looking at it, and a bare node:https one. The webhook runs as its image does
+// (dist/webhook/main.js from `npm run build`, NODE_OPTIONS as the chart sets). Each server runs in its own
 // process (same NODE_OPTIONS), measured in interleaved rounds; the load generator (autocannon) runs here.
 //   rps, express_echo_rps, node_echo_rps, throughput_ratio_vs_express_echo, throughput_ratio_vs_node_echo,
 //   server_p99_ms_at_300rps (the webhook's own latency histogram at a steady, paced 300 req/s), rss_mb (after the run).
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import express from 'express';
 import { parseAllDocuments } from 'yaml';
+import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { makeServingCert } from '../test/e2e/support/certs.ts';
 import { emit } from './_emit.ts';
 
@@ -276,7 +278,7 @@ async function startAll(certDir: string): Promise<{ webhook: Server; express: Se
   ]);
   const webhook = spawnServer(
     [
-      join(root, 'packages', 'webhook', 'src', 'main.ts'),
+      join(root, BUILT_ENTRYPOINTS.webhook),
       ...['--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort)],
       ...['--cert-dir', certDir, '--no-provider-cache', '--default-tags', 'owner-team=platform,cost-center=db'],
       ...['--log-level', 'warn'],
@@ -328,6 +330,7 @@ async function main(): Promise<void> {
   writeFileSync(join(certDir, 'tls.crt'), cert.certPem);
   writeFileSync(join(certDir, 'tls.key'), cert.keyPem);
   const requests = reviewRequests();
+  await buildDeployables(); // the webhook as the image runs it: the bundle, not the TypeScript sources
   const servers = await startAll(certDir);
   try {
     const { webhook, express, node } = servers;

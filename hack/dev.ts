@@ -13,6 +13,7 @@ import { renderTable, isReady } from './dev/status-table.ts';
 import type { TableObjectView } from './dev/status-table.ts';
 import { clearState, isAlive, readState, writeState } from './dev/state.ts';
 import type { DevState } from './dev/state.ts';
+import { buildDeployables } from './build.ts';
 import { OPERATOR_NAMESPACE, startReconciler, startWebhook } from './dev/wiring.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -76,7 +77,8 @@ async function up(): Promise<DevState> {
   const state: DevState = { startedTestenv: !wasRunning, processes: [], webhookConfigurations: [] };
   writeState(devDir, state);
   try {
-    say('starting the webhook and the reconciler as the chart starts them');
+    say('building the deployables (dist/, as in the images) and starting them as the chart does');
+    await buildDeployables();
     const webhook = await startWebhook(devDir, env.logsDir, env.kubeconfig);
     state.processes.push({ name: webhook.name, pid: webhook.pid });
     state.webhookConfigurations = webhook.webhookConfigurations;

@@ -627,7 +627,7 @@ describe('chart: helm lint and template', function () {
         { webhook: { securePort: 12345, metricsPort: 12346 } },
         { namespace: NS },
       );
-      expect(webhook.entrypoint).to.deep.equal(['/nodejs/bin/node', 'packages/webhook/src/main.ts']);
+      expect(webhook.entrypoint).to.deep.equal(['/nodejs/bin/node', 'dist/webhook/main.js']);
       expect(webhook.args).to.include('--port=12345');
       expect(webhook.env).to.deep.equal({
         POD_NAMESPACE: NS,
@@ -636,7 +636,7 @@ describe('chart: helm lint and template', function () {
       });
       expect(existsSync(join(repoRoot, webhook.script))).to.equal(true);
       const reconciler = renderedProcess('reconciler', {}, { namespace: NS });
-      expect(reconciler.entrypoint).to.deep.equal(['/nodejs/bin/node', 'packages/reconciler/src/main.ts']);
+      expect(reconciler.entrypoint).to.deep.equal(['/nodejs/bin/node', 'dist/reconciler/main.js']);
       expect(reconciler.ports).to.deep.equal({ metrics: 8080, health: 8081 });
     });
 

@@ -15,7 +15,7 @@ export interface CliConfig {
 export type ConfigResult =
   { kind: 'config'; config: CliConfig } | { kind: 'help'; text: string } | { kind: 'error'; message: string };
 
-export const HELP = `Usage: node packages/webhook/src/main.ts [flags]
+export const HELP = `Usage: node dist/webhook/main.js [flags]   (from source: node packages/webhook/src/main.ts [flags])
 
 Admission webhook (validating + mutating) for AWSProvider, DynamoDBTable and DynamoDB.
 HTTPS (TLS 1.2+) on --port: POST /validate, POST /mutate (AdmissionReview v1).

@@ -25,7 +25,7 @@ interface Container {
 
 export interface RenderedProcess {
   component: Component;
-  /** the image's ENTRYPOINT for this target, e.g. ['/nodejs/bin/node', 'packages/webhook/src/main.ts'] */
+  /** the image's ENTRYPOINT for this target, e.g. ['/nodejs/bin/node', 'dist/webhook/main.js'] */
   entrypoint: string[];
   /** the script the entrypoint runs, relative to the repository root */
   script: string;
@@ -73,7 +73,7 @@ export function renderedProcess(
   }
   const entrypoint = dockerfileEntrypoint(component);
   const script = entrypoint[entrypoint.length - 1];
-  if (!script?.endsWith('.ts')) throw new Error(`ENTRYPOINT of ${component} does not end in a .ts script`);
+  if (!script?.endsWith('.js')) throw new Error(`ENTRYPOINT of ${component} does not end in a .js script`);
   return {
     component,
     entrypoint,

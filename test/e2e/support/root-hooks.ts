@@ -1,11 +1,13 @@
 // Mocha root-hook plugin for the e2e suites: brings the real environment up once per run (or reuses one
 // that is already running), applies the generated CRDs and waits until they are Established, and at the
-// end stops every process the tests started. The environment is taken down afterwards only when this
+// end stops every process the tests started. It also builds dist/ (the images' bundle), which the chart
+// suites start as the Deployments would. The environment is taken down afterwards only when this
 // run brought it up, DDBOP_KEEP_ENV is not 1, and no other live test run is using it (several engineers
 // share one working tree, so each run leaves a lease file under .testenv/users/).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { buildDeployables } from '../../../hack/build.ts';
 import { repoRoot, testEnv, testenvDir } from './env.ts';
 import { kubectl } from './kubectl.ts';
 import { stopAllProcesses } from './processes.ts';
@@ -51,7 +53,7 @@ function applyCrds(): void {
 }
 
 export const mochaHooks = {
-  beforeAll(this: Mocha.Context): void {
+  async beforeAll(this: Mocha.Context): Promise<void> {
     // a cold machine builds kube-apiserver, etcd and helm from source: no mocha timeout fits that
     this.timeout(0);
     mkdirSync(usersDir, { recursive: true });
@@ -68,6 +70,8 @@ export const mochaHooks = {
     process.env.MOTO_ENDPOINT = env.motoEndpoint;
     process.env.DYNALITE_ENDPOINT = env.dynaliteEndpoint;
     applyCrds();
+    // the chart suites and the playground run the deployables as the images do: from the bundle
+    await buildDeployables();
   },
 
   async afterAll(this: Mocha.Context): Promise<void> {
