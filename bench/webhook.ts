@@ -5,7 +5,9 @@
 // (dist/webhook/main.js from `npm run build`, NODE_OPTIONS as the chart sets). Each server runs in its own
 // process (same NODE_OPTIONS), measured in interleaved rounds; the load generator (autocannon) runs here.
 //   rps, express_echo_rps, node_echo_rps, throughput_ratio_vs_express_echo, throughput_ratio_vs_node_echo,
-//   server_p99_ms_at_300rps (the webhook's own latency histogram at a steady, paced 300 req/s), rss_mb (after the run).
+//   server_p99_ms_at_300rps (the webhook's own latency histogram at a steady, paced 300 req/s), rss_mb (after the run),
+//   and parse_floor_rps / parse_floor_ratio_vs_express_echo: an express server that only reads and JSON.parses
+//   each review and echoes its uid — what any correct webhook must at least do.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,7 +40,26 @@ function serveEcho(kind: string, port: number, certDir: string): void {
     key: readFileSync(join(certDir, 'tls.key')),
     minVersion: 'TLSv1.2' as const,
   };
-  if (kind === 'express-echo') {
+  if (kind === 'express-parse') {
+    // The floor of any correct webhook: it must read the review and parse it to echo request.uid.
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    app.post(['/validate', '/mutate'], (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
+        const text = JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          response: { uid: body.request.uid, allowed: true },
+        });
+        res.type('application/json').send(text);
+      });
+    });
+    createServer(tls, app).listen(port, '127.0.0.1');
+  } else if (kind === 'express-echo') {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
@@ -269,8 +290,11 @@ function spawnServer(args: string[], port: number, metricsPort?: number): Server
 const WEBHOOK_NODE_OPTIONS = '--max-semi-space-size=4';
 const ROUNDS = 3;
 
-async function startAll(certDir: string): Promise<{ webhook: Server; express: Server; node: Server }> {
-  const [port, metricsPort, expressPort, nodePort] = await Promise.all([
+type ServerName = 'webhook' | 'express' | 'node' | 'floor';
+
+async function startAll(certDir: string): Promise<Record<ServerName, Server>> {
+  const [port, metricsPort, expressPort, nodePort, floorPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -294,7 +318,11 @@ async function startAll(certDir: string): Promise<{ webhook: Server; express: Se
     [join(root, 'bench', 'webhook.ts'), '--serve', 'node-echo', String(nodePort), certDir],
     nodePort,
   );
-  return { webhook, express, node };
+  const floor = spawnServer(
+    [join(root, 'bench', 'webhook.ts'), '--serve', 'express-parse', String(floorPort), certDir],
+    floorPort,
+  );
+  return { webhook, express, node, floor };
 }
 
 /** Every request answered 200 with allowed: true (and a patch from /mutate for tables): a fast wrong
@@ -333,9 +361,9 @@ async function main(): Promise<void> {
   await buildDeployables(); // the webhook as the image runs it: the bundle, not the TypeScript sources
   const servers = await startAll(certDir);
   try {
-    const { webhook, express, node } = servers;
+    const { webhook, express, node, floor } = servers;
     await until('webhook ready', async () => (await httpGet(webhook.metricsPort!, '/readyz')).status === 200);
-    for (const echo of [express, node]) {
+    for (const echo of [express, node, floor]) {
       await until(`echo on :${echo.port}`, async () => {
         const result = await autocannon({
           url: `https://127.0.0.1:${echo.port}`,
@@ -347,13 +375,13 @@ async function main(): Promise<void> {
       });
     }
     await checkAnswers(webhook.port, requests);
-    for (const server of [webhook, express, node]) await load(server.port, requests, { durationS: 2 }); // warm-up
+    for (const server of [webhook, express, node, floor]) await load(server.port, requests, { durationS: 2 }); // warm-up
     // Interleaved rounds, so that load from elsewhere on a shared machine hits all three alike.
-    const rounds: Record<'webhook' | 'express' | 'node', number[]> = { webhook: [], express: [], node: [] };
-    const cpu: Record<'webhook' | 'express' | 'node', number[]> = { webhook: [], express: [], node: [] };
+    const rounds: Record<ServerName, number[]> = { webhook: [], express: [], node: [], floor: [] };
+    const cpu: Record<ServerName, number[]> = { webhook: [], express: [], node: [], floor: [] };
     const segment = Math.max(2, Math.round(DURATION_S / ROUNDS));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const name of ['webhook', 'express', 'node'] as const) {
+      for (const name of ['webhook', 'express', 'node', 'floor'] as const) {
         const pid = servers[name].child.pid!;
         const cpuBefore = cpuSeconds(pid);
         const result = await load(servers[name].port, requests, { durationS: segment });
@@ -376,11 +404,17 @@ async function main(): Promise<void> {
     emit(BENCH, 'throughput_ratio_vs_node_echo', rps / nodeRps, 'ratio');
     emit(BENCH, 'server_p99_ms_at_300rps', p99ms, 'ms');
     emit(BENCH, 'rss_mb', rss, 'MB');
+    // Beyond the issue's figures: the ceiling of ANY correct webhook on this machine (read the review,
+    // JSON.parse it, echo request.uid; no validation at all), against the same express echo.
+    const floorRps = median(rounds.floor);
+    emit(BENCH, 'parse_floor_rps', floorRps, 'req/s');
+    emit(BENCH, 'parse_floor_ratio_vs_express_echo', floorRps / expressRps, 'ratio');
     // Not a figure of the issue, so not on stdout: what each server spends per request, for the note.
     const perRequest = (name: keyof typeof cpu) => median(cpu[name]).toFixed(0);
     process.stderr.write(
       `server CPU per request (median of rounds): webhook ${perRequest('webhook')} µs, ` +
-        `express echo ${perRequest('express')} µs, node echo ${perRequest('node')} µs\n`,
+        `express echo ${perRequest('express')} µs, node echo ${perRequest('node')} µs, ` +
+        `parse floor ${perRequest('floor')} µs\n`,
     );
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
