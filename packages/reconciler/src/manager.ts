@@ -123,7 +123,10 @@ export async function startReconciler(
 
   const tableControllers = {} as Record<TableKind, Controller>;
   // Issue 7: existing tables converge one planned step per reconcile (packages/reconciler/src/update).
-  const planConverger = createPlanConverger({ deepCheckIntervalMs: config.driftCheckPeriodMs });
+  const planConverger = createPlanConverger({
+    deepCheckIntervalMs: config.driftCheckPeriodMs,
+    resyncMs: config.resyncPeriodMs,
+  });
   const terminalMemo = new TerminalMemo();
   for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
     const deps: TableDeps = {
@@ -137,7 +140,9 @@ export async function startReconciler(
       gate,
       getSecret,
       operatorTags: over.operatorTags ?? {},
-      converge: over.converge ?? planConverger,
+      converge: over.converge ?? planConverger.converge,
+      // A replaced converger reads what it needs itself: no rotation then.
+      ...(over.converge ? {} : { steadyRead: planConverger.steadyRead }),
       terminalMemo,
       pollMs: over.pollMs ?? 2_000,
     };

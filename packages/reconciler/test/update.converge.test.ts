@@ -1,8 +1,14 @@
 // The converger (the table reconciler's seam for issue 7) against moto behind the fault proxy: one
 // step per reconcile, progress in status messages and Events, drift repaired with a Warning Event,
-// steady state without extra reads or writes, TTL changes deferred by the hour rule.
+// steady state with one read per resync (the read rotation), TTL changes deferred by the hour rule.
 import { expect } from 'chai';
-import { DescribeTableCommand, TagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { pino } from 'pino';
 import type { TableModel } from '@dynamodb-operator/api';
@@ -12,7 +18,7 @@ import type { FaultProxy } from '../../../test/fault-proxy/index.ts';
 import type { ConvergeResult } from '../src/controller/converge.ts';
 import type { EventType } from '../src/controller/events.ts';
 import { createPlanConverger } from '../src/update/index.ts';
-import type { PlanConvergerOptions } from '../src/update/index.ts';
+import type { PlanConverger, PlanConvergerOptions } from '../src/update/index.ts';
 import { clientFor, createTable, OBS_ALL, startMoto } from './update.helpers.ts';
 import type { Emulator } from './update.helpers.ts';
 
@@ -38,37 +44,67 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const table = (over: Partial<TableModel>): TableModel => model({ tableName: `cv-${run}-${n}`, tags: {}, ...over });
 
-  /** Reconcile until synced (or a long requeue), as the table reconciler would: describe, then converge. */
+  /**
+   * Reconcile until synced (or a long requeue), as the table reconciler would: the steady-state read
+   * (which may replace DescribeTable), then describe and converge. Returns the converge results; a
+   * reconcile settled by the steady-state read alone shows as a synced 'SteadyRead' result.
+   */
   async function reconcileUntilSettled(
-    converge: ReturnType<typeof createPlanConverger>,
+    cv: PlanConverger,
     d: TableModel,
     events: Emitted[],
     generation = 1,
     firstSync = false,
   ): Promise<ConvergeResult[]> {
     const results: ConvergeResult[] = [];
+    const object = { metadata: { name: 't', namespace: 'default', uid: d.tableName, generation } };
+    const common = {
+      model: d,
+      object,
+      dynamodb: client,
+      signal: () => new AbortController().signal,
+      desiredTags: { ...d.tags, ...OWNER },
+      log: pino({ level: 'silent' }),
+    };
+    // What the object's status would say (statusInSync): Ready and Synced at this generation.
+    let statusInSync = !firstSync;
     for (let i = 0; i < 200; i++) {
+      const pre = statusInSync ? await cv.steadyRead({ ...common, tableArn: await arnOf(d) }) : 'all';
+      if (pre === 'inSync') {
+        results.push({ synced: true, reason: 'SteadyRead', message: 'the steady-state read found nothing to do' });
+        return results;
+      }
       const described = (await client.send(new DescribeTableCommand({ TableName: d.tableName }))).Table!;
       if (described.TableStatus !== 'ACTIVE') {
+        statusInSync = false;
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      const r = await converge({
-        model: d,
-        object: { metadata: { name: 't', namespace: 'default', uid: d.tableName, generation } },
+      const r = await cv.converge({
+        ...common,
         described,
-        dynamodb: client,
-        signal: () => new AbortController().signal,
-        desiredTags: { ...d.tags, ...OWNER },
         firstSync: firstSync && i === 0,
         events: { emit: (_o, type, reason, message) => events.push({ type, reason, message }) },
-        log: pino({ level: 'silent' }),
+        reads: pre,
       });
       results.push(r);
+      statusInSync = r.synced;
       if (r.synced || (r.requeueAfterMs ?? 0) >= 60_000) return results;
       await new Promise((res) => setTimeout(res, Math.min(r.requeueAfterMs ?? 20, 20)));
     }
     throw new Error(`not settled: ${JSON.stringify(results.slice(-3))}`);
+  }
+  // The ARN as status.tableArn would hold it, read around the proxy so that it is not counted.
+  const arns = new Map<string, string>();
+  async function arnOf(d: TableModel): Promise<string> {
+    let arn = arns.get(d.tableName);
+    if (!arn) {
+      const direct = clientFor(emu.endpoint);
+      arn = (await direct.send(new DescribeTableCommand({ TableName: d.tableName }))).Table!.TableArn!;
+      direct.destroy();
+      arns.set(d.tableName, arn);
+    }
+    return arn;
   }
   const converger = (o: PlanConvergerOptions = {}) =>
     createPlanConverger({ pollMs: 20, now: () => new Date(clock), ...o });
@@ -118,25 +154,71 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
     expect(proxy.calls().filter((c) => c.by === 'enforced')).to.deep.equal([]);
   });
 
-  it("steady state: one DescribeTable (the caller's) and nothing else per resync within the deep-check interval", async () => {
+  it('steady state: exactly one read per resync, rotating DescribeTable with TTL, PITR and tags (10 min / 1 h)', async () => {
     const d = table({ tags: { Team: 'a' }, pointInTimeRecovery: { enabled: false, path: 'p' } });
     await createTable(client, { ...d, tags: { ...d.tags, ...OWNER } }, OBS_ALL);
-    const converge = converger({ deepCheckIntervalMs: 60 * 60_000 });
-    await reconcileUntilSettled(converge, d, [], 1, true);
-    proxy.reset();
-    for (let i = 0; i < 5; i++) {
-      clock += 10 * 60_000; // five resyncs, 10 minutes apart
-      await reconcileUntilSettled(converge, d, [], 1);
+    const cv = converger({ deepCheckIntervalMs: 60 * 60_000, resyncMs: 10 * 60_000 });
+    await reconcileUntilSettled(cv, d, [], 1, true);
+    const perResync: string[][] = [];
+    for (let i = 0; i < 12; i++) {
+      proxy.reset();
+      clock += 10 * 60_000; // twelve resyncs, 10 minutes apart: two drift-check periods
+      const r = await reconcileUntilSettled(cv, d, [], 1);
+      expect(r.at(-1)?.synced).to.equal(true);
+      perResync.push(
+        proxy
+          .calls()
+          .filter((c) => c.table === d.tableName)
+          .map((c) => c.operation),
+      );
     }
-    expect(proxy.counts(d.tableName)).to.deep.equal({ DescribeTable: 5 });
-    clock += 20 * 60_000; // past the hour: TTL, PITR and tags are read again
-    await reconcileUntilSettled(converge, d, [], 1);
-    expect(proxy.counts(d.tableName)).to.deep.equal({
-      DescribeTable: 6,
-      DescribeTimeToLive: 1,
-      DescribeContinuousBackups: 1,
-      ListTagsOfResource: 1,
-    });
+    // Deep reads are due at 60 and 120 min (ties go to them), each one a turn of its own.
+    expect(perResync).to.deep.equal([
+      ['DescribeTable'],
+      ['DescribeTable'],
+      ['DescribeTable'],
+      ['DescribeTable'],
+      ['DescribeTable'],
+      ['DescribeTimeToLive'],
+      ['DescribeTable'],
+      ['DescribeContinuousBackups'],
+      ['DescribeTable'],
+      ['ListTagsOfResource'],
+      ['DescribeTable'],
+      ['DescribeTimeToLive'],
+    ]);
+  });
+
+  it('steady state: PITR turned off outside Kubernetes is found by its rotation turn and repaired', async () => {
+    const d = table({ tags: { Team: 'a' }, pointInTimeRecovery: { enabled: true, path: 'p' } });
+    await createTable(client, { ...d, tags: { ...d.tags, ...OWNER } }, OBS_ALL);
+    const cv = converger({ deepCheckIntervalMs: 60 * 60_000, resyncMs: 10 * 60_000 });
+    const events: Emitted[] = [];
+    await reconcileUntilSettled(cv, d, events, 1, true);
+    expect(events.map((e) => e.reason)).to.deep.equal(['Updating', 'Updated']);
+    const direct = clientFor(emu.endpoint);
+    await direct.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: d.tableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      }),
+    );
+    let resyncs = 0;
+    while (!events.some((e) => e.reason === 'DriftDetected') && resyncs < 12) {
+      clock += 10 * 60_000;
+      resyncs++;
+      await reconcileUntilSettled(cv, d, events, 1);
+    }
+    // PITR's turn comes at 80 min (after TTL's at 60): the eighth resync.
+    expect(resyncs).to.equal(8);
+    expect(events.find((e) => e.reason === 'DriftDetected')?.message).to.equal(
+      'changed outside Kubernetes, repairing: point-in-time recovery is off in AWS, the spec says on',
+    );
+    const st = await direct.send(new DescribeContinuousBackupsCommand({ TableName: d.tableName }));
+    direct.destroy();
+    expect(st.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).to.equal(
+      'ENABLED',
+    );
   });
 
   it('repairs drift with a Warning Event naming it', async () => {
@@ -146,7 +228,7 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
       tags: { Team: 'a' },
     });
     await createTable(client, { ...d, tags: { ...d.tags, ...OWNER } }, OBS_ALL);
-    const converge = converger({ deepCheckIntervalMs: 0 });
+    const converge = converger({ deepCheckIntervalMs: 0, resyncMs: 10 * 60_000 });
     const events: Emitted[] = [];
     await reconcileUntilSettled(converge, d, events, 1, true);
     const arn = (await client.send(new DescribeTableCommand({ TableName: d.tableName }))).Table!.TableArn!;
@@ -157,8 +239,15 @@ describe('plan converger (reconciler seam) on moto behind the fault proxy', func
       }),
     );
     await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'Team', Value: 'edited' }] }));
-    clock += 10 * 60_000;
-    await reconcileUntilSettled(converge, d, events, 1);
+    // A drift check as frequent as the resync: round robin TTL, PITR, tags (ties go to the deep reads),
+    // so the tags turn (third resync) finds the edit first; everything is read then, the GSI too.
+    let resyncs = 0;
+    while (!events.some((e) => e.reason === 'DriftDetected') && resyncs < 4) {
+      clock += 10 * 60_000;
+      resyncs++;
+      await reconcileUntilSettled(converge, d, events, 1);
+    }
+    expect(resyncs).to.equal(3);
     expect(events[0]).to.deep.equal({
       type: 'Warning',
       reason: 'DriftDetected',

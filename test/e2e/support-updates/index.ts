@@ -194,8 +194,11 @@ const GAPS = [
   '- **moto refuses to re-enable a stream once disabled**: a view-type change sends the disable (accepted)',
   '  and then the enable, which moto refuses; on moto that object stays `Synced=False` until streams are',
   '  turned off in the spec. On AWS the enable is accepted.',
-  '- **PITR or tag drift alone** is read every `--drift-check-period` (1 h by default; 5 s in this suite),',
-  '  not on every resync: each check costs three AWS reads per table.',
+  '- **Drift takes longer to see than a resync**: in steady state each resync makes one AWS read, the',
+  '  most overdue of DescribeTable (due every `--resync-period`) and TTL, PITR and tags (each due every',
+  '  `--drift-check-period`). This suite runs both at 5 s, so each of the four is read every ~20 s; the',
+  '  drift rows above include that wait. With the defaults (10 min / 1 h) DescribeTable comes at least',
+  '  every other resync and each of the three others about once an hour.',
 ];
 
 /** One JSON line per scenario on stdout, and the markdown table in docs/update-scenarios.md. */

@@ -24,7 +24,31 @@ export interface ConvergeContext {
   firstSync: boolean;
   events: EventSink;
   log: Logger;
+  /**
+   * What this reconcile reads: 'describe' = only the DescribeTable above (a steady-state turn of the
+   * read rotation, see steadyRead); 'all' (default) = TTL, PITR and tags too.
+   */
+  reads?: 'all' | 'describe';
 }
+
+/** Input of the steady-state read, made INSTEAD of DescribeTable (see update/rotation.ts). */
+export interface SteadyReadContext {
+  model: TableModel;
+  object: KubeObject;
+  /** status.tableArn: the table is known to be ours. */
+  tableArn: string;
+  dynamodb: DynamoDBClient;
+  signal: () => AbortSignal;
+  desiredTags: Record<string, string>;
+  log: Logger;
+}
+
+/**
+ * 'inSync': this resync's one read (TTL, PITR or tags) matches the spec, nothing more to do;
+ * 'describe': go on with DescribeTable alone, then converge with reads 'describe';
+ * 'all': not steady (or drift found): DescribeTable, then converge with reads 'all'.
+ */
+export type SteadyReadResult = 'inSync' | 'describe' | 'all';
 
 export interface ConvergeResult {
   /** The table matches the spec (as far as this function checked). */

@@ -11,7 +11,7 @@ import type { KubeObject, Resource } from '../kube/resources.ts';
 import type { LeaderGate } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
 import { sameStatus } from './conditions.ts';
-import type { ConvergeContext, ConvergeResult } from './converge.ts';
+import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from './converge.ts';
 import type { EventSink } from './events.ts';
 import { FINALIZER } from './ownership.ts';
 import { k8sNow } from './table-status.ts';
@@ -36,6 +36,8 @@ export interface TableDeps {
   getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
   operatorTags: Record<string, string>;
   converge: (ctx: ConvergeContext) => Promise<ConvergeResult>;
+  /** The steady-state read rotation (made before, and sometimes instead of, DescribeTable). */
+  steadyRead?: (ctx: SteadyReadContext) => Promise<SteadyReadResult>;
   /** AWS-terminal failures per object, so resyncs do not replay a refused request. */
   terminalMemo: TerminalMemo;
   /** Polling interval while a table is CREATING/DELETING/UPDATING. */

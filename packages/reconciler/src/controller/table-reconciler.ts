@@ -28,7 +28,7 @@ import { handleTableDeletion } from './table-delete.ts';
 import { CREATE_INTENT_ANNOTATION, TableRun, hasFinalizer } from './table-context.ts';
 import type { ReconcileResult, TableDeps } from './table-context.ts';
 import { TerminalMemo } from './terminal-memo.ts';
-import { allActive, cond, k8sNow, nextStatus, observedFields } from './table-status.ts';
+import { allActive, cond, k8sNow, nextStatus, observedFields, statusInSync } from './table-status.ts';
 import type { ConditionSet, TableStatus } from './table-status.ts';
 
 export function ownerOf(d: TableDeps, obj: KubeObject): OwnerRef {
@@ -227,6 +227,22 @@ async function createOrObserve(run: TableRun, model: TableModel, c: ProviderClie
   const ownTags = ownershipTags(owner);
   const desiredTags = { ...tagsRecord(ownTags), ...model.tags, ...tagsRecord(ownTags) };
 
+  // Steady state: the read rotation's one read of this resync, which may replace DescribeTable.
+  let reads: 'all' | 'describe' = 'all';
+  if (d.steadyRead && statusInSync(run.status, gen)) {
+    const pre = await d.steadyRead({
+      model,
+      object: run.obj,
+      tableArn: run.status.tableArn ?? '',
+      dynamodb: c.dynamodb,
+      signal: () => d.gate.signal(),
+      desiredTags,
+      log: run.log,
+    });
+    if (pre === 'inSync') return {};
+    reads = pre;
+  }
+
   const described = await run.describe(c, model.tableName);
   if (!described) return createTable(run, model, c, ownTags);
 
@@ -267,7 +283,7 @@ async function createOrObserve(run: TableRun, model: TableModel, c: ProviderClie
       }
     }
   }
-  return observeOwned(run, model, c, described, desiredTags, tagsRead);
+  return observeOwned(run, model, c, described, desiredTags, tagsRead, reads);
 }
 
 function intentOf(run: TableRun, tableName: string): { tableName: string; requestedAt: string } | undefined {
@@ -348,6 +364,7 @@ async function observeOwned(
   described: TableDescription,
   desiredTags: Record<string, string>,
   tagsRead: Tag[] | undefined,
+  reads: 'all' | 'describe',
 ): Promise<ReconcileResult> {
   const { d } = run;
   const gen = run.obj.metadata.generation;
@@ -379,6 +396,7 @@ async function observeOwned(
     firstSync,
     events: d.events,
     log: run.log,
+    reads,
   });
   const active = allActive(described);
   const ready = active && result.synced;

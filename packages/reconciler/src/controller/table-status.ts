@@ -2,7 +2,7 @@
 // next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human).
 import type { Condition } from '@dynamodb-operator/api';
 import type { ConditionInput } from './conditions.ts';
-import { setCondition } from './conditions.ts';
+import { getCondition, setCondition } from './conditions.ts';
 
 export interface DescribedTable {
   TableArn?: string;
@@ -67,6 +67,20 @@ export function observedFields(d: DescribedTable): Partial<TableStatus> {
   if (gsis.length > 0) out.globalSecondaryIndexes = gsis;
   if (d.LatestStreamArn) out.streamArn = d.LatestStreamArn;
   return out;
+}
+
+/**
+ * The object says its table is ours, Ready and in sync with this generation: a resync may then make
+ * the read rotation's one read instead of always DescribeTable (update/rotation.ts). After an error
+ * condition (Synced=False) the next reconcile reads everything, so the condition is rewritten.
+ */
+export function statusInSync(status: TableStatus, generation: number | undefined): boolean {
+  return (
+    Boolean(status.tableArn) &&
+    status.ready === true &&
+    status.observedGeneration === generation &&
+    getCondition(status.conditions, 'Synced')?.status === 'True'
+  );
 }
 
 export interface ConditionSet {

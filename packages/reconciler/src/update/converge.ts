@@ -5,19 +5,26 @@
 import { describeStep, driftOf, plan, stepText } from '@dynamodb-operator/api';
 import { chooseStep, pruneSent } from './choose.ts';
 import type { HoldPolicy } from './choose.ts';
-import type { ConvergeContext, ConvergeResult } from '../controller/converge.ts';
+import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from '../controller/converge.ts';
+import type { KubeObject } from '../kube/resources.ts';
 import { executeStep, StepBlockedError } from './execute.ts';
-import { ConvergeMemory } from './memory.ts';
+import { ConvergeMemory, isSteady } from './memory.ts';
 import type { TableMemo } from './memory.ts';
 import { observeWith } from './observe.ts';
+import { planOptionsFor } from './plan-options.ts';
+import { markRead } from './rotation.ts';
+import type { RotationPeriods } from './rotation.ts';
+import { steadyRead } from './steady-read.ts';
 
 export interface PlanConvergerOptions {
   /**
-   * TTL, PITR and tags need three more reads than DescribeTable. They are read when the spec changed,
-   * during a change sequence, on first sync, and otherwise at most this often per table (drift of
-   * those three is repaired within this interval). Default 60 minutes.
+   * TTL, PITR and tags need three more reads than DescribeTable. They are all read when the spec
+   * changed, during a change sequence and on first sync; in steady state each is one turn of the
+   * read rotation (rotation.ts), due once per this interval (--drift-check-period). Default 60 minutes.
    */
   deepCheckIntervalMs?: number;
+  /** --resync-period: in steady state DescribeTable is due once per period. Default 10 minutes. */
+  resyncMs?: number;
   /** Requeue after this long while AWS is applying a change. Default 1 s. */
   pollMs?: number;
   now?: () => Date;
@@ -31,31 +38,17 @@ export interface PlanConvergerOptions {
   noEffectBackoffMs?: number;
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Tag keys the user declared in the previous `kubectl apply` (so we set them, so we may remove them). */
-function lastAppliedTagKeys(annotations: Record<string, string> | undefined): string[] {
-  const raw = annotations?.[LAST_APPLIED];
-  if (!raw) return [];
-  try {
-    const tags = (JSON.parse(raw) as { spec?: { tags?: unknown } }).spec?.tags;
-    return tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.keys(tags) : [];
-  } catch {
-    return [];
-  }
+/** The converger and its steady-state read, sharing one memory per table. */
+export interface PlanConverger {
+  converge(ctx: ConvergeContext): Promise<ConvergeResult>;
+  steadyRead(ctx: SteadyReadContext): Promise<SteadyReadResult>;
 }
 
-function statusField<T>(status: unknown, key: string, ok: (v: unknown) => v is T): T | undefined {
-  const v = status && typeof status === 'object' ? (status as Record<string, unknown>)[key] : undefined;
-  return ok(v) ? v : undefined;
-}
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-export function createPlanConverger(
-  opts: PlanConvergerOptions = {},
-): (ctx: ConvergeContext) => Promise<ConvergeResult> {
-  const deepEvery = opts.deepCheckIntervalMs ?? 60 * 60_000;
+export function createPlanConverger(opts: PlanConvergerOptions = {}): PlanConverger {
+  const periods: RotationPeriods = {
+    resyncMs: opts.resyncMs ?? 10 * 60_000,
+    driftCheckMs: opts.deepCheckIntervalMs ?? 60 * 60_000,
+  };
   const pollMs = opts.pollMs ?? 1_000;
   const clock = opts.now ?? (() => new Date());
   const memory = opts.memory ?? new ConvergeMemory();
@@ -65,14 +58,17 @@ export function createPlanConverger(
     maxMs: 30 * 60_000,
   };
 
-  return async (ctx: ConvergeContext): Promise<ConvergeResult> => {
+  const memoOf = (object: KubeObject) =>
+    memory.get(object.metadata.uid ?? `${object.metadata.namespace}/${object.metadata.name}`);
+
+  const converge = async (ctx: ConvergeContext): Promise<ConvergeResult> => {
     const now = clock();
     const { model, object } = ctx;
-    const uid = object.metadata.uid ?? `${object.metadata.namespace}/${object.metadata.name}`;
     const gen = object.metadata.generation;
-    const m = memory.get(uid);
+    const m = memoOf(object);
     const specChanged = m.generation !== gen;
-    const deep = ctx.firstSync || specChanged || m.inProgress || now.getTime() - m.deepAt >= deepEvery;
+    // Only DescribeTable when the read rotation says so, and only in steady state.
+    const deep = ctx.firstSync || ctx.reads !== 'describe' || !isSteady(m, gen);
 
     const observed = await observeWith(ctx.dynamodb, ctx.described, {
       ttl: deep,
@@ -80,24 +76,11 @@ export function createPlanConverger(
       tags: deep,
       signal: ctx.signal(),
     });
-    if (deep) m.deepAt = now.getTime();
+    markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());
 
-    const status = (object as { status?: unknown }).status;
-    for (const k of Object.keys(ctx.desiredTags)) m.managedTagKeys.add(k);
-    const managedTagKeys = [
-      ...m.managedTagKeys,
-      ...lastAppliedTagKeys(object.metadata.annotations),
-      ...(statusField(status, 'managedTagKeys', isStringArray) ?? []),
-    ];
-    const statusTtl = statusField(status, 'lastTtlChangeTime', isString);
-    const lastTtlChangeAt = m.lastTtlChangeAt ?? (statusTtl ? new Date(statusTtl) : undefined);
-
-    const steps = plan(model, observed, {
-      managedTagKeys,
-      extraTags: ctx.desiredTags,
-      now,
-      ...(lastTtlChangeAt ? { lastTtlChangeAt } : {}),
-    });
+    const opts = planOptionsFor(m, object, ctx.desiredTags, now);
+    const { managedTagKeys } = opts;
+    const steps = plan(model, observed, opts);
     const work = steps.filter((s) => s.kind !== 'wait');
 
     // Drift: we had this generation in sync, nobody changed the spec, and now AWS differs.
@@ -180,6 +163,11 @@ export function createPlanConverger(
     ctx.events.emit(object, 'Normal', 'Updating', text);
     ctx.log.info({ table: model.tableName, step: step.kind, progress: `${m.done}/${total}` }, text);
     return { synced: false, reason: 'Updating', message: text, requeueAfterMs: pollMs };
+  };
+
+  return {
+    converge,
+    steadyRead: (ctx) => steadyRead(ctx, memoOf(ctx.object), clock(), periods),
   };
 }
 

@@ -1,12 +1,14 @@
 import type { SentSteps } from './choose.ts';
+import { neverRead } from './rotation.ts';
+import type { ReadTimes } from './rotation.ts';
 
 // What the converger remembers per object between reconciles (in memory; lost on restart, which only
 // costs one extra full observation). Bounded: the oldest entries go first.
 
 export interface TableMemo {
   generation?: number;
-  /** When TTL, PITR and tags were last read (ms). */
-  deepAt: number;
+  /** When DescribeTable, TTL, PITR and tags were last read (ms): the steady-state read rotation. */
+  readAt: ReadTimes;
   /** A change sequence is under way: keep reading everything until the plan is empty. */
   inProgress: boolean;
   /** Steps executed in the current sequence (for "2 of 3"). */
@@ -35,7 +37,7 @@ export class ConvergeMemory {
       this.memos.delete(uid);
     } else {
       m = {
-        deepAt: 0,
+        readAt: neverRead(),
         inProgress: false,
         done: 0,
         synced: false,
@@ -58,4 +60,9 @@ export class ConvergeMemory {
   get size(): number {
     return this.memos.size;
   }
+}
+
+/** Steady state: in sync with this generation at the last reconcile, and no change sequence under way. */
+export function isSteady(m: TableMemo, generation: number | undefined): boolean {
+  return m.synced && !m.inProgress && m.generation === generation;
 }

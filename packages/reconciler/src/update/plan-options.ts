@@ -1,0 +1,45 @@
+// The plan() options of one table, from what the converger remembers and what the object carries:
+// which tag keys we may remove, and when TTL was last changed (AWS allows one change an hour).
+import type { PlanOptions } from '@dynamodb-operator/api';
+import type { KubeObject } from '../kube/resources.ts';
+import type { TableMemo } from './memory.ts';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Tag keys the user declared in the previous `kubectl apply` (so we set them, so we may remove them). */
+function lastAppliedTagKeys(annotations: Record<string, string> | undefined): string[] {
+  const raw = annotations?.[LAST_APPLIED];
+  if (!raw) return [];
+  try {
+    const tags = (JSON.parse(raw) as { spec?: { tags?: unknown } }).spec?.tags;
+    return tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.keys(tags) : [];
+  } catch {
+    return [];
+  }
+}
+
+function statusField<T>(status: unknown, key: string, ok: (v: unknown) => v is T): T | undefined {
+  const v = status && typeof status === 'object' ? (status as Record<string, unknown>)[key] : undefined;
+  return ok(v) ? v : undefined;
+}
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Also records the desired tag keys as managed (we set them, so we may remove them later). */
+export function planOptionsFor(
+  m: TableMemo,
+  object: KubeObject,
+  desiredTags: Record<string, string>,
+  now: Date,
+): PlanOptions & { managedTagKeys: string[] } {
+  const status = (object as { status?: unknown }).status;
+  for (const k of Object.keys(desiredTags)) m.managedTagKeys.add(k);
+  const managedTagKeys = [
+    ...m.managedTagKeys,
+    ...lastAppliedTagKeys(object.metadata.annotations),
+    ...(statusField(status, 'managedTagKeys', isStringArray) ?? []),
+  ];
+  const statusTtl = statusField(status, 'lastTtlChangeTime', isString);
+  const lastTtlChangeAt = m.lastTtlChangeAt ?? (statusTtl ? new Date(statusTtl) : undefined);
+  return { managedTagKeys, extraTags: desiredTags, now, ...(lastTtlChangeAt ? { lastTtlChangeAt } : {}) };
+}
