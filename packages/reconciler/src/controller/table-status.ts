@@ -121,3 +121,17 @@ export function cond(
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
   };
 }
+
+/** The three conditions at once: [status, reason, message] each; Terminal defaults to "no problem". */
+export function conds(
+  gen: number | undefined,
+  ready: [boolean, string, string],
+  synced: [boolean | 'Unknown', string, string],
+  terminal: [boolean, string, string] = [false, 'None', 'no problem that needs a human'],
+): ConditionSet {
+  return {
+    ready: cond('Ready', ...ready, gen),
+    synced: cond('Synced', ...synced, gen),
+    terminal: cond('Terminal', ...terminal, gen),
+  };
+}

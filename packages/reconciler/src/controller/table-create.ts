@@ -1,0 +1,131 @@
+// Step 4a: create the table — never twice for the same object, never behind a deliberate deletion —
+// and, on the first sync after create or adoption, its follow-ups (tags, TTL, PITR), each read first.
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTimeToLiveCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import { renderContinuousBackupsInput, renderCreateTableInput, renderTimeToLiveInput } from '@dynamodb-operator/api';
+import type { TableModel } from '@dynamodb-operator/api';
+import type { ProviderClients } from '../aws/clients.ts';
+import { awsErrorName } from '../aws/errors.ts';
+import { RECREATE_ANNOTATION } from './ownership.ts';
+import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
+import type { ReconcileResult, TableRun } from './table-context.ts';
+import { conds, k8sNow, nextStatus } from './table-status.ts';
+
+export async function createTable(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  ownTags: { Key: string; Value: string }[],
+): Promise<ReconcileResult> {
+  const { d } = run;
+  const gen = run.obj.metadata.generation;
+  if (run.status.tableArn) {
+    // Deleted outside Kubernetes. Re-creating it silently could hide a deliberate deletion (or a restore
+    // under way), and the data is gone either way: a human decides.
+    if (run.obj.metadata.annotations?.[RECREATE_ANNOTATION] !== 'true') {
+      const msg =
+        `table ${model.tableName} no longer exists in AWS (deleted outside Kubernetes); to create it again, ` +
+        `annotate the object ${RECREATE_ANNOTATION}=true (or delete the object)`;
+      await run.writeStatus(
+        nextStatus(
+          run.status,
+          { tableStatus: 'NOT_FOUND' },
+          conds(gen, [false, 'TableMissing', msg], [false, 'TableMissing', msg]),
+          k8sNow(),
+        ),
+      );
+      d.events.emit(run.obj, 'Warning', 'TableMissing', msg);
+      return {};
+    }
+    d.events.emit(
+      run.obj,
+      'Normal',
+      'Recreating',
+      `table ${model.tableName} is created again (${RECREATE_ANNOTATION})`,
+    );
+  }
+  const input = renderCreateTableInput(model, ownTags);
+  // Write-ahead intent (see ownership.ts): lets us recognise our own table even if an emulator drops
+  // the Tags parameter and we crash before tagging it.
+  await run.annotate(CREATE_INTENT_ANNOTATION, `${model.tableName}@${new Date().toISOString()}`);
+  let created: TableDescription | undefined;
+  try {
+    const out = await c.dynamodb.send(new CreateTableCommand(input), { abortSignal: d.gate.signal() });
+    created = out.TableDescription;
+  } catch (err) {
+    // Someone (or our own earlier, unanswered call) is creating it: observe again shortly.
+    if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: d.pollMs };
+    throw err;
+  }
+  d.events.emit(run.obj, 'Normal', 'Creating', `CreateTable sent for ${model.tableName}`);
+  run.log.info({ table: model.tableName }, 'CreateTable sent');
+  // tableArn is written only once ownership is confirmed by the next DescribeTable + tags check.
+  await run.writeStatus(
+    nextStatus(
+      run.status,
+      { tableStatus: created?.TableStatus ?? 'CREATING' },
+      conds(
+        gen,
+        [false, 'Creating', `table ${model.tableName} is being created`],
+        [false, 'Creating', 'CreateTable sent'],
+      ),
+      k8sNow(),
+    ),
+  );
+  return { requeueAfterMs: d.pollMs };
+}
+
+/** After CreateTable (or adoption): tags, TTL and PITR — each read first, written only if needed. */
+export async function applyCreateFollowUps(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  described: TableDescription,
+  desiredTags: Record<string, string>,
+  tagsRead: Tag[] | undefined,
+): Promise<void> {
+  const arn = described.TableArn ?? '';
+  const signal = () => run.d.gate.signal();
+  const have = tagsRead ?? (await run.listTags(c, arn));
+  const added = await run.ensureTags(c, arn, have, desiredTags);
+  if (added > 0) run.log.info({ table: model.tableName, added }, 'tags applied');
+
+  const ttl = renderTimeToLiveInput(model);
+  if (ttl) {
+    const cur = await c.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: model.tableName }), {
+      abortSignal: signal(),
+    });
+    const d = cur.TimeToLiveDescription;
+    const on = d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING';
+    if (
+      ttl.TimeToLiveSpecification.Enabled &&
+      !(on && d?.AttributeName === ttl.TimeToLiveSpecification.AttributeName)
+    ) {
+      await c.dynamodb.send(new UpdateTimeToLiveCommand(ttl), { abortSignal: signal() });
+      run.d.events.emit(
+        run.obj,
+        'Normal',
+        'TimeToLiveEnabled',
+        `TTL enabled on attribute ${ttl.TimeToLiveSpecification.AttributeName}`,
+      );
+    }
+  }
+  if (model.pointInTimeRecovery.enabled) {
+    const cur = await c.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: model.tableName }), {
+      abortSignal: signal(),
+    });
+    const st = cur.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
+    if (st !== 'ENABLED') {
+      await c.dynamodb.send(new UpdateContinuousBackupsCommand(renderContinuousBackupsInput(model)), {
+        abortSignal: signal(),
+      });
+      run.d.events.emit(run.obj, 'Normal', 'PointInTimeRecoveryEnabled', 'point-in-time recovery enabled');
+    }
+  }
+}

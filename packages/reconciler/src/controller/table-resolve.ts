@@ -1,0 +1,119 @@
+// Step 1 of a table reconcile: resolve what it needs — the validated model, the AWSProvider (in the
+// object's own namespace) and its AWS clients. When one of them is missing or unusable, the object
+// says why (condition + Event) and the reconcile ends here without an AWS call.
+import type { TableModel } from '@dynamodb-operator/api';
+import type { ProviderClients } from '../aws/clients.ts';
+import { ProviderError, readProviderSpec } from '../aws/provider-settings.ts';
+import { keyOf } from '../kube/resources.ts';
+import type { KubeObject } from '../kube/resources.ts';
+import { getCondition } from './conditions.ts';
+import { TerminalError } from './errors.ts';
+import { prepareTable } from './prepare.ts';
+import { handleTableDeletion } from './table-delete.ts';
+import type { ReconcileResult, TableRun } from './table-context.ts';
+import { TerminalMemo } from './terminal-memo.ts';
+import { conds, k8sNow, nextStatus } from './table-status.ts';
+
+/** Reads spec.providerRef.name without trusting the spec's shape. */
+export function providerNameOf(obj: KubeObject): string | undefined {
+  const ref = (obj.spec ?? {}).providerRef as { name?: unknown } | undefined;
+  return typeof ref?.name === 'string' ? ref.name : undefined;
+}
+
+export function providerOf(run: TableRun): KubeObject | undefined {
+  return run.d.providers.get(`${run.ns}/${providerNameOf(run.obj) ?? ''}`);
+}
+
+export interface Resolved {
+  model: TableModel;
+  clients: ProviderClients;
+  /** namespace/name of the provider: the key of its cached clients. */
+  providerKey: string;
+}
+
+/** Everything a reconcile with AWS calls needs, or the result of a reconcile that ends here. */
+export async function resolveTable(run: TableRun): Promise<Resolved | { done: ReconcileResult }> {
+  const { d } = run;
+  const gen = run.obj.metadata.generation;
+  const deleting = Boolean(run.obj.metadata.deletionTimestamp);
+  const providerName = providerNameOf(run.obj);
+  const providerKey = `${run.ns}/${providerName ?? ''}`;
+  const provider = providerName ? d.providers.get(providerKey) : undefined;
+  let providerTags: Record<string, string> = {};
+  if (provider) {
+    try {
+      providerTags = readProviderSpec(provider).defaultTags;
+    } catch {
+      // an invalid provider is reported below, when its clients are built
+    }
+  }
+
+  const prepared = prepareTable(run.obj, { operatorTags: d.operatorTags, providerTags });
+  if (!prepared.ok) {
+    if (deleting && !run.status.tableArn) {
+      // Never created anything: nothing to clean up.
+      await run.removeFinalizer();
+      return { done: {} };
+    }
+    throw new TerminalError('InvalidSpec', `the spec is invalid, no AWS call was made: ${prepared.message}`);
+  }
+  const model = prepared.model;
+
+  if (!provider) {
+    const msg =
+      `AWSProvider "${providerName}" not found in namespace ${run.ns}` +
+      ' (spec.providerRef.name; providers are looked up in the object’s own namespace)';
+    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    await run.writeStatus(
+      nextStatus(
+        run.status,
+        {},
+        conds(
+          gen,
+          [false, 'ProviderNotFound', `${msg}; create it or fix spec.providerRef.name`],
+          [false, 'ProviderNotFound', msg],
+        ),
+        k8sNow(),
+      ),
+    );
+    d.events.emit(run.obj, 'Warning', 'ProviderNotFound', msg);
+    return { done: {} };
+  }
+
+  // A provider known to be unusable (checked by the provider controller): no AWS call, say why.
+  const pst = (provider.status ?? {}) as { ready?: boolean; observedGeneration?: number };
+  if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
+    const pc = getCondition(provider.status?.conditions, 'Ready');
+    const msg = `AWSProvider "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
+    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    await run.writeStatus(
+      nextStatus(
+        run.status,
+        {},
+        conds(gen, [false, 'ProviderNotReady', msg], [false, 'ProviderNotReady', msg]),
+        k8sNow(),
+      ),
+    );
+    d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
+    return { done: {} };
+  }
+
+  if (!deleting && d.terminalMemo.blocks(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, provider))) {
+    // the Terminal condition already says why; nothing changed that could change AWS's answer
+    return { done: {} };
+  }
+
+  try {
+    const clients = await d.clients.get(providerKey, provider, (name) => d.getSecret(run.ns, name));
+    return { model, clients, providerKey };
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    const msg = `AWSProvider "${providerName}" is not usable: ${err.message}`;
+    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    await run.writeStatus(
+      nextStatus(run.status, {}, conds(gen, [false, 'ProviderNotReady', msg], [false, err.reason, msg]), k8sNow()),
+    );
+    d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
+    return { done: { requeueAfterMs: 30_000 } };
+  }
+}

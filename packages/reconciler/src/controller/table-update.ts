@@ -1,0 +1,74 @@
+// Step 4b and 5: an existing, owned table — wait while it is not ACTIVE, otherwise one converger step
+// (update/, issue 7) — then the status: observed fields, Ready/Synced/Terminal, the Ready Event.
+import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import type { TableModel } from '@dynamodb-operator/api';
+import type { ProviderClients } from '../aws/clients.ts';
+import { applyCreateFollowUps } from './table-create.ts';
+import type { ReconcileResult, TableRun } from './table-context.ts';
+import { allActive, conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
+
+export async function observeOwned(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  described: TableDescription,
+  desiredTags: Record<string, string>,
+  tagsRead: Tag[] | undefined,
+  reads: 'all' | 'describe',
+): Promise<ReconcileResult> {
+  const { d } = run;
+  const gen = run.obj.metadata.generation;
+  const observed = observedFields(described);
+  const status = described.TableStatus ?? 'UNKNOWN';
+  if (status !== 'ACTIVE') {
+    const msg = `table ${model.tableName} is ${status}`;
+    await run.writeStatus(
+      nextStatus(
+        run.status,
+        observed,
+        conds(gen, [false, status === 'CREATING' ? 'Creating' : 'TableNotActive', msg], [false, 'InProgress', msg]),
+        k8sNow(),
+      ),
+    );
+    return { requeueAfterMs: d.pollMs };
+  }
+
+  const firstSync = run.status.observedGeneration === undefined;
+  if (firstSync) await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead);
+
+  const result = await d.converge({
+    model,
+    object: run.obj,
+    described,
+    dynamodb: c.dynamodb,
+    signal: () => d.gate.signal(),
+    desiredTags,
+    firstSync,
+    events: d.events,
+    log: run.log,
+    reads,
+  });
+  const active = allActive(described);
+  const ready = active && result.synced;
+  const readyMsg = ready
+    ? `table ${model.tableName} is ACTIVE and matches the spec`
+    : !active
+      ? `table ${model.tableName}: an index is not ACTIVE yet`
+      : result.message;
+  const wasReady = run.status.ready === true;
+  const wrote = await run.writeStatus(
+    nextStatus(
+      run.status,
+      { ...observed, observedGeneration: gen },
+      conds(
+        gen,
+        [ready, ready ? 'Available' : active ? result.reason : 'IndexesNotActive', readyMsg],
+        [result.synced, result.reason, result.message],
+      ),
+      k8sNow(),
+    ),
+  );
+  if (wrote && ready && !wasReady) d.events.emit(run.obj, 'Normal', 'Ready', readyMsg);
+  if (result.requeueAfterMs !== undefined) return { requeueAfterMs: result.requeueAfterMs };
+  return ready ? {} : { requeueAfterMs: d.pollMs };
+}
