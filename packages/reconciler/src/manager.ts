@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import type http from 'node:http';
 import { ClientCache } from './aws/clients.ts';
+import { referencedSecrets } from './aws/provider-settings.ts';
 import type { ReconcilerConfig } from './config.ts';
 import { parseBindAddress } from './config.ts';
 import { Controller } from './controller/controller.ts';
@@ -18,6 +19,7 @@ import { TerminalMemo } from './controller/terminal-memo.ts';
 import { providerNameOf, reconcileTable } from './controller/table-reconciler.ts';
 import { KubeApiError, KubeHttp } from './kube/http.ts';
 import { Informer } from './kube/informer.ts';
+import { SecretWatch } from './kube/secret-watch.ts';
 import { RESOURCES, SECRETS, keyOf, objectPath } from './kube/resources.ts';
 import type { KubeObject } from './kube/resources.ts';
 import { DEFAULT_TIMINGS, LeaderElector } from './leader/election.ts';
@@ -174,18 +176,36 @@ export async function startReconciler(
       }
     }
   };
+  // A change to a credentials Secret rebuilds the clients of the providers that use it, re-checks
+  // them and re-queues their tables (instead of waiting for their resync).
+  const secretWatch = new SecretWatch(kube, log, (namespace, name) => {
+    for (const p of providers.list()) {
+      if (p.metadata.namespace !== namespace || !referencedSecrets(p).includes(name)) continue;
+      log.info({ namespace, secret: name, provider: p.metadata.name }, 'credentials Secret changed');
+      clients.invalidate(keyOf(p));
+      providerController.enqueue(keyOf(p));
+      requeueTablesOf(p);
+    }
+  });
+  const watchReferencedSecrets = (): void =>
+    secretWatch.sync(
+      [...providers.list()].flatMap((p) => referencedSecrets(p).map((n) => `${p.metadata.namespace ?? ''}/${n}`)),
+    );
   providers.on({
     add: (p) => {
       providerController.enqueue(keyOf(p));
       requeueTablesOf(p);
+      watchReferencedSecrets();
     },
     update: (o, n) => {
       if (providerChangeMatters(o, n)) providerController.enqueue(keyOf(n));
       if (providerChangeMatters(o, n) || o.status?.ready !== n.status?.ready) requeueTablesOf(n);
+      if (providerChangeMatters(o, n)) watchReferencedSecrets();
     },
     delete: (p) => {
       providerController.enqueue(keyOf(p));
       requeueTablesOf(p);
+      watchReferencedSecrets();
     },
   });
 
@@ -279,6 +299,7 @@ export async function startReconciler(
     await elector?.stop();
     await electionRun;
     for (const i of informers) i.stop();
+    secretWatch.stop();
     await beginWork.catch(() => {});
     clearInterval(gaugeTimer);
     await Promise.all(servers.map((s) => close(s)));

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { KubeHttp } from '../src/kube/http.ts';
 import { Informer } from '../src/kube/informer.ts';
-import { RESOURCES } from '../src/kube/resources.ts';
+import { RESOURCES, SECRETS } from '../src/kube/resources.ts';
 import type { KubeObject } from '../src/kube/resources.ts';
 
 const obj = (name: string, rv: string): KubeObject => ({
@@ -88,5 +88,78 @@ describe('Informer (scripted API server)', () => {
     expect(inf.get('ns/c')?.metadata.resourceVersion).to.equal('21');
     expect(inf.get('ns/a')).to.equal(undefined);
     expect(inf.size).to.equal(2);
+  });
+});
+
+describe('Informer for one Secret (scripted API server): field selector, data not kept, 403 stops it', () => {
+  let server: http.Server;
+  let kube: KubeHttp;
+  const seen: { watch: boolean; fieldSelector: string | null }[] = [];
+  let forbid = false;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      seen.push({ watch: url.searchParams.has('watch'), fieldSelector: url.searchParams.get('fieldSelector') });
+      res.setHeader('content-type', 'application/json');
+      if (forbid) {
+        res.statusCode = 403;
+        res.end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'secrets is forbidden' }));
+        return;
+      }
+      if (!url.searchParams.has('watch')) {
+        const secret = { ...obj('creds', '5'), data: { 'access-key-id': 'QUtJRA==' } };
+        res.end(JSON.stringify({ metadata: { resourceVersion: '10' }, items: [secret] }));
+        return;
+      }
+      const changed = { ...obj('creds', '11'), data: { 'access-key-id': 'TkVX' } };
+      res.write(`${JSON.stringify({ type: 'MODIFIED', object: changed })}\n`);
+      // keep open until the test stops the informer
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    kube = new KubeHttp({ server: new URL(`http://127.0.0.1:${port}`), headers: async () => ({}) });
+  });
+
+  after(() => {
+    kube.close();
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('lists and watches by name, keeps no data, reports the change after the first list', async () => {
+    const inf = new Informer<KubeObject>(kube, SECRETS, 'ns', pino({ level: 'silent' }), {
+      fieldSelector: 'metadata.name=creds',
+      omit: ['data', 'stringData'],
+    });
+    const events: string[] = [];
+    inf.on({
+      add: (o) => events.push(`add ${o.metadata.resourceVersion} synced=${inf.synced}`),
+      update: (_o, n) => events.push(`update ${n.metadata.resourceVersion} synced=${inf.synced}`),
+    });
+    inf.start();
+    await until('the MODIFIED event', () => events.length >= 2);
+    inf.stop();
+    expect(seen.slice(0, 2)).to.deep.equal([
+      { watch: false, fieldSelector: 'metadata.name=creds' },
+      { watch: true, fieldSelector: 'metadata.name=creds' },
+    ]);
+    expect(events).to.deep.equal(['add 5 synced=false', 'update 11 synced=true']);
+    expect(inf.get('ns/creds')).to.not.have.property('data');
+  });
+
+  it('stops on 403 Forbidden when asked to, instead of retrying forever', async () => {
+    forbid = true;
+    seen.length = 0;
+    const inf = new Informer<KubeObject>(kube, SECRETS, 'ns', pino({ level: 'silent' }), {
+      fieldSelector: 'metadata.name=creds',
+      stopOnForbidden: true,
+      backoffBaseMs: 5,
+    });
+    inf.start();
+    await until('the first request', () => seen.length >= 1);
+    await new Promise((r) => setTimeout(r, 100)); // 20 backoff periods: a retrying informer would ask again
+    inf.stop();
+    expect(seen).to.have.length(1);
   });
 });

@@ -63,7 +63,7 @@ export async function startMoto(name: string, opts: { auth?: boolean } = {}): Pr
 export interface Recorder {
   endpoint: string;
   proc: ManagedProcess;
-  records(): { op: string; table?: string; status: number }[];
+  records(): { op: string; table?: string; status: number; keyId?: string }[];
   count(op: string, table?: string): number;
 }
 
@@ -85,7 +85,7 @@ export async function startRecordingProxy(name: string, target: string): Promise
     readFileSync(log, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { op: string; table?: string; status: number });
+      .map((l) => JSON.parse(l) as { op: string; table?: string; status: number; keyId?: string });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     proc,

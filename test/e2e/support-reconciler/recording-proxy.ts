@@ -2,8 +2,9 @@
 // event loop blocks during kubectl calls, which would stall an in-process proxy):
 //   node recording-proxy.ts --port P --target http://127.0.0.1:Q --log FILE
 // Every request is forwarded unchanged; one JSON line per request is appended to FILE:
-//   {"op":"CreateTable","table":"t1","status":200}
+//   {"op":"CreateTable","table":"t1","status":200,"keyId":"AKID…"}
 // so a test can count exactly what the reconciler asked of AWS, from the emulator's side of the wire.
+// keyId is the access key id the request was signed with (never the secret key): which credentials.
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,11 @@ const { values } = parseArgs({
 });
 const target = new URL(values.target ?? '');
 const logFile = values.log ?? '';
+
+/** `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, …` → AKID. */
+function keyIdOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
+}
 
 function tableOf(body: string): string | undefined {
   try {
@@ -45,7 +51,7 @@ const server = http.createServer((req, res) => {
       (upRes) => {
         appendFileSync(
           logFile,
-          `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: upRes.statusCode })}\n`,
+          `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: upRes.statusCode, keyId: keyIdOf(req.headers.authorization) })}\n`,
         );
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);

@@ -136,3 +136,15 @@ export async function readStaticKeys(
   }
   return { keys, versions };
 }
+
+/** Names of the Secrets (in the provider's namespace) whose contents the provider's credentials use. */
+export function referencedSecrets(provider: KubeObject): string[] {
+  try {
+    const v = readProviderSpec(provider);
+    return [...new Set([v.accessKeyIDRef?.name, v.secretAccessKeyRef?.name, v.sessionTokenRef?.name])].filter(
+      (n): n is string => n !== undefined,
+    );
+  } catch {
+    return []; // an invalid provider uses no Secret; its condition says why
+  }
+}

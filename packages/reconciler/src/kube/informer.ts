@@ -30,6 +30,12 @@ export interface InformerOptions {
   minWatchTimeoutSec: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** List and watch only what this selects (e.g. `metadata.name=creds`: one object). */
+  fieldSelector?: string;
+  /** Top-level fields never kept in the cache (e.g. a Secret's `data`). */
+  omit?: readonly string[];
+  /** On 403 Forbidden: log once and stop, instead of retrying with backoff forever. */
+  stopOnForbidden?: boolean;
 }
 
 const DEFAULTS: InformerOptions = { pageSize: 500, minWatchTimeoutSec: 300, backoffBaseMs: 500, backoffMaxMs: 30_000 };
@@ -106,6 +112,14 @@ export class Informer<T extends KubeObject, S = undefined> {
     })();
   }
 
+  /** managedFields are large and never needed here: dropping them roughly halves the cache. */
+  private slim(obj: T): T {
+    const md = obj.metadata as Record<string, unknown>;
+    if (md.managedFields) delete md.managedFields;
+    for (const k of this.opts.omit ?? []) delete (obj as Record<string, unknown>)[k];
+    return obj;
+  }
+
   private entry(obj: T): Entry<S> {
     return { rv: obj.metadata.resourceVersion ?? '', json: JSON.stringify(obj), summary: this.summarize(obj) };
   }
@@ -131,6 +145,11 @@ export class Informer<T extends KubeObject, S = undefined> {
         await this.watchOnce();
       } catch (err) {
         if (this.stopped) return;
+        if (err instanceof KubeApiError && err.status === 403 && this.opts.stopOnForbidden) {
+          this.log.warn({ resource: this.resource.plural, err: String(err) }, 'list/watch forbidden; not watching');
+          this.stopped = true;
+          return;
+        }
         if (err instanceof KubeApiError && (err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone')) {
           this.log.info({ resource: this.resource.plural }, 'watch expired (410), relisting');
           this.rv = '';
@@ -145,18 +164,21 @@ export class Informer<T extends KubeObject, S = undefined> {
   }
 
   private async relist(): Promise<void> {
-    const fresh = new Map<string, T>();
+    // Each page is turned into cache entries (JSON text) at once: holding every parsed object of a
+    // 10,000-object list until the end would cost ~50 MB at the moment the reconciler starts.
+    const fresh = new Map<string, Entry<S>>();
     let cont = '';
     let rv = '';
     do {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
       if (cont) q.set('continue', cont);
+      if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
       const page = await this.http.get<ListResponse<T>>(
         `${collectionPath(this.resource, this.namespace)}?${q}`,
         this.abort.signal,
       );
       this.lastContact = Date.now();
-      for (const item of page.items) fresh.set(keyOf(item), slim(item));
+      for (const item of page.items) fresh.set(keyOf(item), this.entry(this.slim(item)));
       cont = page.metadata.continue ?? '';
       rv = page.metadata.resourceVersion ?? rv;
     } while (cont);
@@ -167,11 +189,11 @@ export class Informer<T extends KubeObject, S = undefined> {
         this.emit('delete', JSON.parse(old.json) as T);
       }
     }
-    for (const [key, obj] of fresh) {
+    for (const [key, e] of fresh) {
       const old = this.store.get(key);
-      this.store.set(key, this.entry(obj));
-      if (!old) this.emit('add', obj);
-      else if (old.rv !== obj.metadata.resourceVersion) this.emit('update', obj, JSON.parse(old.json) as T);
+      this.store.set(key, e);
+      if (!old) this.emit('add', JSON.parse(e.json) as T);
+      else if (old.rv !== e.rv) this.emit('update', JSON.parse(e.json) as T, JSON.parse(old.json) as T);
     }
     this.rv = rv;
     this.failures = 0;
@@ -190,6 +212,7 @@ export class Informer<T extends KubeObject, S = undefined> {
       resourceVersion: this.rv,
       timeoutSeconds: String(timeoutSec),
     });
+    if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
     let expired = false;
     await this.http.watch(
       `${collectionPath(this.resource, this.namespace)}?${q}`,
@@ -214,9 +237,9 @@ export class Informer<T extends KubeObject, S = undefined> {
         const oldObj = old ? (JSON.parse(old.json) as T) : undefined;
         if (ev.type === 'DELETED') {
           this.store.delete(key);
-          this.emit('delete', oldObj ?? slim(obj));
+          this.emit('delete', oldObj ?? this.slim(obj));
         } else {
-          const fresh = slim(obj);
+          const fresh = this.slim(obj);
           this.store.set(key, this.entry(fresh));
           if (oldObj) this.emit('update', fresh, oldObj);
           else this.emit('add', fresh);
@@ -240,11 +263,4 @@ export class Informer<T extends KubeObject, S = undefined> {
       }
     }
   }
-}
-
-/** managedFields are large and never needed here: dropping them roughly halves the cache. */
-function slim<T extends KubeObject>(obj: T): T {
-  const md = obj.metadata as Record<string, unknown>;
-  if (md.managedFields) delete md.managedFields;
-  return obj;
 }
