@@ -53,7 +53,7 @@ function releaseValues(ports: Ports): object {
       watchNamespace: tablesNs,
       leaderElection: { id: leaseId },
       resyncPeriod: '1m',
-      rbac: { secrets: { scope: 'namespaces', namespaces: [tablesNs] } },
+      rbac: { secrets: { scope: 'namespaces', namespaces: [tablesNs], resourceNames: ['aws-credentials'] } },
     },
   };
 }
@@ -221,14 +221,30 @@ describe('chart: helm install into the real API server with cert-manager', funct
       expect(canI(reconcilerSa, 'create', 'leases.coordination.k8s.io', 'default')).to.equal(false);
     });
 
-    it('lets the reconciler read Secrets only in the configured namespace', function () {
-      expect(canI(reconcilerSa, 'get', 'secrets', tablesNs)).to.equal(true);
-      expect(canI(reconcilerSa, 'watch', 'secrets', tablesNs)).to.equal(true);
-      expect(canI(reconcilerSa, 'get', 'secrets', ns)).to.equal(false);
+    it('lets the reconciler read only the named Secrets in the configured namespace', function () {
+      expect(canI(reconcilerSa, 'get', 'secrets/aws-credentials', tablesNs)).to.equal(true);
+      expect(canI(reconcilerSa, 'watch', 'secrets/aws-credentials', tablesNs)).to.equal(true);
+      expect(canI(reconcilerSa, 'get', 'secrets/someone-elses', tablesNs)).to.equal(false);
+      expect(canI(reconcilerSa, 'list', 'secrets', tablesNs)).to.equal(false);
+      expect(canI(reconcilerSa, 'get', 'secrets/aws-credentials', ns)).to.equal(false);
       expect(canI(reconcilerSa, 'get', 'secrets', 'kube-system')).to.equal(false);
       expect(canI(reconcilerSa, 'list', 'secrets')).to.equal(false);
       expect(canI(reconcilerSa, 'create', 'secrets', tablesNs)).to.equal(false);
       expect(canI(reconcilerSa, 'list', 'configmaps', tablesNs)).to.equal(false);
+    });
+
+    it("lets the reconciler watch a named Secret the way its Secret watch does (a real request, the API server's own authorization)", function () {
+      const as = `--as=system:serviceaccount:${ns}:${reconcilerSa}`;
+      const byName = ['get', 'secrets', '-n', tablesNs, '--field-selector', 'metadata.name=aws-credentials', as];
+      const list = kubectl([...byName, '-o', 'name']);
+      expect(list.code, list.stderr).to.equal(0);
+      const watch = kubectl([...byName, '--watch', '--request-timeout=1s', '-o', 'name']);
+      expect(watch.stderr).not.to.match(/forbidden/i);
+      const everything = kubectl(['get', 'secrets', '-n', tablesNs, as]);
+      expect(everything.code).to.not.equal(0);
+      expect(everything.stderr).to.match(/forbidden/i);
+      const other = kubectl(['get', 'secrets', '-n', tablesNs, '--field-selector', 'metadata.name=other', as]);
+      expect(other.stderr).to.match(/forbidden/i);
     });
   });
 

@@ -455,13 +455,23 @@ describe('chart: helm lint and template', function () {
       ).to.equal('custom-reconciler-sa');
     });
 
-    it('narrows Secrets to Roles in the listed namespaces, get by name only, and the Lease to its namespace', function () {
+    it('narrows Secrets to Roles in the listed namespaces, by name only, and the Lease to its namespace', function () {
       expect(objects.filter((o) => o.kind === 'ClusterRole' && o.metadata.name.endsWith('-secrets'))).to.have.length(0);
       const secretRoles = objects.filter((o) => o.kind === 'Role' && o.metadata.name.endsWith('-secrets'));
       expect(secretRoles.map((r) => r.metadata.namespace).sort()).to.deep.equal(['tables', 'team-b']);
       expect(secretRules(objects)).to.deep.equal([
-        { apiGroups: [''], resources: ['secrets'], resourceNames: ['aws-credentials'], verbs: ['get'] },
-        { apiGroups: [''], resources: ['secrets'], resourceNames: ['aws-credentials'], verbs: ['get'] },
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: ['aws-credentials'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: ['aws-credentials'],
+          verbs: ['get', 'list', 'watch'],
+        },
       ]);
       const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name.endsWith('-secrets'));
       for (const b of bindings)

@@ -201,7 +201,9 @@ caBundle: {{ (include "ddbop.generatedCerts" .root | fromJson).ca | b64enc }}
 - apiGroups: [""]
   resources: ["secrets"]
   resourceNames: {{ toJson . }}
-  verbs: ["get"]
+  # list/watch too: the reconciler watches each Secret by name (fieldSelector metadata.name), which the
+  # API server authorizes against resourceNames
+  verbs: ["get", "list", "watch"]
 {{- else }}
 - apiGroups: [""]
   resources: ["secrets"]
