@@ -1,7 +1,7 @@
 // E2E helpers for the update suites (issue 7): the fault proxy as a process in front of a private moto
 // (a process, not in-process: kubectl() blocks this event loop and would stall the proxy), its call
 // log over HTTP, table manifests built from a small spec, convergence waits that check both the
-// object's status and the emulator, and the per-scenario report (JSON lines + docs/update-scenarios.md).
+// object's status and the emulator, and the per-scenario report (JSON lines + a markdown table).
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -221,8 +221,9 @@ export class ScenarioReport {
       'one GSI create/delete per call, and UPDATING/CREATING phases of 0.3–0.8 s). **writes** = write calls',
       'for the table seen by the proxy (UpdateTable, TagResource, UntagResource, UpdateTimeToLive,',
       'UpdateContinuousBackups, …, including refused and faulted attempts); **seconds** = from `kubectl apply`',
-      'to Ready + Synced at the new generation with the emulator showing the change. Regenerate by running',
-      'the suite; figures vary with machine load.',
+      'to Ready + Synced at the new generation with the emulator showing the change. Regenerate with',
+      '`DDBOP_WRITE_DOCS=1 npx mocha --no-config --require ./test/e2e/support/root-hooks.ts --extension ts --timeout 120000 test/e2e/updates.test.ts`',
+      '(other runs write the table to `.testenv/logs/update-scenarios.md`); figures vary with machine load.',
       '',
       '| scenario | writes | seconds | note |',
       '| --- | ---: | ---: | --- |',
