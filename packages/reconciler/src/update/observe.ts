@@ -71,7 +71,8 @@ export async function observeWith(
   return observedFromAws(table, ttl, backups, tags);
 }
 
-async function listTags(client: DynamoDBClient, arn: string, abortSignal?: AbortSignal): Promise<Tag[]> {
+/** Every tag of a resource, across ListTagsOfResource pages. */
+export async function listTags(client: DynamoDBClient, arn: string, abortSignal?: AbortSignal): Promise<Tag[]> {
   const out: Tag[] = [];
   let NextToken: string | undefined;
   do {

@@ -1,12 +1,7 @@
 // The steady-state read of one resync, made instead of DescribeTable when the rotation
 // (rotation.ts) picks TTL, PITR or tags: one read, compared with the spec. A difference is drift:
 // the caller then reads everything and the converger repairs it (with its DriftDetected Event).
-import {
-  DescribeContinuousBackupsCommand,
-  DescribeTimeToLiveCommand,
-  ListTagsOfResourceCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient, Tag } from '@aws-sdk/client-dynamodb';
+import { DescribeContinuousBackupsCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { observedFromAws, plan } from '@dynamodb-operator/api';
 import type {
   AwsContinuousBackupsDescription,
@@ -18,6 +13,7 @@ import type {
   TableModel,
 } from '@dynamodb-operator/api';
 import { awsErrorName } from '../aws/errors.ts';
+import { listTags } from './observe.ts';
 import type { SteadyReadContext, SteadyReadResult } from '../controller/converge.ts';
 import { isSteady } from './memory.ts';
 import type { TableMemo } from './memory.ts';
@@ -64,17 +60,6 @@ async function readAspect(ctx: SteadyReadContext, aspect: DeepRead): Promise<Asp
     return { aspect, value: out.ContinuousBackupsDescription ?? {} };
   }
   return { aspect, value: await listTags(ctx.dynamodb, ctx.tableArn, abortSignal) };
-}
-
-async function listTags(client: DynamoDBClient, arn: string, abortSignal: AbortSignal): Promise<Tag[]> {
-  const out: Tag[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }), { abortSignal });
-    out.push(...(page.Tags ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return out;
 }
 
 export async function steadyRead(
