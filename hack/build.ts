@@ -44,11 +44,11 @@ export async function buildDeployables(outdir = distDir, opts: { clean?: boolean
   const scratch = mkdtempSync(`${outdir}.building-`);
   try {
     const files = await buildInto(scratch);
-    const entries = (path: string) => (path.endsWith('/main.js') || path.endsWith('/main.js.map') ? 1 : 0);
+    const isEntry = (path: string) => (path.endsWith('/main.js') || path.endsWith('/main.js.map') ? 1 : 0);
     const relative = readdirSync(scratch, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile())
       .map((d) => join(d.parentPath, d.name).slice(scratch.length + 1))
-      .sort((a, b) => entries(a) - entries(b));
+      .sort((a, b) => isEntry(a) - isEntry(b));
     if (opts.clean) rmSync(outdir, { recursive: true, force: true });
     for (const file of relative) {
       mkdirSync(dirname(join(outdir, file)), { recursive: true });

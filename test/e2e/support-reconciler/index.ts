@@ -2,26 +2,14 @@
 // other suites sharing the test environment), a recording proxy that counts AWS requests from the
 // emulator's side, the reconciler as a process, and small kubectl wrappers for our kinds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseAllDocuments, stringify } from 'yaml';
-import { applyYaml, freePort, kubectl, startProcess, testEnv, waitFor } from '../support/index.ts';
+import { applyYaml, freePort, kubectl, portOpen, startProcess, testEnv, waitFor } from '../support/index.ts';
 import type { ManagedProcess } from '../support/index.ts';
 
 export const GROUP = 'aws-infra-operator.runner.codes';
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 export interface Emulator {
   endpoint: string;

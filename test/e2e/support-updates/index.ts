@@ -3,10 +3,9 @@
 // log over HTTP, table manifests built from a small spec, convergence waits that check both the
 // object's status and the emulator, and the per-scenario report (JSON lines + a markdown table).
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, kubectl, startProcess, testEnv, waitFor } from '../support/index.ts';
+import { freePort, kubectl, portOpen, startProcess, testEnv, waitFor } from '../support/index.ts';
 import type { ManagedProcess } from '../support/index.ts';
 import { condition, getObj, GROUP, mustApply } from '../support-reconciler/index.ts';
 import type { Obj } from '../support-reconciler/index.ts';
@@ -30,17 +29,6 @@ export interface ProxyProc {
   calls(): Promise<CallRecord[]>;
   addFault(rule: FaultRuleJson): Promise<void>;
   clearFaults(): Promise<void>;
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** The fault proxy (AWS's UpdateTable rules enforced) in front of `upstream`, as its own process. */

@@ -6,7 +6,7 @@ export type { TestEnv } from './env.ts';
 export { kubectl, applyYaml } from './kubectl.ts';
 export type { CommandResult } from './kubectl.ts';
 export { waitFor } from './wait.ts';
-export { freePort } from './ports.ts';
+export { freePort, portOpen } from './ports.ts';
 export { startProcess, stopAllProcesses } from './processes.ts';
 export type { ManagedProcess } from './processes.ts';
 export { makeServingCert } from './certs.ts';

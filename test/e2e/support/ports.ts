@@ -1,5 +1,6 @@
-// A free TCP port on 127.0.0.1, chosen by the kernel (port 0), so parallel suites never clash.
-import { createServer } from 'node:net';
+// Ports on 127.0.0.1: a free one, chosen by the kernel (port 0), so parallel suites never clash; and
+// whether something listens on one yet (for waitFor).
+import { connect, createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -15,5 +16,17 @@ export function freePort(): Promise<number> {
       }
       server.close(() => resolvePort(address.port));
     });
+  });
+}
+
+/** Whether a TCP connection to 127.0.0.1:port is accepted now. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }

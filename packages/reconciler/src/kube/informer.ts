@@ -105,11 +105,8 @@ export class Informer<T extends KubeObject, S = undefined> {
   }
 
   /** Key → summary, without parsing any object. */
-  summaries(): IterableIterator<[string, S]> {
-    const it = this.store.entries();
-    return (function* () {
-      for (const [k, e] of it) yield [k, e.summary] as [string, S];
-    })();
+  *summaries(): IterableIterator<[string, S]> {
+    for (const [k, e] of this.store) yield [k, e.summary];
   }
 
   /** managedFields are large and never needed here: dropping them roughly halves the cache. */
