@@ -10,6 +10,10 @@ export interface CliConfig {
   logLevel: string;
   kubeconfig?: string;
   providerCache: boolean;
+  maxInFlightRequests: number;
+  maxInFlightBytes: number;
+  clientCaFile?: string;
+  metricsSecure: boolean;
 }
 
 export type ConfigResult =
@@ -19,7 +23,8 @@ export const HELP = `Usage: node dist/webhook/main.js [flags]   (from source: no
 
 Admission webhook (validating + mutating) for AWSProvider, DynamoDBTable and DynamoDB.
 HTTPS (TLS 1.2+) on --port: POST /validate, POST /mutate (AdmissionReview v1).
-Plain HTTP on --metrics-port: GET /metrics, /healthz, /readyz.
+Plain HTTP on --metrics-port: GET /metrics, /healthz, /readyz (HTTPS and authorized /metrics with
+--metrics-secure).
 
 Flags (environment variable in brackets; the flag wins):
   --port N              HTTPS port [WEBHOOK_PORT] (default 9443)
@@ -32,6 +37,18 @@ Flags (environment variable in brackets; the flag wins):
   --log-level LEVEL     trace|debug|info|warn|error [LOG_LEVEL] (default info)
   --kubeconfig FILE     cluster to watch AWSProviders in [KUBECONFIG] (default: in-cluster config)
   --no-provider-cache   do not watch AWSProviders (their defaultTags are then not applied)
+  --max-inflight-requests N
+                        admission requests served at once; more get 429 + Retry-After before their
+                        body is read [MAX_INFLIGHT_REQUESTS] (default 32)
+  --max-inflight-bytes N
+                        request body bytes held at once (declared Content-Length, or 3 MiB when not
+                        declared); size it to about a fifth of the memory left above the idle process
+                        [MAX_INFLIGHT_BYTES] (default 25165824 = 24 MiB)
+  --client-ca-file FILE PEM CA bundle: TLS then requires a client certificate it signed (the API
+                        server's, see the chart README) [CLIENT_CA_FILE] (default: none, any caller)
+  --metrics-secure      serve --metrics-port over HTTPS (the serving certificate) and /metrics only
+                        to bearer tokens allowed "get" on the non-resource URL /metrics (TokenReview +
+                        SubjectAccessReview) [METRICS_SECURE=true]
   -h, --help            this text
 `;
 
@@ -47,6 +64,11 @@ export function parseDefaultTags(text: string): Record<string, string> | string 
     tags[key] = entry.slice(at + 1).trim();
   }
   return tags;
+}
+
+function parsePositive(flag: string, text: string): number | string {
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value > 0 ? value : `${flag}: "${text}" is not a positive integer`;
 }
 
 function parsePort(flag: string, text: string): number | string {
@@ -69,6 +91,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
         'log-level': { type: 'string' },
         kubeconfig: { type: 'string' },
         'no-provider-cache': { type: 'boolean' },
+        'max-inflight-requests': { type: 'string' },
+        'max-inflight-bytes': { type: 'string' },
+        'client-ca-file': { type: 'string' },
+        'metrics-secure': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +112,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (!LOG_LEVELS.includes(logLevel)) {
     return { kind: 'error', message: `--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}` };
   }
+  const maxInFlightRequests = parsePositive(
+    '--max-inflight-requests',
+    values['max-inflight-requests'] ?? env.MAX_INFLIGHT_REQUESTS ?? '32',
+  );
+  if (typeof maxInFlightRequests === 'string') return { kind: 'error', message: maxInFlightRequests };
+  const maxInFlightBytes = parsePositive(
+    '--max-inflight-bytes',
+    values['max-inflight-bytes'] ?? env.MAX_INFLIGHT_BYTES ?? String(24 * 1024 * 1024),
+  );
+  if (typeof maxInFlightBytes === 'string') return { kind: 'error', message: maxInFlightBytes };
   const config: CliConfig = {
     port,
     host: values.host ?? env.WEBHOOK_HOST ?? '0.0.0.0',
@@ -94,7 +130,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     defaultTags,
     logLevel,
     providerCache: values['no-provider-cache'] !== true,
+    maxInFlightRequests,
+    maxInFlightBytes,
+    metricsSecure: values['metrics-secure'] === true || env.METRICS_SECURE === 'true',
   };
+  const clientCaFile = values['client-ca-file'] ?? env.CLIENT_CA_FILE;
+  if (clientCaFile) config.clientCaFile = clientCaFile;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   if (kubeconfig) config.kubeconfig = kubeconfig;
   return { kind: 'config', config };

@@ -27,7 +27,11 @@ const config: WebhookConfig = {
   metricsPort: cli.metricsPort,
   defaultTags: cli.defaultTags,
   logger: log,
+  maxInFlightRequests: cli.maxInFlightRequests,
+  maxInFlightBytes: cli.maxInFlightBytes,
+  metricsSecure: cli.metricsSecure,
 };
+if (cli.clientCaFile) config.clientCaFile = cli.clientCaFile;
 if (cli.kubeconfig) config.kubeconfig = cli.kubeconfig;
 if (!cli.providerCache) config.providers = staticProviders();
 

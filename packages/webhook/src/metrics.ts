@@ -18,6 +18,7 @@ export interface WebhookMetrics {
   panics: Counter;
   certReloads: Counter<'result'>;
   certNotAfter: Gauge;
+  throttled: Counter<'webhook' | 'reason'>;
 }
 
 const MISNAMED_DEFAULT_GAUGES = [
@@ -75,11 +76,18 @@ export function createMetrics(webhookPaths: readonly string[]): WebhookMetrics {
       help: 'notAfter of the serving certificate in use, as a Unix timestamp.',
       registers: [registry],
     }),
+    throttled: new Counter({
+      name: 'dynamodb_operator_webhook_throttled_total',
+      help: 'Admission requests refused with 429 before their body was read, by exhausted budget (requests, bytes).',
+      labelNames: ['webhook', 'reason'],
+      registers: [registry],
+    }),
   };
   // Pre-set the common series to zero, as controller-runtime does, so that rate() works from the start.
   for (const webhook of webhookPaths) {
     for (const code of ['200', '500']) metrics.requests.inc({ webhook, code }, 0);
     metrics.inFlight.set({ webhook }, 0);
+    for (const reason of ['requests', 'bytes']) metrics.throttled.inc({ webhook, reason }, 0);
     for (const [allowed, code] of [
       ['true', '200'],
       ['false', '400'],

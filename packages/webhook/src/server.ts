@@ -1,6 +1,7 @@
 // startWebhook: the HTTPS admission server, the plain-HTTP health/metrics server, the serving
 // certificate (reloaded on change) and the AWSProvider cache, wired together; close() drains them.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,10 @@ import { mutateRequest } from './admission/mutate.ts';
 import { validateRequest } from './admission/validate.ts';
 import { admissionApp } from './http/admission-app.ts';
 import { healthServer } from './http/health-server.ts';
+import { inFlightLimiter } from './http/inflight.ts';
+import { kubePost } from './http/kube-post.ts';
+import { metricsAuthorizer } from './http/metrics-auth.ts';
+import type { MetricsAuthorizer } from './http/metrics-auth.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { WebhookMetrics } from './metrics.ts';
@@ -21,6 +26,11 @@ import type { CertPair } from './tls/cert-files.ts';
 export const WEBHOOK_PATHS = ['/validate', '/mutate'] as const;
 /** Kubernetes caps an object at about 1.5 MiB; a review carries object + oldObject. */
 export const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
+/** Admission requests decided at once. The API server's own rate is tens per second, each taking ~1 ms. */
+export const DEFAULT_MAX_INFLIGHT_REQUESTS = 32;
+/** Body bytes held at once. A parsed review costs about 5x its body (measured: see the chart README), so
+ * 24 MiB bounds admission work near 120 MB above the ~100 MB idle process: inside the chart's 256Mi. */
+export const DEFAULT_MAX_INFLIGHT_BYTES = 24 * 1024 * 1024;
 
 export interface WebhookConfig {
   /** HTTPS port; 0 picks a free one (see the returned handle's `port`). */
@@ -40,6 +50,15 @@ export interface WebhookConfig {
   providers?: ProviderLookup;
   logger?: Logger;
   bodyLimitBytes?: number;
+  /** In-flight caps; beyond them a request gets 429 + Retry-After before its body is read. */
+  maxInFlightRequests?: number;
+  maxInFlightBytes?: number;
+  /** PEM CA bundle file: when set, TLS requires a client certificate signed by it (the API server's). */
+  clientCaFile?: string;
+  /** Serve /metrics over HTTPS (serving certificate) only to callers authorized for GET /metrics. */
+  metricsSecure?: boolean;
+  /** Who may scrape in secure mode; default: TokenReview + SubjectAccessReview with the kubeconfig's access. */
+  metricsAuthorizer?: MetricsAuthorizer;
   /** Longest time close() waits for in-flight requests before cutting connections. */
   drainTimeoutMs?: number;
   certDebounceMs?: number;
@@ -81,6 +100,11 @@ async function providersFor(config: WebhookConfig, log: Logger): Promise<Provide
   }
 }
 
+function authorizerFor(config: WebhookConfig): MetricsAuthorizer {
+  if (config.metricsAuthorizer) return config.metricsAuthorizer;
+  return metricsAuthorizer(kubePost(config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess()));
+}
+
 async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
   server.listen(port, host);
   await once(server, 'listening');
@@ -111,13 +135,25 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     metrics,
     log,
     bodyLimitBytes: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    limiter: inFlightLimiter({
+      maxRequests: config.maxInFlightRequests ?? DEFAULT_MAX_INFLIGHT_REQUESTS,
+      maxBytes: config.maxInFlightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES,
+    }),
   });
   const tlsOptions = (certPair: CertPair) => ({
     cert: certPair.cert,
     key: certPair.key,
     minVersion: 'TLSv1.2' as const,
   });
-  const https = createServer(tlsOptions(pair), app);
+  // With a client CA, the handshake itself refuses callers without a certificate it signed: an
+  // unauthenticated flood never reaches HTTP. The API server presents one when its admission config
+  // names a kubeconfig for this webhook (see the chart README, "Client certificates").
+  const clientCa = config.clientCaFile ? readFileSync(config.clientCaFile) : undefined;
+  const clientAuth = clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {};
+  const https = createServer({ ...tlsOptions(pair), ...clientAuth }, app);
+  // A caller that trickles its body holds a slot; the API server never takes more than 30 s (timeoutSeconds).
+  https.requestTimeout = 30_000;
+  https.headersTimeout = 10_000;
   https.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'));
   // The API server keeps idle connections for 90 s and does not retry a POST whose connection we closed
   // under it; Node's default of 5 s would turn that race into failed admissions (failurePolicy Fail).
@@ -128,7 +164,8 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
       const next = await loadCertPair(config.certDir);
       if (next.fingerprint === pair.fingerprint) return false;
       // New handshakes use the new context; connections already open keep theirs, so nothing in flight fails.
-      https.setSecureContext(tlsOptions(next));
+      https.setSecureContext({ ...tlsOptions(next), ...clientAuth });
+      if ('setSecureContext' in health) health.setSecureContext(tlsOptions(next));
       pair = next;
       metrics.certReloads.inc({ result: 'success' });
       metrics.certNotAfter.set(next.notAfter.getTime() / 1000);
@@ -152,7 +189,11 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     if (!providers.synced()) return 'AWSProvider cache not synced';
     return undefined;
   };
-  const health = healthServer({ registry: metrics.registry, notReadyReason });
+  const health = healthServer({
+    registry: metrics.registry,
+    notReadyReason,
+    ...(config.metricsSecure ? { secure: { tls: tlsOptions(pair), authorize: authorizerFor(config) } } : {}),
+  });
 
   const port = await listen(https, config.port, config.host);
   const metricsPort = await listen(health, config.metricsPort, config.metricsHost ?? config.host);

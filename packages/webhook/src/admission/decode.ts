@@ -17,6 +17,12 @@ const describe = (value: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
+/** Control and non-ASCII characters as \\uXXXX escapes, at most 160 characters: safe in a log line or a message. */
+export function printableDetail(text: string): string {
+  const safe = text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return safe.length > 160 ? `${safe.slice(0, 157)}...` : safe;
+}
+
 function decodeGvk(value: unknown): GroupVersionKind | undefined {
   if (!isRecord(value)) return undefined;
   const { group, version, kind } = value;
@@ -29,8 +35,14 @@ export function decodeAdmissionReview(text: string): DecodeResult {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, code: 400, reason: 'BadRequest', message: `request body is not valid JSON: ${detail}` };
+    // V8's message quotes the input; a body can hold anything, so only printable ASCII of it is shown.
+    const detail = printableDetail(error instanceof Error ? error.message : String(error));
+    return {
+      ok: false,
+      code: 400,
+      reason: 'BadRequest',
+      message: `request body (${text.length} characters) is not valid JSON: ${detail}`,
+    };
   }
   if (!isRecord(body)) {
     return {

@@ -9,6 +9,7 @@ import { denyWith, review } from '../admission/response.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/types.ts';
 import type { WebhookMetrics } from '../metrics.ts';
 import { HttpError, readJsonBody } from './body.ts';
+import type { InFlightLimiter } from './inflight.ts';
 
 export type AdmissionHandler = (request: AdmissionRequest) => AdmissionResponse | Promise<AdmissionResponse>;
 
@@ -17,6 +18,16 @@ export interface AdmissionAppOptions {
   metrics: WebhookMetrics;
   log: Logger;
   bodyLimitBytes: number;
+  /** Bounds requests and body bytes in flight; refused requests get 429 before their body is read. */
+  limiter?: InFlightLimiter;
+  /** Seconds a refused caller is told to wait (Retry-After). */
+  retryAfterSeconds?: number;
+}
+
+/** Bytes a request may make us hold: its declared length, or the whole body limit when undeclared. */
+export function reservationFor(contentLength: string | undefined, bodyLimitBytes: number): number {
+  const declared = contentLength === undefined ? Number.NaN : Number(contentLength);
+  return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, bodyLimitBytes) : bodyLimitBytes;
 }
 
 function sendJson(res: Response, status: number, body: unknown): void {
@@ -52,6 +63,31 @@ export function admissionApp(options: AdmissionAppOptions): Express {
         metrics.requests.inc({ webhook: path, code: String(res.statusCode) });
       });
 
+      if (options.limiter) {
+        const acquired = options.limiter.tryAcquire(reservationFor(req.headers['content-length'], bodyLimitBytes));
+        if (!acquired.ok) {
+          // Answered at once and the body discarded unread (Node drains it): a flood costs no memory. The
+          // API server retries per Retry-After within the webhook's timeout, then applies failurePolicy.
+          metrics.throttled.inc({ webhook: path, reason: acquired.reason });
+          log.warn(
+            { webhook: path, limit: acquired.reason, inFlight: options.limiter.current() },
+            'admission request throttled',
+          );
+          res.setHeader('Retry-After', String(options.retryAfterSeconds ?? 1));
+          const flag = acquired.reason === 'requests' ? '--max-inflight-requests' : '--max-inflight-bytes';
+          sendJson(
+            res,
+            429,
+            statusBody(
+              429,
+              'TooManyRequests',
+              `webhook busy: ${flag} reached; retry after ${options.retryAfterSeconds ?? 1}s`,
+            ),
+          );
+          return;
+        }
+        res.once('close', acquired.release);
+      }
       let text: string;
       try {
         text = await readJsonBody(req, bodyLimitBytes);

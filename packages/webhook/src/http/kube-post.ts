@@ -1,0 +1,57 @@
+// One JSON POST to the API server with the webhook's own credentials (for TokenReview and
+// SubjectAccessReview when metrics are secure). A fresh token per call: kubelet rotates it.
+import { Agent, request } from 'node:https';
+import type { KubeAccess } from '../providers/kube-access.ts';
+import type { KubePost } from './metrics-auth.ts';
+
+export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 4,
+    ca: access.ca,
+    cert: access.cert,
+    key: access.key,
+    rejectUnauthorized: !access.insecureSkipTlsVerify,
+  });
+  return (path, body) =>
+    new Promise((resolve, reject) => {
+      const text = JSON.stringify(body);
+      const token = access.token();
+      const req = request(
+        {
+          host: access.server.hostname.replace(/^\[|\]$/g, ''),
+          port: access.server.port || 443,
+          path,
+          method: 'POST',
+          agent,
+          timeout: timeoutMs,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'content-length': Buffer.byteLength(text),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const out = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 0) >= 300) {
+              reject(new Error(`POST ${path}: HTTP ${res.statusCode}: ${out.slice(0, 200)}`));
+              return;
+            }
+            try {
+              resolve(JSON.parse(out) as unknown);
+            } catch (error) {
+              reject(error as Error);
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`POST ${path}: no answer in ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(text);
+    });
+}
