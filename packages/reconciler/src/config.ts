@@ -11,6 +11,12 @@ export interface ReconcilerConfig {
   resyncPeriodMs: number;
   /** How often a converged table's TTL, PITR and tags are read again for drift (beyond DescribeTable). */
   driftCheckPeriodMs: number;
+  /** Per AWS call: TCP/TLS connect, no answer (request/socket), and the whole call incl. credentials. */
+  awsConnectTimeoutMs: number;
+  awsRequestTimeoutMs: number;
+  awsCallTimeoutMs: number;
+  /** At most this many of a kind's workers reconcile tables of one AWSProvider at once. */
+  maxConcurrentPerProvider: number;
   logLevel: string;
   kubeconfig?: string;
   watchNamespace?: string;
@@ -51,6 +57,10 @@ const KNOWN = [
   'max-concurrent-reconciles',
   'resync-period',
   'drift-check-period',
+  'aws-connect-timeout',
+  'aws-request-timeout',
+  'aws-call-timeout',
+  'max-concurrent-per-provider',
   'log-level',
   'kubeconfig',
   'watch-namespace',
@@ -96,6 +106,28 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
   if (leaderElect && !leaderElectionNamespace) {
     throw new ConfigError('--leader-election-namespace: required with --leader-elect (or set POD_NAMESPACE)');
   }
+  // 0 (the default) means half the workers, rounded up: a provider whose endpoint hangs can hold at
+  // most that many, the rest keep serving the other providers.
+  const perProvider = Number(f['max-concurrent-per-provider'] ?? env.MAX_CONCURRENT_PER_PROVIDER ?? '0');
+  if (!Number.isInteger(perProvider) || perProvider < 0 || perProvider > 256) {
+    throw new ConfigError(
+      '--max-concurrent-per-provider: use a whole number between 0 (half of --max-concurrent-reconciles) and 256',
+    );
+  }
+  const awsConnectTimeoutMs = parseDuration(
+    'aws-connect-timeout',
+    f['aws-connect-timeout'] ?? env.AWS_CONNECT_TIMEOUT ?? '3s',
+  );
+  const awsRequestTimeoutMs = parseDuration(
+    'aws-request-timeout',
+    f['aws-request-timeout'] ?? env.AWS_REQUEST_TIMEOUT ?? '10s',
+  );
+  const awsCallTimeoutMs = parseDuration('aws-call-timeout', f['aws-call-timeout'] ?? env.AWS_CALL_TIMEOUT ?? '30s');
+  if (awsCallTimeoutMs < awsRequestTimeoutMs || awsCallTimeoutMs < awsConnectTimeoutMs) {
+    throw new ConfigError(
+      '--aws-call-timeout: must be at least --aws-request-timeout and --aws-connect-timeout (it bounds the whole call)',
+    );
+  }
   const cfg: ReconcilerConfig = {
     metricsBindAddress: f['metrics-bind-address'] ?? env.METRICS_BIND_ADDRESS ?? ':8080',
     healthProbeBindAddress: f['health-probe-bind-address'] ?? env.HEALTH_PROBE_BIND_ADDRESS ?? ':8081',
@@ -105,6 +137,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
     maxConcurrentReconciles: concurrency,
     resyncPeriodMs: parseDuration('resync-period', f['resync-period'] ?? env.RESYNC_PERIOD ?? '10m'),
     driftCheckPeriodMs: parseDuration('drift-check-period', f['drift-check-period'] ?? env.DRIFT_CHECK_PERIOD ?? '1h'),
+    awsConnectTimeoutMs,
+    awsRequestTimeoutMs,
+    awsCallTimeoutMs,
+    maxConcurrentPerProvider: perProvider === 0 ? Math.ceil(concurrency / 2) : Math.min(perProvider, concurrency),
     logLevel: f['log-level'] ?? env.LOG_LEVEL ?? 'info',
   };
   const kubeconfig = f.kubeconfig ?? env.KUBECONFIG;

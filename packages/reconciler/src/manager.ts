@@ -102,7 +102,11 @@ export async function startReconciler(
 
   let elector: LeaderElector | undefined;
   const gate = new LeaderGate(() => (elector ? elector.isLeader() : true));
-  const clients = new ClientCache(metrics);
+  const clients = new ClientCache(metrics, {
+    connectMs: config.awsConnectTimeoutMs,
+    requestMs: config.awsRequestTimeoutMs,
+    callMs: config.awsCallTimeoutMs,
+  });
   const events = new EventRecorder(kube, log);
   const getSecret = async (namespace: string, name: string): Promise<KubeObject | undefined> => {
     try {
@@ -156,6 +160,12 @@ export async function startReconciler(
       metrics,
       exists: (k) => tableInformers[kind].get(k) !== undefined,
       reconcile: (key, l) => reconcileTable(deps, key, l),
+      // One provider (e.g. a hung endpoint) never holds every worker.
+      groupOf: (k) => {
+        const t = tableInformers[kind].get(k);
+        return t ? `${t.metadata.namespace ?? ''}/${providerNameOf(t) ?? ''}` : undefined;
+      },
+      maxPerGroup: config.maxConcurrentPerProvider,
     });
     tableControllers[kind] = controller;
     tableInformers[kind].on({

@@ -1,13 +1,16 @@
 // One cached DynamoDB + STS client pair per AWSProvider, rebuilt when the provider's spec
 // (generation) or the resourceVersion of its Secret changes, or after a credential error.
 // SDK-level retries are off (maxAttempts 1): the work queue retries with backoff, and a silent SDK
-// retry of CreateTable after a lost response would be a second CreateTable.
+// retry of CreateTable after a lost response would be a second CreateTable. Every call, including
+// the credential providers' STS calls, has hard deadlines (deadlines.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { KubeObject } from '../kube/resources.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOptions } from './deadlines.ts';
+import type { AwsTimeouts } from './deadlines.ts';
 import { awsErrorName } from './errors.ts';
 import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
 import type { ProviderSpecView } from './provider-settings.ts';
@@ -82,10 +85,18 @@ export async function buildClients(
   getSecret: (name: string) => Promise<KubeObject | undefined>,
   metrics: Metrics | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS,
 ): Promise<ProviderClients> {
   const settings = readProviderSpec(provider);
   const stat = await readStaticKeys(settings, getSecret);
-  const base = { region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) };
+  const requestHandler = requestHandlerOptions(timeouts);
+  // `base` is also the config of the credential providers' own STS clients: same deadlines.
+  const base = {
+    region: settings.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    maxAttempts: 1,
+    requestHandler,
+  };
   // Base credentials: static keys, IRSA (roleARN with the pod's web identity token), or the default
   // chain. Outside a pod (no token file) roleARN is assumed with STS on top of the default chain.
   let credentials: NonNullable<DynamoDBClientConfig['credentials']>;
@@ -107,7 +118,7 @@ export async function buildClients(
     });
     credentialSource = 'assumeRole';
   } else {
-    credentials = fromNodeProviderChain();
+    credentials = fromNodeProviderChain({ clientConfig: { requestHandler } });
     credentialSource = 'defaultChain';
   }
   if (settings.assumeRoleARN) {
@@ -122,14 +133,11 @@ export async function buildClients(
     });
     credentialSource = 'assumeRole';
   }
-  const common = {
-    ...base,
-    credentials,
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 },
-  };
+  const common = { ...base, credentials };
   const dynamodb = new DynamoDBClient(common);
   const sts = new STSClient(common);
+  installDeadline(dynamodb, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', settings.region));
+  installDeadline(sts, timeouts, endpointLabel(settings.endpoint, 'STS', settings.region));
   instrument(dynamodb, metrics);
   if (settings.endpoint) tolerateUnmodelledReads(dynamodb);
   instrument(sts, metrics);
@@ -148,8 +156,10 @@ export class ClientCache {
   private readonly building = new Map<string, Promise<ProviderClients>>();
 
   private readonly metrics: Metrics | undefined;
-  constructor(metrics: Metrics | undefined) {
+  private readonly timeouts: AwsTimeouts;
+  constructor(metrics: Metrics | undefined, timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS) {
     this.metrics = metrics;
+    this.timeouts = timeouts;
   }
 
   /** Cached clients for the provider, built on first use or when its spec changed. */
@@ -162,7 +172,7 @@ export class ClientCache {
     if (cached && cached.specKey === specKeyOf(provider)) return cached;
     const inflight = this.building.get(providerKey);
     if (inflight) return inflight;
-    const p = buildClients(provider, getSecret, this.metrics)
+    const p = buildClients(provider, getSecret, this.metrics, process.env, this.timeouts)
       .then((c) => {
         this.replace(providerKey, c);
         return c;
@@ -178,7 +188,7 @@ export class ClientCache {
     provider: KubeObject,
     getSecret: (name: string) => Promise<KubeObject | undefined>,
   ): Promise<ProviderClients> {
-    const fresh = await buildClients(provider, getSecret, this.metrics);
+    const fresh = await buildClients(provider, getSecret, this.metrics, process.env, this.timeouts);
     const cached = this.byProvider.get(providerKey);
     if (
       cached &&

@@ -5,6 +5,8 @@ import type { KubeObject } from '../kube/resources.ts';
 export interface SecretRef {
   name: string;
   key: string;
+  /** The spec field the user wrote (for messages): e.g. spec.accessKeyIDRef or spec.credentialsSecret. */
+  field: string;
 }
 
 export interface ProviderSpecView {
@@ -41,7 +43,7 @@ function ref(v: unknown, path: string): SecretRef | undefined {
   if (!name || !key) {
     throw new ProviderError('InvalidProvider', `${path}: needs both name and key of a Secret in the same namespace`);
   }
-  return { name, key };
+  return { name, key, field: path };
 }
 
 export function readProviderSpec(p: KubeObject): ProviderSpecView {
@@ -70,9 +72,10 @@ export function readProviderSpec(p: KubeObject): ProviderSpecView {
         'spec.credentialsSecret: give either credentialsSecret or accessKeyIDRef/secretAccessKeyRef, not both',
       );
     }
-    a = { name, key: 'access-key-id' };
-    b = { name, key: 'secret-access-key' };
-    t = { name, key: 'session-token' };
+    const field = 'spec.credentialsSecret';
+    a = { name, key: 'access-key-id', field };
+    b = { name, key: 'secret-access-key', field };
+    t = { name, key: 'session-token', field };
   }
   if ((a && !b) || (!a && b)) {
     throw new ProviderError(
@@ -104,7 +107,10 @@ export async function readStaticKeys(
 ): Promise<{ keys: StaticKeys; versions: string[] } | undefined> {
   if (!view.accessKeyIDRef || !view.secretAccessKeyRef) return undefined;
   const versions: string[] = [];
-  const value = async (r: SecretRef, field: string): Promise<string> => {
+  // Messages name the field the user wrote: a credentialsSecret has fixed key names, a *Ref its own.
+  const value = async (r: SecretRef): Promise<string> => {
+    const field = r.field;
+    const bundle = field === 'spec.credentialsSecret';
     const secret = await getSecret(r.name);
     if (!secret) {
       throw new ProviderError(
@@ -117,7 +123,9 @@ export async function readStaticKeys(
     if (raw === undefined) {
       throw new ProviderError(
         'SecretKeyNotFound',
-        `${field}: Secret "${r.name}" has no key "${r.key}"; add it or fix ${field}.key`,
+        bundle
+          ? `${field}: Secret "${r.name}" has no key "${r.key}"; a credentialsSecret needs the keys access-key-id and secret-access-key (session-token optional)`
+          : `${field}: Secret "${r.name}" has no key "${r.key}"; add it or fix ${field}.key`,
       );
     }
     const decoded = Buffer.from(raw, 'base64').toString('utf8').trim();
@@ -125,8 +133,8 @@ export async function readStaticKeys(
     return decoded;
   };
   const keys: StaticKeys = {
-    accessKeyId: await value(view.accessKeyIDRef, 'spec.accessKeyIDRef'),
-    secretAccessKey: await value(view.secretAccessKeyRef, 'spec.secretAccessKeyRef'),
+    accessKeyId: await value(view.accessKeyIDRef),
+    secretAccessKey: await value(view.secretAccessKeyRef),
   };
   // The session token is optional: only credentialsSecret names one, and only if the key exists.
   if (view.sessionTokenRef) {

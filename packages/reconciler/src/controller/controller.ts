@@ -1,9 +1,14 @@
 // A controller in the controller-runtime sense: a work queue of keys, N workers, one reconcile per
 // key at a time. After each reconcile the key gets exactly one timer: requeueAfter, backoff after an
 // error, or the jittered resync — so steady state costs one reconcile per key per resync period.
+// Keys may belong to a group (a table's AWSProvider): at most maxPerGroup workers serve one group at
+// a time, so a provider whose endpoint hangs cannot occupy every worker while other providers'
+// tables wait. A key of a saturated group is parked (not an error, no backoff) and queued again as
+// soon as a worker of its group finishes.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { GroupLimiter } from '../queue/group-limiter.ts';
 import { WorkQueue } from '../queue/workqueue.ts';
 import { NotLeaderError } from '../leader/gate.ts';
 import { TerminalError } from './errors.ts';
@@ -19,6 +24,10 @@ export interface ControllerOptions {
   exists(key: string): boolean;
   log: Logger;
   metrics?: Metrics;
+  /** The key's group (e.g. its provider), or undefined for no limit. */
+  groupOf?(key: string): string | undefined;
+  /** Workers one group may hold at once (default: all). */
+  maxPerGroup?: number;
 }
 
 export function jitter(ms: number, fraction = 0.1, random = Math.random): number {
@@ -32,9 +41,13 @@ export class Controller {
   private activeWaiters: (() => void)[] = [];
   private workers: Promise<void>[] = [];
   private busy = 0;
+  private readonly groups: GroupLimiter | undefined;
 
   constructor(o: ControllerOptions) {
     this.o = o;
+    if (o.groupOf && o.maxPerGroup !== undefined && o.maxPerGroup < o.workers) {
+      this.groups = new GroupLimiter(o.maxPerGroup);
+    }
     this.queue = new WorkQueue(o.name, o.metrics);
     o.metrics?.maxConcurrent.set({ controller: o.name }, o.workers);
     o.metrics?.activeWorkers.set({ controller: o.name }, 0);
@@ -86,7 +99,21 @@ export class Controller {
         this.queue.add(key);
         continue;
       }
-      await this.processOne(key);
+      const group = this.groups ? this.o.groupOf?.(key) : undefined;
+      if (group !== undefined && this.groups && !this.groups.tryAcquire(group, key)) {
+        // Parked: released by the next worker of this group to finish (below).
+        this.o.log.debug({ controller: this.o.name, key, group }, 'group at its concurrency limit; key deferred');
+        this.queue.done(key);
+        continue;
+      }
+      try {
+        await this.processOne(key);
+      } finally {
+        if (group !== undefined && this.groups) {
+          const next = this.groups.release(group);
+          if (next !== undefined) this.queue.add(next);
+        }
+      }
     }
   }
 

@@ -1,12 +1,16 @@
 // reconcile(key) for AWSProvider: resolve credentials (re-reading the Secret, so a rotated Secret
 // rebuilds the cached clients), check them with STS GetCallerIdentity, and report ready/accountId.
-// Emulators without STS (dynalite) on a custom endpoint give Ready=True with reason AccountIdUnknown
-// (credentials not verified) rather than a provider that is never ready.
+// An endpoint that cannot be reached, does not answer in time, drops the connection or answers
+// something that is not AWS is Ready=False with that reason (EndpointUnreachable, Timeout,
+// ConnectionReset, InvalidResponse) and is checked again every PROVIDER_RECHECK_MS. Emulators without
+// STS (dynalite) on a custom endpoint give Ready=True with reason AccountIdUnknown only when the
+// endpoint does answer DynamoDB (ListTables), rather than a provider that is never ready.
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { validateObject } from '@dynamodb-operator/api';
 import type { Condition } from '@dynamodb-operator/api';
-import type { ClientCache } from '../aws/clients.ts';
-import { awsErrorName, classifyAwsError, isCredentialError } from '../aws/errors.ts';
+import type { ClientCache, ProviderClients } from '../aws/clients.ts';
+import { awsErrorName, classifyAwsError, classifyNetworkError, isCredentialError } from '../aws/errors.ts';
 import { ProviderError } from '../aws/provider-settings.ts';
 import type { KubeHttp } from '../kube/http.ts';
 import { RESOURCES, objectPath } from '../kube/resources.ts';
@@ -93,8 +97,9 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
     // The Secret is not watched: look again in a while.
     return { requeueAfterMs: 30_000 };
   }
+  const signal = d.gate.signal();
   try {
-    const id = await clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: d.gate.signal() });
+    const id = await clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     await write(
       d,
       obj,
@@ -109,24 +114,23 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
     return {};
   } catch (err) {
     if (err instanceof NotLeaderError) throw err;
-    const name = awsErrorName(err);
-    const text = `${name}: ${(err as Error)?.message ?? String(err)}`;
-    if (isCredentialError(err) || name === 'AccessDenied' || name === 'AccessDeniedException') {
-      d.clients.invalidate(key);
-      await write(
-        d,
-        obj,
-        status(
-          obj,
-          false,
-          'InvalidCredentials',
-          `STS GetCallerIdentity rejected the credentials (${clients.credentialSource}): ${text}; fix the Secret or role`,
-        ),
-      );
-      return { requeueAfterMs: 60_000 };
-    }
+    if (isRejected(err)) return rejected(d, key, obj, clients, err);
+    if (classifyNetworkError(err)) return unreachable(d, obj, err);
     if (clients.settings.endpoint) {
-      log.info({ endpoint: clients.settings.endpoint, err: name }, 'STS not available at the custom endpoint');
+      // No STS here (dynalite) or STS answered oddly: the provider is usable if DynamoDB answers.
+      const sts = awsErrorName(err);
+      try {
+        await clients.dynamodb.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: d.gate.signal() });
+      } catch (probeErr) {
+        if (probeErr instanceof NotLeaderError) throw probeErr;
+        if (isRejected(probeErr)) return rejected(d, key, obj, clients, probeErr);
+        if (classifyNetworkError(probeErr)) return unreachable(d, obj, probeErr);
+        const name = awsErrorName(probeErr);
+        const msg = `DynamoDB ListTables at the custom endpoint ${clients.settings.endpoint} failed: ${name}: ${errText(probeErr)} (STS GetCallerIdentity failed too: ${sts})`;
+        await write(d, obj, status(obj, false, name, msg));
+        throw new RetryableError(name, msg);
+      }
+      log.info({ endpoint: clients.settings.endpoint, err: sts }, 'STS not available at the custom endpoint');
       await write(
         d,
         obj,
@@ -134,13 +138,59 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
           obj,
           true,
           'AccountIdUnknown',
-          `credentials resolved but not verified: STS GetCallerIdentity failed at the custom endpoint ${clients.settings.endpoint} (${name}); emulators such as dynalite do not serve STS, so accountId stays empty`,
+          `DynamoDB answers at the custom endpoint ${clients.settings.endpoint}, but STS GetCallerIdentity did not (${sts}), so the credentials are not verified and accountId stays empty (emulators such as dynalite do not serve STS)`,
         ),
       );
       return {};
     }
-    const msg = `STS GetCallerIdentity failed: ${text}`;
+    const name = awsErrorName(err);
+    const msg = `STS GetCallerIdentity failed: ${name}: ${errText(err)}`;
     await write(d, obj, status(obj, false, classifyAwsError(err) === 'terminal' ? name : 'STSUnavailable', msg));
     throw new RetryableError('STSUnavailable', msg);
   }
+}
+
+/** How soon a provider whose endpoint failed at the transport level is checked again. */
+export const PROVIDER_RECHECK_MS = 15_000;
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isRejected(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return isCredentialError(err) || name === 'AccessDenied' || name === 'AccessDeniedException';
+}
+
+async function rejected(
+  d: ProviderDeps,
+  key: string,
+  obj: KubeObject,
+  clients: ProviderClients,
+  err: unknown,
+): Promise<ReconcileResult> {
+  d.clients.invalidate(key);
+  await write(
+    d,
+    obj,
+    status(
+      obj,
+      false,
+      'InvalidCredentials',
+      `the endpoint rejected the credentials (${clients.credentialSource}): ${awsErrorName(err)}: ${errText(err)}; fix the Secret or role`,
+    ),
+  );
+  return { requeueAfterMs: 60_000 };
+}
+
+/**
+ * Transport failure: Ready=False with its reason; the message (from deadlines.ts) names the endpoint
+ * without credentials and what to check. Checked again at a fixed short interval rather than with
+ * the growing backoff, so the provider (and its tables, which wait for it) recover soon after the
+ * endpoint does.
+ */
+async function unreachable(d: ProviderDeps, obj: KubeObject, err: unknown): Promise<ReconcileResult> {
+  const reason = classifyNetworkError(err) ?? 'EndpointUnreachable';
+  await write(d, obj, status(obj, false, reason, errText(err)));
+  return { requeueAfterMs: PROVIDER_RECHECK_MS };
 }
