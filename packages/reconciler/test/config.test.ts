@@ -22,6 +22,30 @@ describe('config', () => {
       /--drift-check-period: "often" is not a duration/,
     );
   });
+  it('has AWS call deadlines and a per-provider worker cap, as flags or env, validated', () => {
+    const d = loadConfig([], {});
+    expect(d).to.include({
+      awsConnectTimeoutMs: 3_000,
+      awsRequestTimeoutMs: 10_000,
+      awsCallTimeoutMs: 30_000,
+      maxConcurrentPerProvider: 2, // ceil(4 / 2)
+    });
+    expect(loadConfig(['--max-concurrent-reconciles=5'], {}).maxConcurrentPerProvider).to.equal(3);
+    const c = loadConfig(['--aws-connect-timeout=1s', '--aws-request-timeout=2s', '--max-concurrent-per-provider=1'], {
+      AWS_CALL_TIMEOUT: '5s',
+    });
+    expect(c).to.include({ awsConnectTimeoutMs: 1_000, awsRequestTimeoutMs: 2_000, awsCallTimeoutMs: 5_000 });
+    expect(c.maxConcurrentPerProvider).to.equal(1);
+    expect(() => loadConfig(['--aws-request-timeout=1m'], {})).to.throw(
+      ConfigError,
+      /--aws-call-timeout: must be at least/,
+    );
+    expect(() => loadConfig(['--max-concurrent-per-provider=-1'], {})).to.throw(
+      ConfigError,
+      /--max-concurrent-per-provider/,
+    );
+    expect(() => loadConfig(['--aws-connect-timeout=soon'], {})).to.throw(ConfigError, /--aws-connect-timeout/);
+  });
   it('parses flags in both forms and env fallbacks', () => {
     const c = loadConfig(
       ['--leader-elect', '--max-concurrent-reconciles=8', '--resync-period', '30s', '--watch-namespace=ns1'],
