@@ -99,7 +99,13 @@ describe('ownership', () => {
   it('recognises an untagged table created after our recorded create intent', () => {
     const intent = { tableName: 't', requestedAt: '2025-01-01T00:00:10.000Z' };
     expect(
-      decideOwnership({ ...base, tags: [], intent, tableCreatedAt: new Date('2025-01-01T00:00:11Z') }).kind,
+      decideOwnership({
+        ...base,
+        tags: [],
+        intent,
+        objectCreatedAt: '2025-01-01T00:00:01Z',
+        tableCreatedAt: new Date('2025-01-01T00:00:11Z'),
+      }).kind,
     ).to.equal('ours-untagged');
     // Created long before our intent: someone else's table.
     expect(

@@ -1,13 +1,28 @@
-// Step 3 for an existing table: is it ours? Known once status.tableArn names it; otherwise its tags
-// decide (ownership.ts). A table of another object, or of nobody without the adoption annotation, is
-// refused and never touched; an adoptable or our own untagged table gets the ownership tags.
+// Step 3 for an existing table: is it ours? Only AWS can say: the owner-uid tag (or, for an emulator
+// that drops tags, our tightly bounded create intent), confirmed once per process and remembered in
+// memory (owned-tables.ts) — never status.tableArn, which a user who may patch the status subresource
+// can set to another tenant's table. A table of another live object, or of nobody without the
+// adoption annotation, is refused and never touched; an adoptable table (unmarked, or whose owner
+// object is gone) or our own untagged table gets the ownership tags.
+import { UntagResourceCommand } from '@aws-sdk/client-dynamodb';
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
-import type { TableModel } from '@dynamodb-operator/api';
+import { TABLE_KINDS } from '@dynamodb-operator/api';
+import type { TableKind, TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
+import { KubeApiError } from '../kube/http.ts';
+import { RESOURCES, collectionPath, objectPath } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
-import { ADOPT_ANNOTATION, decideOwnership, notOwnedMessage } from './ownership.ts';
-import type { OwnerRef } from './ownership.ts';
-import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
+import { TABLE_ENDPOINT_ANNOTATION, endpointKey } from './location.ts';
+import {
+  ADOPT_ANNOTATION,
+  OWNER_TAG,
+  OWNER_UID_TAG,
+  decideOwnership,
+  notOwnedMessage,
+  parseOwnerTag,
+} from './ownership.ts';
+import type { Ownership as OwnershipDecision, OwnerRef } from './ownership.ts';
+import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
 import type { TableDeps, TableRun } from './table-context.ts';
 import { conds, k8sNow, nextStatus } from './table-status.ts';
 
@@ -31,6 +46,29 @@ function intentOf(run: TableRun, tableName: string): { tableName: string; reques
   return { tableName: name, requestedAt: time };
 }
 
+/**
+ * Is the object named by another object's ownership tags gone? Looked up by kind/namespace/name and
+ * compared by uid (a new object under the same name is not the owner). A shortened owner tag names
+ * no object: then the namespace's objects of that kind are searched for the uid.
+ */
+export async function ownerIsGone(d: TableDeps, o: OwnershipDecision & { kind: 'other-object' }): Promise<boolean> {
+  const owner = parseOwnerTag(o.ownerTag);
+  // Not our tag format: cannot tell, keep refusing.
+  if (!(TABLE_KINDS as readonly string[]).includes(owner.kind) || !owner.namespace) return false;
+  const resource = RESOURCES[owner.kind as TableKind];
+  try {
+    if (owner.name) {
+      const obj = await d.kube.get<KubeObject>(objectPath(resource, owner.namespace, owner.name));
+      return obj.metadata.uid !== o.ownerUid;
+    }
+    const list = await d.kube.get<{ items?: KubeObject[] }>(collectionPath(resource, owner.namespace));
+    return !(list.items ?? []).some((x) => x.metadata.uid === o.ownerUid);
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return true;
+    throw err;
+  }
+}
+
 export type Ownership =
   /** Not ours: the object says so; nothing more to do. */
   | { owned: false }
@@ -45,40 +83,72 @@ export async function confirmOwnership(
   ownTags: { Key: string; Value: string }[],
 ): Promise<Ownership> {
   const { d } = run;
-  if (run.status.tableArn === described.TableArn) return { owned: true };
+  const uid = run.obj.metadata.uid ?? '';
+  const owned = ownedTables(d);
+  if (owned.owns(uid, described)) return { owned: true };
   const gen = run.obj.metadata.generation;
-  const owner = ownerOf(d, run.obj);
-  const tags = await run.listTags(c, described.TableArn ?? '');
-  const ownership = decideOwnership({
+  const arn = described.TableArn ?? '';
+  const adopt = run.obj.metadata.annotations?.[ADOPT_ANNOTATION];
+  const tags = await run.listTags(c, arn);
+  let ownership = decideOwnership({
     tags,
-    uid: owner.uid,
-    adoptAnnotation: run.obj.metadata.annotations?.[ADOPT_ANNOTATION],
+    uid,
+    adoptAnnotation: adopt,
     intent: intentOf(run, model.tableName),
+    objectCreatedAt: (run.obj.metadata as { creationTimestamp?: string }).creationTimestamp,
     tableName: model.tableName,
     tableCreatedAt: described.CreationDateTime,
   });
+  // Orphaned (its owner object was deleted while, e.g., its provider was broken): adoptable on request.
+  const orphaned = ownership.kind === 'other-object' && adopt === 'true' && (await ownerIsGone(d, ownership));
+  if (orphaned) ownership = { kind: 'adoptable' };
   if (ownership.kind === 'other-object' || ownership.kind === 'foreign') {
+    owned.forget(uid);
     const msg = notOwnedMessage(model.tableName, d.kind, ownership);
     d.events.emit(run.obj, 'Warning', 'TableNotOwned', msg);
+    // A status.tableArn naming this table (stale, or forged) must not survive as a claim on it.
+    const patch =
+      run.status.tableArn === arn ? { tableStatus: undefined, tableArn: undefined } : { tableStatus: undefined };
     await run.writeStatus(
       nextStatus(
         run.status,
-        { tableStatus: undefined },
+        patch,
         conds(gen, [false, 'TableNotOwned', msg], [false, 'TableNotOwned', msg], [true, 'TableNotOwned', msg]),
         k8sNow(),
       ),
     );
     return { owned: false };
   }
+  let tagsRead: Tag[] = tags;
   if (ownership.kind === 'adoptable' || ownership.kind === 'ours-untagged') {
-    await run.ensureTags(c, described.TableArn ?? '', tags, tagsRecord(ownTags));
+    // Another object's marks go first: TagResource overwrites on AWS, but some emulators append.
+    const stale = tags.filter((t) => t.Key === OWNER_TAG || t.Key === OWNER_UID_TAG).map((t) => t.Key ?? '');
+    if (stale.length > 0) {
+      await c.dynamodb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [...new Set(stale)] }), {
+        abortSignal: d.gate.signal(),
+      });
+    }
+    const kept = tags.filter((t) => t.Key !== OWNER_TAG && t.Key !== OWNER_UID_TAG);
+    await run.ensureTags(c, arn, kept, tagsRecord(ownTags));
     // What the table carries now, so the follow-ups do not tag the same keys again.
-    const now = new Map(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
+    const now = new Map(kept.map((t) => [t.Key ?? '', t.Value ?? '']));
     for (const t of ownTags) now.set(t.Key, t.Value);
     if (ownership.kind === 'adoptable') {
-      d.events.emit(run.obj, 'Normal', 'Adopted', `adopted existing table ${model.tableName} (ownership tags added)`);
+      const how = orphaned ? ' (its owner object no longer exists)' : '';
+      d.events.emit(
+        run.obj,
+        'Normal',
+        'Adopted',
+        `adopted existing table ${model.tableName}${how}; ownership tags set`,
+      );
     }
-    return { owned: true, tagsRead: [...now].map(([Key, Value]) => ({ Key, Value })) };
+    tagsRead = [...now].map(([Key, Value]) => ({ Key, Value }));
   }
-  return { owned: true, tagsRead: tags };
+  owned.confirm(uid, described);
+  // Where the table lives (the endpoint; the ARN has account and region), for provider moves.
+  const endpoint = endpointKey(c.settings.endpoint);
+  if (run.obj.metadata.annotations?.[TABLE_ENDPOINT_ANNOTATION] !== endpoint) {
+    await run.annotate({ [TABLE_ENDPOINT_ANNOTATION]: endpoint });
+  }
+  return { owned: true, tagsRead };
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/log.ts';
 import { sameStatus } from './conditions.ts';
 import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from './converge.ts';
 import type { EventSink } from './events.ts';
+import { OwnedTables } from './owned-tables.ts';
 import { FINALIZER } from './ownership.ts';
 import { k8sNow } from './table-status.ts';
 import type { TableStatus } from './table-status.ts';
@@ -42,6 +43,14 @@ export interface TableDeps {
   terminalMemo: TerminalMemo;
   /** Polling interval while a table is CREATING/DELETING/UPDATING. */
   pollMs: number;
+  /** Ownership confirmed from AWS by this process (see owned-tables.ts); created on first use. */
+  owned?: OwnedTables;
+}
+
+/** The deps' ownership memory, created on first use (so whoever builds the deps need not). */
+export function ownedTables(d: TableDeps): OwnedTables {
+  d.owned ??= new OwnedTables();
+  return d.owned;
 }
 
 export interface ReconcileResult {
@@ -92,8 +101,8 @@ export class TableRun {
     await this.patchMeta({ finalizers: (this.obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER) });
   }
 
-  async annotate(key: string, value: string): Promise<void> {
-    await this.patchMeta({ annotations: { [key]: value } });
+  async annotate(annotations: Record<string, string>): Promise<void> {
+    await this.patchMeta({ annotations });
   }
 
   /** Write status when it differs from the current one (lastSyncTime alone is not a difference). */

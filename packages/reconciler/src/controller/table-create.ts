@@ -12,9 +12,11 @@ import { renderContinuousBackupsInput, renderCreateTableInput, renderTimeToLiveI
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
+import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } from './location.ts';
 import { RECREATE_ANNOTATION } from './ownership.ts';
 import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
+import { currentLocation, recordedLocation } from './table-resolve.ts';
 import { conds, k8sNow, nextStatus } from './table-status.ts';
 
 export async function createTable(
@@ -26,6 +28,27 @@ export async function createTable(
   const { d } = run;
   const gen = run.obj.metadata.generation;
   if (run.status.tableArn) {
+    // Not found where the provider points now, but recorded elsewhere: the provider was moved (region,
+    // account or endpoint). The table is most likely still there; creating a second one here would
+    // strand it. A human decides (the recreate annotation creates one here on purpose).
+    const moved = movedFrom(recordedLocation(run), currentLocation(run, c));
+    if (moved && run.obj.metadata.annotations?.[RECREATE_ANNOTATION] !== 'true') {
+      const msg =
+        `table ${model.tableName} was not found where the AWSProvider now points, but it lives at ` +
+        `${describeLocation(recordedLocation(run))}; the provider moved: ${moved}. Point the AWSProvider back ` +
+        `(spec.region / spec.endpoint / credentials), or annotate the object ${RECREATE_ANNOTATION}=true to ` +
+        `create a new table at the new location (the old one is then left as it is)`;
+      await run.writeStatus(
+        nextStatus(
+          run.status,
+          { tableStatus: 'NOT_FOUND' },
+          conds(gen, [false, 'ProviderMoved', msg], [false, 'ProviderMoved', msg], [true, 'ProviderMoved', msg]),
+          k8sNow(),
+        ),
+      );
+      d.events.emit(run.obj, 'Warning', 'ProviderMoved', msg);
+      return {};
+    }
     // Deleted outside Kubernetes. Re-creating it silently could hide a deliberate deletion (or a restore
     // under way), and the data is gone either way: a human decides.
     if (run.obj.metadata.annotations?.[RECREATE_ANNOTATION] !== 'true') {
@@ -53,7 +76,11 @@ export async function createTable(
   const input = renderCreateTableInput(model, ownTags);
   // Write-ahead intent (see ownership.ts): lets us recognise our own table even if an emulator drops
   // the Tags parameter and we crash before tagging it.
-  await run.annotate(CREATE_INTENT_ANNOTATION, `${model.tableName}@${new Date().toISOString()}`);
+  // The endpoint is recorded with it (location.ts): the ARN alone does not say which endpoint.
+  await run.annotate({
+    [CREATE_INTENT_ANNOTATION]: `${model.tableName}@${new Date().toISOString()}`,
+    [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint),
+  });
   let created: TableDescription | undefined;
   try {
     const out = await c.dynamodb.send(new CreateTableCommand(input), { abortSignal: d.gate.signal() });

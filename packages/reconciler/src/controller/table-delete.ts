@@ -1,34 +1,100 @@
-// Deletion by spec.deletionPolicy. Delete: DeleteTable only if the table carries our ownership tags,
-// wait until it is gone, then drop the finalizer. Retain: keep the table and its ownership mark.
-// Orphan: keep the table, remove our ownership mark. Without a usable provider, Retain/Orphan let
-// the object go without AWS calls; Delete explains the ways out.
+// Deletion by spec.deletionPolicy, read leniently (deletion-target.ts: an invalid spec never blocks a
+// deletion). Delete: DeleteTable only if the table carries our owner-uid tag (read from AWS, never
+// status), wait until it is gone, then drop the finalizer. Retain: keep the table and its ownership
+// mark. Orphan: keep the table, remove our ownership mark. Without a usable provider, Retain/Orphan
+// (and an object that never created a table) let the object go without AWS calls; Delete explains
+// the ways out. A table missing where the provider now points, while the object recorded it
+// elsewhere (location.ts), is not reported deleted. While the object is being deleted it is never
+// Ready, and a refused finalizer removal (e.g. the admission webhook is down) is said on the object.
 import { DeleteTableCommand, UntagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
+import { KubeApiError } from '../kube/http.ts';
+import type { DeletionTarget } from './deletion-target.ts';
 import { TerminalError } from './errors.ts';
+import { describeLocation, movedFrom } from './location.ts';
 import { FINALIZER, OWNER_TAG, OWNER_UID_TAG, decideOwnership } from './ownership.ts';
-import type { ReconcileResult } from './table-context.ts';
-import type { TableRun } from './table-context.ts';
-import { cond, k8sNow, nextStatus, observedFields } from './table-status.ts';
+import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
+import type { ReconcileResult, TableRun } from './table-context.ts';
+import { currentLocation, recordedLocation } from './table-resolve.ts';
+import { conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
+import type { TableStatus } from './table-status.ts';
+
+/** Ready=False Deleting (Terminal as given): a deleting object is never Ready. */
+function deletingStatus(
+  run: TableRun,
+  reason: string,
+  msg: string,
+  patch: Partial<TableStatus> = {},
+  terminal = false,
+) {
+  const gen = run.obj.metadata.generation;
+  return nextStatus(
+    run.status,
+    patch,
+    conds(
+      gen,
+      [false, reason, msg],
+      [false, reason, msg],
+      terminal ? [true, reason, msg] : [false, 'None', 'no problem that needs a human'],
+    ),
+    k8sNow(),
+  );
+}
+
+/**
+ * Drop the finalizer. When the API server refuses (a validating webhook that is down, say), the
+ * object says so — otherwise it would read "being deleted" forever — and the error is retried.
+ */
+export async function releaseObject(run: TableRun): Promise<void> {
+  try {
+    await run.removeFinalizer();
+    ownedTables(run.d).forget(run.obj.metadata.uid ?? '');
+  } catch (err) {
+    if (!(err instanceof KubeApiError)) throw err;
+    const msg =
+      `the AWS side of the deletion is done, but the API server refused to remove the finalizer ${FINALIZER} ` +
+      `(HTTP ${err.status} ${err.reason}): ${err.message}. If an admission webhook is unavailable, restore it ` +
+      `(the reconciler retries); as a last resort remove the finalizer by hand`;
+    run.d.events.emit(run.obj, 'Warning', 'FinalizerRemovalRefused', msg);
+    try {
+      await run.writeStatus(deletingStatus(run, 'FinalizerRemovalRefused', msg));
+    } catch (writeErr) {
+      run.log.warn({ err: String(writeErr) }, 'writing the finalizer refusal failed');
+    }
+    throw err;
+  }
+}
 
 export async function handleTableDeletion(
   run: TableRun,
-  model: TableModel,
+  target: DeletionTarget,
   c: ProviderClients | undefined,
   providerProblem: string | undefined,
 ): Promise<ReconcileResult> {
   const { d } = run;
-  const policy = model.deletionPolicy ?? 'Delete';
-  const table = model.tableName;
+  const policy = target.deletionPolicy ?? 'Delete';
+  const table = target.tableName;
 
   if (policy === 'Retain') {
     d.events.emit(run.obj, 'Normal', 'Retained', `deletionPolicy Retain: table ${table} is kept in AWS`);
-    await run.removeFinalizer();
+    await releaseObject(run);
     return {};
   }
 
   if (!c) {
+    // No table ARN and no create intent: this object never sent CreateTable, so there is nothing in
+    // AWS to clean up (a status is only user-writable for the object's own, so this cannot touch another's).
+    if (!run.status.tableArn && !run.obj.metadata.annotations?.[CREATE_INTENT_ANNOTATION]) {
+      d.events.emit(
+        run.obj,
+        'Normal',
+        'Released',
+        `no table was ever created for this object; released without AWS calls (${providerProblem})`,
+      );
+      await releaseObject(run);
+      return {};
+    }
     if (policy === 'Orphan') {
       d.events.emit(
         run.obj,
@@ -36,34 +102,47 @@ export async function handleTableDeletion(
         'Orphaned',
         `deletionPolicy Orphan: table ${table} is kept; its ownership tags could not be removed (${providerProblem})`,
       );
-      await run.removeFinalizer();
+      await releaseObject(run);
       return {};
     }
     const msg =
       `cannot delete table ${table}: ${providerProblem}. Ways out: restore the AWSProvider, or set ` +
       `spec.deletionPolicy to Retain or Orphan to keep the table, or (last resort) remove the finalizer ${FINALIZER}`;
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        {},
-        {
-          ready: cond('Ready', false, 'DeletionBlocked', msg, run.obj.metadata.generation),
-          synced: cond('Synced', false, 'DeletionBlocked', msg, run.obj.metadata.generation),
-          terminal: cond('Terminal', true, 'DeletionBlocked', msg, run.obj.metadata.generation),
-        },
-        k8sNow(),
-      ),
-    );
+    await run.writeStatus(deletingStatus(run, 'DeletionBlocked', msg, {}, true));
     d.events.emit(run.obj, 'Warning', 'DeletionBlocked', msg);
     return { requeueAfterMs: 60_000 };
   }
 
   const described = await run.describe(c, table);
   if (!described) {
+    const recorded = recordedLocation(run);
+    const moved = run.status.tableArn ? movedFrom(recorded, currentLocation(run, c)) : '';
+    if (moved) {
+      // Not found HERE says nothing about the table where it was created.
+      const where = describeLocation(recorded);
+      if (policy === 'Orphan') {
+        d.events.emit(
+          run.obj,
+          'Warning',
+          'Orphaned',
+          `deletionPolicy Orphan: table ${table} is kept (${where}); its ownership tags could not be removed ` +
+            `because the AWSProvider now points elsewhere: ${moved}`,
+        );
+        await releaseObject(run);
+        return {};
+      }
+      const msg =
+        `cannot delete table ${table}: it lives at ${where}, but the AWSProvider now points elsewhere: ${moved}. ` +
+        `Ways out: point the AWSProvider back (spec.region / spec.endpoint / credentials) so the table can be ` +
+        `deleted, or set spec.deletionPolicy to Retain or Orphan to keep it (and delete it yourself)`;
+      await run.writeStatus(deletingStatus(run, 'DeletionBlocked', msg, {}, true));
+      d.events.emit(run.obj, 'Warning', 'DeletionBlocked', msg);
+      return { requeueAfterMs: 60_000 };
+    }
     if (policy === 'Delete' && run.status.tableArn) {
       d.events.emit(run.obj, 'Normal', 'Deleted', `table ${table} deleted`);
     }
-    await run.removeFinalizer();
+    await releaseObject(run);
     return {};
   }
   const arn = described.TableArn ?? '';
@@ -81,7 +160,7 @@ export async function handleTableDeletion(
       'DeleteSkipped',
       `table ${table} is not owned by this object; left untouched in AWS (deletionPolicy ${policy})`,
     );
-    await run.removeFinalizer();
+    await releaseObject(run);
     return {};
   }
 
@@ -90,33 +169,27 @@ export async function handleTableDeletion(
       abortSignal: d.gate.signal(),
     });
     d.events.emit(run.obj, 'Normal', 'Orphaned', `deletionPolicy Orphan: table ${table} kept, ownership tags removed`);
-    await run.removeFinalizer();
+    await releaseObject(run);
     return {};
   }
 
-  // Delete.
-  const gen = run.obj.metadata.generation;
-  const deletingStatus = (s: string) =>
-    nextStatus(
-      run.status,
-      { ...observedFields(described), tableStatus: s },
-      {
-        ready: cond('Ready', false, 'Deleting', `table ${table} is being deleted`, gen),
-        synced: cond('Synced', false, 'Deleting', `table ${table} is being deleted`, gen),
-        terminal: cond('Terminal', false, 'None', 'no problem that needs a human', gen),
-      },
-      k8sNow(),
-    );
+  // Delete. The observed fields are written only here, for a table whose uid tag was just read.
+  const beingDeleted = (s: string) =>
+    deletingStatus(run, 'Deleting', `table ${table} is being deleted`, {
+      ...observedFields(described),
+      tableStatus: s,
+    });
   if (described.TableStatus === 'DELETING') {
-    await run.writeStatus(deletingStatus('DELETING'));
+    await run.writeStatus(beingDeleted('DELETING'));
     return { requeueAfterMs: d.pollMs };
   }
   if (described.TableStatus !== 'ACTIVE') {
-    // CREATING/UPDATING: DeleteTable would be refused with ResourceInUseException; wait.
+    // CREATING/UPDATING: DeleteTable would be refused with ResourceInUseException; wait (not Ready meanwhile).
+    await run.writeStatus(beingDeleted(described.TableStatus ?? 'UNKNOWN'));
     return { requeueAfterMs: d.pollMs };
   }
   if (described.DeletionProtectionEnabled) {
-    if (!model.deletionProtectionEnabled) {
+    if (!target.deletionProtectionEnabled) {
       // The spec turned protection off after the delete began (the way out the condition names):
       // apply that first; the next reconcile deletes.
       await c.dynamodb.send(new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: false }), {
@@ -135,13 +208,13 @@ export async function handleTableDeletion(
   } catch (err) {
     const name = awsErrorName(err);
     if (name === 'ResourceNotFoundException') {
-      await run.removeFinalizer();
+      await releaseObject(run);
       return {};
     }
     if (name === 'ResourceInUseException') return { requeueAfterMs: d.pollMs };
     throw err;
   }
   d.events.emit(run.obj, 'Normal', 'Deleting', `DeleteTable sent for ${table}`);
-  await run.writeStatus(deletingStatus('DELETING'));
+  await run.writeStatus(beingDeleted('DELETING'));
   return { requeueAfterMs: d.pollMs };
 }

@@ -1,8 +1,10 @@
 // Step 2: read the table. Normally DescribeTable; on a steady-state resync the read rotation's one
-// read (update/rotation.ts), which may be instead of DescribeTable.
+// read (update/rotation.ts), which may be instead of DescribeTable — only for a table this process
+// confirmed as the object's own (owned-tables.ts).
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
+import { ownedTables } from './table-context.ts';
 import type { TableRun } from './table-context.ts';
 import { statusInSync } from './table-status.ts';
 
@@ -22,11 +24,19 @@ export async function readTable(
 ): Promise<TableReading> {
   const { d } = run;
   let reads: 'all' | 'describe' = 'all';
-  if (d.steadyRead && statusInSync(run.status, run.obj.metadata.generation)) {
+  // The steady read trusts that the table is ours: only when this process confirmed it from AWS (the
+  // status says so too, but a user may write the status subresource).
+  const ownArn = ownedTables(d).arnOf(run.obj.metadata.uid ?? '');
+  if (
+    d.steadyRead &&
+    ownArn &&
+    ownArn === run.status.tableArn &&
+    statusInSync(run.status, run.obj.metadata.generation)
+  ) {
     const pre = await d.steadyRead({
       model,
       object: run.obj,
-      tableArn: run.status.tableArn ?? '',
+      tableArn: ownArn,
       dynamodb: c.dynamodb,
       signal: () => d.gate.signal(),
       desiredTags,

@@ -45,8 +45,7 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
   const resolved = await resolveTable(run);
   if ('done' in resolved) return resolved.done;
   try {
-    if (run.obj.metadata.deletionTimestamp)
-      return await handleTableDeletion(run, resolved.model, resolved.clients, undefined);
+    if ('deletion' in resolved) return await handleTableDeletion(run, resolved.deletion, resolved.clients, undefined);
     await run.addFinalizer();
     return await createOrUpdate(run, resolved);
   } catch (err) {
@@ -82,11 +81,13 @@ async function reportError(run: TableRun, err: unknown): Promise<void> {
     run.d.events.emit(run.obj, 'Warning', err.reason, err.message);
   } else if (err instanceof RetryableError) {
     const wasReady = getCondition(prev.conditions, 'Ready');
-    set = conds(
-      gen,
-      wasReady?.status === 'True' ? [true, wasReady.reason, wasReady.message] : [false, err.reason, err.message],
-      [false, err.reason, err.message],
-    );
+    // A passing error keeps a Ready table Ready — but an object being deleted is never Ready.
+    const keepReady = wasReady?.status === 'True' && !run.obj.metadata.deletionTimestamp;
+    set = conds(gen, keepReady ? [true, wasReady.reason, wasReady.message] : [false, err.reason, err.message], [
+      false,
+      err.reason,
+      err.message,
+    ]);
     run.d.events.emit(run.obj, 'Warning', err.reason, err.message);
   }
   if (!set) return;

@@ -8,6 +8,10 @@ import { keyOf } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import { getCondition } from './conditions.ts';
 import { TerminalError } from './errors.ts';
+import { TABLE_ENDPOINT_ANNOTATION, endpointKey, locationOfArn } from './location.ts';
+import type { TableLocation } from './location.ts';
+import { deletionTargetOf } from './deletion-target.ts';
+import type { DeletionTarget } from './deletion-target.ts';
 import { prepareTable } from './prepare.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
@@ -24,6 +28,24 @@ export function providerOf(run: TableRun): KubeObject | undefined {
   return run.d.providers.get(`${run.ns}/${providerNameOf(run.obj) ?? ''}`);
 }
 
+/** Where the object's provider points now; the account only when the provider check reported it. */
+export function currentLocation(run: TableRun, c: ProviderClients): TableLocation {
+  const st = (providerOf(run)?.status ?? {}) as { accountId?: unknown };
+  return {
+    region: c.settings.region,
+    endpoint: endpointKey(c.settings.endpoint),
+    ...(typeof st.accountId === 'string' && st.accountId ? { account: st.accountId } : {}),
+  };
+}
+
+/** Where the object's table was found (status.tableArn: region, account; the recorded endpoint). */
+export function recordedLocation(run: TableRun): TableLocation {
+  return {
+    ...locationOfArn(run.status.tableArn),
+    endpoint: run.obj.metadata.annotations?.[TABLE_ENDPOINT_ANNOTATION],
+  };
+}
+
 export interface Resolved {
   model: TableModel;
   clients: ProviderClients;
@@ -31,8 +53,15 @@ export interface Resolved {
   providerKey: string;
 }
 
+/** A deleting object: what deletion needs, read without requiring a valid spec (deletion-target.ts). */
+export interface ResolvedDeletion {
+  deletion: DeletionTarget;
+  clients: ProviderClients;
+  providerKey: string;
+}
+
 /** Everything a reconcile with AWS calls needs, or the result of a reconcile that ends here. */
-export async function resolveTable(run: TableRun): Promise<Resolved | { done: ReconcileResult }> {
+export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDeletion | { done: ReconcileResult }> {
   const { d } = run;
   const gen = run.obj.metadata.generation;
   const deleting = Boolean(run.obj.metadata.deletionTimestamp);
@@ -48,22 +77,30 @@ export async function resolveTable(run: TableRun): Promise<Resolved | { done: Re
     }
   }
 
-  const prepared = prepareTable(run.obj, { operatorTags: d.operatorTags, providerTags });
-  if (!prepared.ok) {
-    if (deleting && !run.status.tableArn) {
-      // Never created anything: nothing to clean up.
+  // Deletion never depends on the spec still being valid: an AWSProvider's defaultTags, say, can make
+  // it invalid long after the table was created.
+  let model: TableModel | undefined;
+  let target: DeletionTarget | undefined;
+  if (deleting) {
+    target = deletionTargetOf(run.obj);
+    if (!target) {
+      // No table name: nothing in AWS was ever created for it.
       await run.removeFinalizer();
       return { done: {} };
     }
-    throw new TerminalError('InvalidSpec', `the spec is invalid, no AWS call was made: ${prepared.message}`);
+  } else {
+    const prepared = prepareTable(run.obj, { operatorTags: d.operatorTags, providerTags });
+    if (!prepared.ok) {
+      throw new TerminalError('InvalidSpec', `the spec is invalid, no AWS call was made: ${prepared.message}`);
+    }
+    model = prepared.model;
   }
-  const model = prepared.model;
 
   if (!provider) {
     const msg =
       `AWSProvider "${providerName}" not found in namespace ${run.ns}` +
       ' (spec.providerRef.name; providers are looked up in the object’s own namespace)';
-    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(
         run.status,
@@ -85,7 +122,7 @@ export async function resolveTable(run: TableRun): Promise<Resolved | { done: Re
   if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
     const pc = getCondition(provider.status?.conditions, 'Ready');
     const msg = `AWSProvider "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
-    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(
         run.status,
@@ -105,11 +142,13 @@ export async function resolveTable(run: TableRun): Promise<Resolved | { done: Re
 
   try {
     const clients = await d.clients.get(providerKey, provider, (name) => d.getSecret(run.ns, name));
+    if (target) return { deletion: target, clients, providerKey };
+    if (!model) throw new Error('unreachable: a live object has a model');
     return { model, clients, providerKey };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     const msg = `AWSProvider "${providerName}" is not usable: ${err.message}`;
-    if (deleting) return { done: await handleTableDeletion(run, model, undefined, msg) };
+    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(run.status, {}, conds(gen, [false, 'ProviderNotReady', msg], [false, err.reason, msg]), k8sNow()),
     );

@@ -1,0 +1,43 @@
+// Ownership this process confirmed from AWS (the owner-uid tag, or our own create intent), by object
+// uid. It lets a resync skip ListTagsOfResource and keep the one-read-per-resync budget without
+// trusting status.tableArn, which a user allowed to patch the status subresource can forge. Kept in
+// memory only (not user-writable); a restart costs one ListTagsOfResource per table. Keyed by the
+// table's identity, not just its ARN: a table deleted and re-created under the same name by someone
+// else has the same ARN but a new TableId / CreationDateTime.
+import type { TableDescription } from '@aws-sdk/client-dynamodb';
+
+export function tableIdentity(d: Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>): string {
+  return `${d.TableArn ?? ''}|${d.TableId ?? ''}|${d.CreationDateTime?.getTime() ?? ''}`;
+}
+
+export class OwnedTables {
+  private readonly byUid = new Map<string, { identity: string; arn: string }>();
+  private readonly max: number;
+
+  constructor(max = 200_000) {
+    this.max = max;
+  }
+
+  confirm(uid: string, d: Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>): void {
+    this.byUid.delete(uid);
+    this.byUid.set(uid, { identity: tableIdentity(d), arn: d.TableArn ?? '' });
+    if (this.byUid.size > this.max) {
+      const oldest = this.byUid.keys().next().value;
+      if (oldest !== undefined) this.byUid.delete(oldest);
+    }
+  }
+
+  /** This exact table was confirmed as the object's own. */
+  owns(uid: string, d: Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>): boolean {
+    return this.byUid.get(uid)?.identity === tableIdentity(d);
+  }
+
+  /** The ARN of the table confirmed as the object's own, for reads made before DescribeTable. */
+  arnOf(uid: string): string | undefined {
+    return this.byUid.get(uid)?.arn;
+  }
+
+  forget(uid: string): void {
+    this.byUid.delete(uid);
+  }
+}
