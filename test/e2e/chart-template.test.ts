@@ -232,6 +232,10 @@ describe('chart: helm lint and template', function () {
         '--max-concurrent-reconciles=4',
         '--resync-period=10m',
         '--drift-check-period=1h',
+        '--aws-connect-timeout=3s',
+        '--aws-request-timeout=10s',
+        '--aws-call-timeout=30s',
+        '--max-concurrent-per-provider=0',
         '--log-level=info',
       ]);
       expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'health' });
@@ -436,6 +440,10 @@ describe('chart: helm lint and template', function () {
         '--max-concurrent-reconciles=8',
         '--resync-period=5m',
         '--drift-check-period=1h',
+        '--aws-connect-timeout=3s',
+        '--aws-request-timeout=10s',
+        '--aws-call-timeout=30s',
+        '--max-concurrent-per-provider=0',
         '--log-level=debug',
         '--watch-namespace=tables',
         '--foo=bar',

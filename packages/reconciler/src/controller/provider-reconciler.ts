@@ -115,7 +115,9 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   } catch (err) {
     if (err instanceof NotLeaderError) throw err;
     if (isRejected(err)) return rejected(d, key, obj, clients, err);
-    if (classifyNetworkError(err)) return unreachable(d, obj, err);
+    const network = classifyNetworkError(err);
+    // An answer that is not STS XML may still come from a DynamoDB emulator: the probe below decides.
+    if (network && !(network === 'InvalidResponse' && clients.settings.endpoint)) return unreachable(d, obj, err);
     if (clients.settings.endpoint) {
       // No STS here (dynalite) or STS answered oddly: the provider is usable if DynamoDB answers.
       const sts = awsErrorName(err);
