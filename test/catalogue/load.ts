@@ -25,7 +25,8 @@ const header = (text: string, name: string): string | undefined =>
   new RegExp(`^# ${name}: (.*)$`, 'm').exec(text)?.[1]?.trim();
 
 const firstDocument = (path: string): unknown => {
-  const docs = parseAllDocuments(readFileSync(path, 'utf8'));
+  // YAML 1.1, as kubectl reads it: an unquoted `N` or `off` is a boolean, as it is on the way to the cluster.
+  const docs = parseAllDocuments(readFileSync(path, 'utf8'), { version: '1.1' });
   const [doc] = Array.isArray(docs) ? docs : [];
   if (!doc || doc.errors.length > 0) throw new Error(`${path}: not one valid YAML document`);
   return doc.toJS() as unknown;
@@ -59,6 +60,8 @@ export function loadValidCatalogue(): { file: string; objects: unknown[] }[] {
     .sort()
     .map((file) => ({
       file,
-      objects: parseAllDocuments(readFileSync(join(validDir, file), 'utf8')).map((d) => d.toJS() as unknown),
+      objects: parseAllDocuments(readFileSync(join(validDir, file), 'utf8'), { version: '1.1' }).map(
+        (d) => d.toJS() as unknown,
+      ),
     }));
 }

@@ -101,9 +101,20 @@ describe('crd: customResourceDefinitions', () => {
     expect(spec.tableName).to.include({ minLength: 3, maxLength: 255, pattern: '^[a-zA-Z0-9_.-]+$' });
     expect(spec.globalSecondaryIndexes?.maxItems).to.equal(20);
     expect(spec.localSecondaryIndexes?.maxItems).to.equal(5);
-    expect(spec.tags).to.deep.include({ type: 'object', additionalProperties: { type: 'string' }, maxProperties: 50 });
+    expect(spec.tags).to.deep.include({ type: 'object', additionalProperties: { type: 'string' }, maxProperties: 150 });
     const pitr = (spec.pointInTimeRecoverySpecification?.properties as Record<string, JsonSchema>).recoveryPeriodInDays;
     expect(pitr).to.include({ type: 'integer', minimum: 1, maximum: 35, format: 'int64' });
+  });
+
+  it("leaves the tag count to the webhook: no tag map is cut off at AWS's 50 before defaults are merged in", () => {
+    // 48 user tags + 10 provider defaultTags reach the schema as 58 after /mutate; the CRD must let the
+    // validating webhook explain them (issue 13, finding 6), yet keep a bound against abuse.
+    const maps = [
+      (specSchema('DynamoDB').properties as Record<string, JsonSchema>).tags,
+      (specSchema('DynamoDBTable').properties as Record<string, JsonSchema>).tags,
+      (specSchema('AWSProvider').properties as Record<string, JsonSchema>).defaultTags,
+    ];
+    for (const map of maps) expect(map?.maxProperties).to.equal(150);
   });
 
   it('CEL transition rules make identity fields immutable', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { applyDefaults, mergeTags } from '../src/index.ts';
+import { applyDefaults, mergeTags, yamlBooleanReplacements } from '../src/index.ts';
 import type { DefaultsConfig, KnownObject } from '../src/index.ts';
 import { dynamodb, dynamodbTable, exampleObjects, parsed, seedObjects } from './seed.helpers.ts';
 
@@ -102,5 +102,48 @@ describe('defaults: applyDefaults', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('defaults: yamlBooleanReplacements (issue 13, finding 7: `type: N` stored as false)', () => {
+  it('replaces every attribute type kubectl sent as false with "N", and nothing else', () => {
+    const raw = dynamodb({
+      attributes: [
+        { name: 'pk', type: 'S' },
+        { name: 'sk', type: false },
+      ],
+      tags: { 'team/a~b': 'x' },
+    });
+    const { object } = applyDefaults(parsed(raw), none);
+    expect(yamlBooleanReplacements(raw.spec, object.spec)).to.deep.equal([
+      { op: 'replace', path: '/attributes/1/type', value: 'N' },
+    ]);
+  });
+
+  it('covers both key types of DynamoDBTable, GSI keys included', () => {
+    const raw = dynamodbTable({
+      rangeKey: { name: 'ts', type: false },
+      attributes: [{ name: 'score', type: false }],
+      globalSecondaryIndexes: [{ indexName: 'by-score', hashKey: 'score' }],
+    });
+    (raw.spec as { hashKey: { type: unknown } }).hashKey.type = false;
+    const { object } = applyDefaults(parsed(raw), none);
+    expect(yamlBooleanReplacements(raw.spec, object.spec).map((r) => `${r.path}=${r.value}`)).to.have.members([
+      '/hashKey/type=N',
+      '/rangeKey/type=N',
+      '/attributes/0/type=N',
+    ]);
+  });
+
+  it('finds nothing in a canonical spec (defaulting stays idempotent)', () => {
+    for (const { raw } of seedObjects()) {
+      const object = parsed(raw);
+      const canonical = JSON.parse(JSON.stringify(raw)) as { spec: unknown };
+      for (const r of yamlBooleanReplacements(canonical.spec, applyDefaults(object, none).object.spec)) {
+        expect.fail(`unexpected replacement ${JSON.stringify(r)}`);
+      }
+    }
+    expect(yamlBooleanReplacements({ a: 'N' }, { a: 'N' })).to.deep.equal([]);
+    expect(yamlBooleanReplacements({ a: true }, { a: true })).to.deep.equal([]);
   });
 });

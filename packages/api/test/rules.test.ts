@@ -458,6 +458,29 @@ describe('rules: validateTable', () => {
       ]);
       expectErrors(model({ tags: { 'Ünïcode key': 'välue @ 1+1=2 a/b:c' } }), []);
     });
+    it('too many tags: the message names every source that counts and how many are over (issue 13, finding 6)', () => {
+      // 48 of the user's own + 10 provider defaultTags, as /mutate stores them in spec.tags.
+      const merged = Object.fromEntries(Array.from({ length: 58 }, (_, i) => [`k${i}`, 'v']));
+      const [error, ...rest] = validateTable(model({ tags: merged })).errors;
+      expect(rest).to.deep.equal([]);
+      expect(error?.path).to.equal('spec.tags');
+      expect(error?.message).to.contain("58 tags plus the operator's 2 ownership tags make 60, 10 over");
+      expect(error?.message).to.contain("AWSProvider's spec.defaultTags");
+      expect(error?.message).to.contain('remove 10 from spec.tags or from');
+      const defaultTags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+      const p = validateProvider({ spec: { region: 'eu-west-1', defaultTags } });
+      expect(p.errors.map((e) => [e.path, e.message.includes('remove 1 from spec.defaultTags')])).to.deep.equal([
+        ['spec.defaultTags', true],
+      ]);
+    });
+    it('a tag key "false" or "true" (an unquoted n:, off:, yes: in YAML 1.1) is warned about, with the fix', () => {
+      const r = validateTable(model({ tags: { false: 'x', true: 'y', team: 'z' } }));
+      expect(r.errors).to.deep.equal([]);
+      expect(r.warnings.filter((w) => w.startsWith('spec.tags.'))).to.deep.equal([
+        'spec.tags.false: the tag key "false" is probably an unquoted n, no, off or false key, which YAML 1.1 (kubectl) reads as a boolean; if you meant another key, quote it (e.g. "n": ...)',
+        'spec.tags.true: the tag key "true" is probably an unquoted y, yes, on or true key, which YAML 1.1 (kubectl) reads as a boolean; if you meant another key, quote it (e.g. "y": ...)',
+      ]);
+    });
     it('deletion policy enum; a warning for Delete with deletion protection', () => {
       expectErrors(model({ deletionPolicy: 'Keep' as never }), [['spec.deletionPolicy', 'Delete, Retain or Orphan']]);
       const r = validateTable(model({ deletionProtectionEnabled: true }));

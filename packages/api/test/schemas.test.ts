@@ -81,6 +81,25 @@ describe('schemas: parseObject', () => {
     expect(message).to.contain('quote it in YAML: "2"');
   });
 
+  it('says which YAML 1.1 words became a boolean where an enum belongs, and to quote them (issue 13, finding 7)', () => {
+    // `deletionPolicy: off` and `type: Y` as kubectl reads them.
+    expect(errorAt(dynamodb({ deletionPolicy: false }), 'spec.deletionPolicy')).to.equal(
+      'must be one of Delete, Retain, Orphan; got false: YAML 1.1 (kubectl) reads an unquoted n, no, off or false as the boolean false; quote the value you wrote, e.g. deletionPolicy: "off"',
+    );
+    const table = dynamodbTable();
+    (table.spec as { hashKey: { type: unknown } }).hashKey.type = true;
+    expect(errorAt(table, 'spec.hashKey.type')).to.equal(
+      'must be one of S, N, B; got true: YAML 1.1 (kubectl) reads an unquoted y, yes, on or true as the boolean true; quote the value you wrote, e.g. type: "Y"',
+    );
+    expect(errorAt(dynamodb({ billingMode: true }), 'spec.billingMode')).to.contain('quote the value you wrote');
+  });
+
+  it('says the same for a boolean tag value (`env: yes`)', () => {
+    expect(errorAt(dynamodb({ tags: { env: true } }), 'spec.tags.env')).to.equal(
+      'must be a string, got a boolean true: YAML 1.1 (kubectl) reads an unquoted y, yes, on or true as the boolean true; quote the value you wrote, e.g. env: "Y"',
+    );
+  });
+
   it('quotes tag keys that are not plain identifiers in the path', () => {
     const errors = errorsOf(dynamodb({ tags: { 'team:name': 3 } }));
     expect(errors[0]?.path).to.equal('spec.tags["team:name"]');

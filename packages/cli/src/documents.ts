@@ -22,7 +22,9 @@ function lineOf(text: string, offset: number): number {
 }
 
 export function parseDocuments(file: string, text: string): LoadResult {
-  const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  // YAML 1.1, as kubectl reads it: `deletionPolicy: off` is the boolean false here too, so validate gives
+  // the same verdict (and the same "quote it" hint) as the cluster.
+  const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, version: '1.1' });
   const documents: SourceDocument[] = [];
   let index = 0;
   for (const doc of parsed) {

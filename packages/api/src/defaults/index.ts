@@ -1,1 +1,2 @@
 export * from './apply-defaults.ts';
+export * from './canonical.ts';

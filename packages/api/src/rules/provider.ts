@@ -133,7 +133,7 @@ export function validateProvider(obj: ProviderObject, old?: ProviderObject): Val
   }
 
   const tags = rec(spec.defaultTags);
-  if (tags) out.add(checkTagMap(tags as Record<string, string>, 'spec.defaultTags', 2));
+  if (tags) out.add(checkTagMap(tags as Record<string, string>, 'spec.defaultTags', 2, 'provider'));
 
   const oldRegion = str(old?.spec?.region);
   if (oldRegion && region && oldRegion !== region) {

@@ -14,25 +14,57 @@ export function tagPath(tagsPath: string, key: string): string {
   return childPath(tagsPath, key);
 }
 
+/** Whose tags a map holds: a table's spec.tags (defaults merged in) or an AWSProvider's defaultTags. */
+export type TagMapOwner = 'table' | 'provider';
+
+/**
+ * The count error. A table's spec.tags is checked after the mutating webhook merged in the AWSProvider's
+ * defaultTags and the operator's default tags (the CRD lets such a map through: see MAX_TAG_MAP), so the
+ * message names every source that counts and how many are over, not just the user's own map.
+ */
+function tooManyTags(count: number, reserved: number, owner: TagMapOwner): string {
+  const total = count + reserved;
+  const over = total - MAX_TAGS;
+  const allowed = MAX_TAGS - reserved;
+  const sum = `${count} tags plus the operator's ${reserved} ownership tags make ${total}, ${over} over DynamoDB's limit of ${MAX_TAGS} per table`;
+  return owner === 'table'
+    ? `${sum}. All of these count: the tags you wrote in spec.tags and those merged into it from the AWSProvider's ` +
+        `spec.defaultTags and the operator's default tags (--default-tags); remove ${over} from spec.tags or from ` +
+        `the AWSProvider's spec.defaultTags (use at most ${allowed} in all)`
+    : `${sum}, on every table of this provider before the tables' own tags: remove ${over} from spec.defaultTags ` +
+        `(use at most ${allowed}, and leave room for the tables' own tags)`;
+}
+
+/** YAML 1.1 (kubectl) reads an unquoted `n:`, `no:`, `off:` key as false; the API server stores it as "false". */
+function yamlBooleanKeyHint(key: string): string | undefined {
+  if (key === 'false') return 'an unquoted n, no, off or false key, which YAML 1.1 (kubectl) reads as a boolean';
+  if (key === 'true') return 'an unquoted y, yes, on or true key, which YAML 1.1 (kubectl) reads as a boolean';
+  return undefined;
+}
+
 /**
  * Checks a tag map. `reserved` is how many tags the operator adds itself (2 on tables, 0 elsewhere),
  * so that the table still fits DynamoDB's 50 after the operator's own tags are added.
  */
-export function checkTagMap(tags: Record<string, string>, tagsPath: string, reserved: number): Findings {
+export function checkTagMap(
+  tags: Record<string, string>,
+  tagsPath: string,
+  reserved: number,
+  owner: TagMapOwner = 'table',
+): Findings {
   const out = new Findings();
   const keys = Object.keys(tags);
-  const allowed = MAX_TAGS - reserved;
-  if (keys.length > allowed) {
-    out.error(
-      tagsPath,
-      reserved > 0
-        ? `${keys.length} tags: DynamoDB allows ${MAX_TAGS} per table and the operator adds ${reserved} ownership tags, so use at most ${allowed}`
-        : `${keys.length} tags: DynamoDB allows at most ${MAX_TAGS} per table`,
-    );
-  }
+  if (keys.length > MAX_TAGS - reserved) out.error(tagsPath, tooManyTags(keys.length, reserved, owner));
   for (const key of keys) {
     const value = tags[key] ?? '';
     const path = tagPath(tagsPath, key);
+    const booleanKey = yamlBooleanKeyHint(key);
+    if (booleanKey !== undefined) {
+      // A key "false" is legal, so not an error: but it is almost always `n:` or `off:` unquoted.
+      out.warn(
+        `${path}: the tag key ${show(key)} is probably ${booleanKey}; if you meant another key, quote it (e.g. "${key === 'false' ? 'n' : 'y'}": ...)`,
+      );
+    }
     if (chars(key) < 1 || chars(key) > TAG_KEY_MAX) {
       out.error(path, `tag key ${show(key)} has ${chars(key)} characters: use 1 to ${TAG_KEY_MAX}`);
     }

@@ -150,13 +150,24 @@ export const providerRefSchema = z
   })
   .describe('Reference to the AWSProvider resource that gives access to AWS. Immutable.');
 
+/**
+ * The CRD's bound on a tag map: against abuse only, NOT DynamoDB's 50. The API server checks the schema
+ * after the mutating webhook merged the AWSProvider's defaultTags and the operator's default tags into
+ * spec.tags, and before the validating webhook: a bound of 50 would answer 48 user + 10 default tags with
+ * a bare "Too many: 58" instead of the webhook's message naming every source (rules/tags.ts). 150 holds
+ * 50 of the user's, 50 of the provider's and 50 operator tags, all distinct.
+ */
+export const MAX_TAG_MAP = 150;
+
 export const tagsSchema = (description: string) =>
-  z.record(z.string(), z.string()).meta({ description, maxProperties: 50 });
+  z.record(z.string(), z.string()).meta({ description, maxProperties: MAX_TAG_MAP });
 
 export const userTagsSchema = tagsSchema(
-  'Tags (key-value pairs) for organisation and cost allocation, e.g. Environment: production. At most 50 ' +
-    'including the defaults; keys 1 to 128 characters, values up to 256, no "aws:" prefix. Merged over the ' +
-    "AWSProvider's defaultTags and the operator's default tags: your keys win.",
+  'Tags (key-value pairs) for organisation and cost allocation, e.g. Environment: production. At most 48 ' +
+    "including the defaults merged in (AWS allows 50 and the operator adds 2 ownership tags; the schema's own " +
+    'bound is looser so that the webhook can say which tags count); keys 1 to 128 characters, values up to ' +
+    '256, no "aws:" prefix; quote keys and values such as "n", "no", "off" or "yes", which YAML reads as ' +
+    "booleans. Merged over the AWSProvider's defaultTags and the operator's default tags: your keys win.",
 );
 
 export const timeToLiveSchema = z

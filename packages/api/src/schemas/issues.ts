@@ -111,6 +111,23 @@ const expectedName: Record<string, string> = {
   record: 'a map of strings',
 };
 
+/**
+ * kubectl reads YAML 1.1, where an unquoted y, yes, on, true (any case) is the boolean true and n, no,
+ * off, false is false: a boolean where a string belongs is almost always such a word. The message says
+ * so and shows the quoted form (we cannot know which spelling was written, so it names them all).
+ */
+function yamlBooleanHint(input: boolean, field: string | undefined): string {
+  const words = input ? 'y, yes, on or true' : 'n, no, off or false';
+  const example = input ? 'Y' : 'off';
+  const quoted = field === undefined ? `"${example}"` : `${field}: "${example}"`;
+  return `: YAML 1.1 (kubectl) reads an unquoted ${words} as the boolean ${String(input)}; quote the value you wrote, e.g. ${quoted}`;
+}
+
+const lastKey = (path: readonly PropertyKey[]): string | undefined => {
+  const key = [...path].reverse().find((segment) => typeof segment === 'string');
+  return typeof key === 'string' ? key : undefined;
+};
+
 /** How to look a field up: `kubectl explain dynamodb.spec.keySchema`. */
 function explainHint(resource: string | undefined, path: readonly PropertyKey[]): string {
   if (!resource) return '';
@@ -128,7 +145,9 @@ function formatIssue(issue: z.core.$ZodIssue, root: z.ZodType, resource: string 
       }
       const expected = expectedName[issue.expected] ?? issue.expected;
       let fix = '';
-      if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
+      if (issue.expected === 'string' && typeof input === 'boolean') {
+        fix = yamlBooleanHint(input, lastKey(issue.path));
+      } else if (issue.expected === 'string' && typeof input === 'number') {
         fix = `; quote it in YAML: "${String(input)}"`;
       } else if (issue.expected === 'boolean' && (input === 'true' || input === 'false')) {
         fix = `; remove the quotes: ${String(input)}`;
@@ -143,7 +162,12 @@ function formatIssue(issue: z.core.$ZodIssue, root: z.ZodType, resource: string 
       }
       const values = issue.values.map((value) => String(value));
       const suggestion = typeof input === 'string' ? closest(input, values) : undefined;
-      const hint = suggestion !== undefined ? `; did you mean "${suggestion}"?` : '';
+      const hint =
+        typeof input === 'boolean'
+          ? yamlBooleanHint(input, lastKey(issue.path))
+          : suggestion !== undefined
+            ? `; did you mean "${suggestion}"?`
+            : '';
       return [{ path, message: `must be one of ${values.join(', ')}; got ${show(input)}${hint}` }];
     }
     case 'unrecognized_keys': {

@@ -13,7 +13,8 @@ export interface CatalogueCase {
 }
 
 async function firstDocument(path: string): Promise<unknown> {
-  const [doc] = parseAllDocuments(await readFile(path, 'utf8'));
+  // YAML 1.1, as kubectl reads it (an unquoted `off` is false), like test/catalogue/load.ts.
+  const [doc] = parseAllDocuments(await readFile(path, 'utf8'), { version: '1.1' });
   if (!doc || !('errors' in doc) || doc.errors.length > 0) throw new Error(`${path}: not a valid YAML document`);
   return doc.toJS() as unknown;
 }

@@ -111,8 +111,12 @@ export function rulesMarkdown(cases: CatalogueCase[], catalogueLink: string): st
     '',
     '## Enforced by the API server (CEL rules in the CRDs)',
     '',
-    'These hold even while the webhook is down; on update the webhook reports the same changes first, ' +
-      'with its own message.',
+    'These hold even while the webhook is down. The API server checks the schema, these rules included, ' +
+      'after the mutating webhook and before the validating webhook, so an update that changes one of these ' +
+      "fields is refused with the message below and the validating webhook never sees it. The webhook's own " +
+      'message for such a change (the update cases above) shows only when the mutating webhook refuses the ' +
+      'object first: it does when the object does not parse, and then reports every error, immutable fields ' +
+      'included.',
     '',
     table(
       ['kind', 'field path', 'message', 'rule'],

@@ -1,7 +1,8 @@
 // /mutate: the api package's defaults as a JSON patch. Defaults only ever fill in what is missing, so
 // only `add` operations under /spec are kept: whatever else `compare` might see (fields the schema
-// strips, values it normalises) is the user's, and a mutating webhook must not rewrite it.
-import { applyDefaults, parseObject, validateObject } from '@dynamodb-operator/api';
+// strips, values it normalises) is the user's, and a mutating webhook must not rewrite it — except a
+// YAML 1.1 boolean read as an enum string, written back canonical (see defaultsPatch).
+import { applyDefaults, parseObject, validateObject, yamlBooleanReplacements } from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
 import jsonpatch from 'fast-json-patch';
 import type { Operation as PatchOperation } from 'fast-json-patch';
@@ -21,14 +22,18 @@ export interface MutateDeps {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `add` operations under /spec that turn `spec` into `defaultedSpec`. Pure. */
+/**
+ * `add` operations under /spec that turn `spec` into `defaultedSpec`, plus the one kind of `replace`
+ * the api allows: a YAML 1.1 boolean the schema reads as an enum string (`type: N` → false → "N"), so
+ * the stored object is canonical. Pure.
+ */
 export function defaultsPatch(spec: unknown, defaultedSpec: unknown): PatchOperation[] {
   if (!isRecord(defaultedSpec)) return [];
   if (!isRecord(spec)) return [{ op: 'add', path: '/spec', value: defaultedSpec }];
-  return jsonpatch
-    .compare(spec, defaultedSpec)
-    .filter((operation) => operation.op === 'add')
-    .map((operation) => ({ ...operation, path: `/spec${operation.path}` }));
+  return [
+    ...jsonpatch.compare(spec, defaultedSpec).filter((operation) => operation.op === 'add'),
+    ...yamlBooleanReplacements(spec, defaultedSpec),
+  ].map((operation) => ({ ...operation, path: `/spec${operation.path}` }));
 }
 
 function providerRefOf(object: KnownObject): { namespace: string; name: string } | undefined {
