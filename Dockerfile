@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1.7
 # One Dockerfile, two images (one per deployable), sharing every layer but the entrypoint:
 #   docker build --target webhook    -t dynamodb-operator-webhook:0.1.0 .
 #   docker build --target reconciler -t dynamodb-operator-reconciler:0.1.0 .
