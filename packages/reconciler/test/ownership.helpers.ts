@@ -76,6 +76,7 @@ export function fakes(aws: (op: string, input: Record<string, unknown>) => unkno
   } as unknown as DynamoDBClient;
   const clients = {
     dynamodb,
+    specKey: 'provider-uid:1',
     settings: { region: 'us-east-1', defaultTags: {}, ...(endpoint ? { endpoint } : {}) },
   } as unknown as ProviderClients;
   const deps: TableDeps = {

@@ -66,12 +66,13 @@ describe('ownership comes from AWS, never from status (issue 13.1)', () => {
 
   it('the in-memory record is per table identity and can be forgotten', () => {
     const m = new OwnedTables();
-    m.confirm('u', described);
-    expect(m.owns('u', described)).to.equal(true);
-    expect(m.owns('u', { ...described, TableId: 'other' })).to.equal(false);
-    expect(m.arnOf('u')).to.equal(VICTIM_ARN);
+    m.confirm('u', described, 'p:1');
+    expect(m.owns('u', described, 'p:1')).to.equal(true);
+    expect(m.owns('u', described, 'p:2'), 'provider changed').to.equal(false);
+    expect(m.owns('u', { ...described, TableId: 'other' }, 'p:1')).to.equal(false);
+    expect(m.arnOf('u', 'p:1')).to.equal(VICTIM_ARN);
     m.forget('u');
-    expect(m.owns('u', described)).to.equal(false);
+    expect(m.owns('u', described, 'p:1')).to.equal(false);
   });
 
   it('the create intent (user-writable) only covers an untagged table created after the object itself', () => {

@@ -256,10 +256,10 @@ export function condition(
   return o?.status?.conditions?.find((c) => c.type === type);
 }
 
-export function emulatorClient(endpoint: string): DynamoDBClient {
+export function emulatorClient(endpoint: string, region = 'us-east-1'): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
+    region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 }

@@ -85,7 +85,7 @@ export async function confirmOwnership(
   const { d } = run;
   const uid = run.obj.metadata.uid ?? '';
   const owned = ownedTables(d);
-  if (owned.owns(uid, described)) return { owned: true };
+  if (owned.owns(uid, described, c.specKey)) return { owned: true };
   const gen = run.obj.metadata.generation;
   const arn = described.TableArn ?? '';
   const adopt = run.obj.metadata.annotations?.[ADOPT_ANNOTATION];
@@ -144,7 +144,7 @@ export async function confirmOwnership(
     }
     tagsRead = [...now].map(([Key, Value]) => ({ Key, Value }));
   }
-  owned.confirm(uid, described);
+  owned.confirm(uid, described, c.specKey);
   // Where the table lives (the endpoint; the ARN has account and region), for provider moves.
   const endpoint = endpointKey(c.settings.endpoint);
   if (run.obj.metadata.annotations?.[TABLE_ENDPOINT_ANNOTATION] !== endpoint) {

@@ -26,7 +26,7 @@ export async function readTable(
   let reads: 'all' | 'describe' = 'all';
   // The steady read trusts that the table is ours: only when this process confirmed it from AWS (the
   // status says so too, but a user may write the status subresource).
-  const ownArn = ownedTables(d).arnOf(run.obj.metadata.uid ?? '');
+  const ownArn = ownedTables(d).arnOf(run.obj.metadata.uid ?? '', c.specKey);
   if (
     d.steadyRead &&
     ownArn &&
