@@ -1,6 +1,6 @@
 // A test-only fault-injecting HTTP proxy in front of a DynamoDB emulator (moto, dynalite). It counts
 // every call per operation, injects latency / errors / 500s / dropped connections by rule, and
-// enforces what the emulators do not model (see lifecycle.ts). Never shipped: lives under test/.
+// enforces what the emulators do not model (see lifecycle.ts, tags.ts). Never shipped: lives under test/.
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { awsError, DEFAULT_MESSAGES } from './errors.ts';
@@ -8,6 +8,8 @@ import { FaultSet } from './faults.ts';
 import type { FaultAction, FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { GsiAction, LifecycleTimings } from './lifecycle.ts';
+import { overwriteExistingTags } from './tags.ts';
+import type { UpstreamCall } from './tags.ts';
 
 export interface FaultProxyOptions {
   /** The emulator, e.g. http://127.0.0.1:4566. */
@@ -38,6 +40,8 @@ export interface CallRecord {
   by?: string;
   /** GSI actions of an UpdateTable, e.g. ["Create:by-email"]. */
   gsi?: string[];
+  /** TagResource keys the table already had, untagged first so the emulator overwrites like AWS. */
+  overwrote?: string[];
 }
 
 export interface FaultProxy {
@@ -112,6 +116,15 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       req.on('error', reject);
       req.end(body);
     });
+
+  /** One call of the proxy's own (not counted, no faults), e.g. to model TagResource (tags.ts). */
+  const callUpstream =
+    (headers: IncomingHttpHeaders): UpstreamCall =>
+    async (operation, input) => {
+      const h = { ...headers, 'x-amz-target': `DynamoDB_20120810.${operation}` };
+      const r = await forward('POST', '/', h, Buffer.from(JSON.stringify(input)));
+      return r.status === 200 ? parseJson(r.body) : undefined;
+    };
 
   /** The proxy's own DescribeTable (not counted): to check statuses and snapshot deleted indexes. */
   const describeUpstream = async (
@@ -243,6 +256,12 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       const refusal = lifecycle.checkTtl(table, now());
       if (refusal) return sendError(res, rec, refusal.error, refusal.message);
       return forwardAndRecord(req, res, body, rec, dropResponse, () => lifecycle.acceptedTtl(table, now()));
+    }
+    if (enforce && operation === 'TagResource') {
+      // AWS overwrites an existing key; moto would append a duplicate (tags.ts).
+      const overwritten = await overwriteExistingTags(callUpstream(req.headers), input);
+      if (overwritten.length > 0) rec.overwrote = overwritten;
+      return forwardAndRecord(req, res, body, rec, dropResponse);
     }
     if (enforce && table && operation === 'CreateTable')
       return forwardAndRecord(req, res, body, rec, dropResponse, () => lifecycle.acceptedCreateTable(table, now()));
