@@ -26,8 +26,8 @@ import type { BadEndpoint } from '../../packages/reconciler/test/bad-endpoints.t
 // Short deadlines keep the suite fast; the bound on the healthy table is well under the request
 // timeout, so it fails if a hung call can hold the worker the healthy table needs.
 const WORKERS = 4;
-const REQUEST_TIMEOUT_MS = 8_000;
-const HEALTHY_BOUND_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 12_000;
+const HEALTHY_BOUND_MS = 7_000;
 const HUNG_TABLES = 6; // more than WORKERS
 
 function eventReasons(ns: string, name: string): string[] {
