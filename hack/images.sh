@@ -228,7 +228,7 @@ build_images() {
     t0="$(now)"
     # The classic builder: BuildKit would need its frontend image from a registry. Layers are cached by
     # dockerd, so a rebuild without changes to the manifests or sources takes seconds.
-    if ! DOCKER_BUILDKIT=0 "$DOCKER" build --target "$c" \
+    if ! DOCKER_BUILDKIT=0 "$DOCKER" build --force-rm --target "$c" \
       --build-arg "NODE_IMAGE=$NODE_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE" \
       -t "dynamodb-operator-$c:$IMAGE_TAG" "$root" >"$DDBOP_CACHE/docker-build-$c.log" 2>&1; then
       tail -n 40 "$DDBOP_CACHE/docker-build-$c.log" >&2

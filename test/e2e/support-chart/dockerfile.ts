@@ -1,5 +1,5 @@
-// Just enough of Dockerfile and .dockerignore semantics to rebuild an image's /app tree on this
-// machine (no Docker engine here): stages, COPY from the build context, RUN, ENTRYPOINT, USER.
+// Just enough of the Dockerfile's syntax to check its structure without a Docker engine: stages and
+// their instructions (the images themselves are built by hack/images.sh and checked for real).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/env.ts';
@@ -38,36 +38,4 @@ export function stage(stages: Stage[], name: string): Stage {
   const s = stages.find((x) => x.name === name);
   if (!s) throw new Error(`Dockerfile has no stage ${name} (has ${stages.map((x) => x.name).join(', ')})`);
   return s;
-}
-
-/** Glob of .dockerignore (Go filepath.Match plus `**`) → RegExp over context-relative paths. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}(/.*)?$`);
-}
-
-/** Whether the build context includes a path, by .dockerignore's last-match-wins rules. */
-export function contextIncludes(
-  path: string,
-  dockerignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8'),
-): boolean {
-  let included = true;
-  for (const raw of dockerignore.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    const pattern = (negate ? line.slice(1) : line).replace(/^\/+/, '');
-    if (globToRegExp(pattern).test(path)) included = negate;
-  }
-  return included;
 }
