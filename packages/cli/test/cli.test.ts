@@ -77,6 +77,16 @@ describe('cli: dynamodb-operator', () => {
       );
     });
 
+    it('reads YAML 1.1 as kubectl does: an unquoted N is the type N, an unquoted off gets the "quote it" hint', () => {
+      const numberKey = TABLE.replace('type: S', 'type: N');
+      expect(cli(['validate', '-'], numberKey).stdout).to.contain('<stdin>: DynamoDB/orders: valid');
+      const run = cli(['validate', '-'], `${TABLE}  deletionPolicy: off\n`);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.contain(
+        'error: spec.deletionPolicy: must be one of Delete, Retain, Orphan; got false: YAML 1.1 (kubectl) reads an unquoted n, no, off or false as the boolean false; quote the value you wrote, e.g. deletionPolicy: "off"',
+      );
+    });
+
     it('exits 1 for an unknown kind of our group; skips other groups', () => {
       const unknown = TABLE.replace('kind: DynamoDB', 'kind: DynamoTable');
       const run = cli(['validate', '-'], unknown);
