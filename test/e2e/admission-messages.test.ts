@@ -134,7 +134,7 @@ ${tagLines('provider-', 10)}`);
     const result = applyYaml(table('boolean-key', '  hashKey:\n    name: id\n    type: S\n  tags:\n    n: x\n'));
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stderr).to.include(
-      'Warning: spec.tags.false: the tag key "false" is probably an unquoted n, no, off or false key',
+      'Warning: spec.tags.false: YAML 1.1 reads an unquoted n, no, off or false key as "false"; quote the key you meant',
     );
     expect((stored('boolean-key')?.spec.tags as Record<string, string>).false).to.equal('x');
   });

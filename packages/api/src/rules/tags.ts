@@ -36,9 +36,9 @@ function tooManyTags(count: number, reserved: number, owner: TagMapOwner): strin
 }
 
 /** YAML 1.1 (kubectl) reads an unquoted `n:`, `no:`, `off:` key as false; the API server stores it as "false". */
-function yamlBooleanKeyHint(key: string): string | undefined {
-  if (key === 'false') return 'an unquoted n, no, off or false key, which YAML 1.1 (kubectl) reads as a boolean';
-  if (key === 'true') return 'an unquoted y, yes, on or true key, which YAML 1.1 (kubectl) reads as a boolean';
+function yamlBooleanKeyWords(key: string): string | undefined {
+  if (key === 'false') return 'n, no, off or false';
+  if (key === 'true') return 'y, yes, on or true';
   return undefined;
 }
 
@@ -58,12 +58,11 @@ export function checkTagMap(
   for (const key of keys) {
     const value = tags[key] ?? '';
     const path = tagPath(tagsPath, key);
-    const booleanKey = yamlBooleanKeyHint(key);
-    if (booleanKey !== undefined) {
-      // A key "false" is legal, so not an error: but it is almost always `n:` or `off:` unquoted.
-      out.warn(
-        `${path}: the tag key ${show(key)} is probably ${booleanKey}; if you meant another key, quote it (e.g. "${key === 'false' ? 'n' : 'y'}": ...)`,
-      );
+    const words = yamlBooleanKeyWords(key);
+    if (words !== undefined) {
+      // A key "false" is legal, so not an error: but it is almost always `n:` or `off:` unquoted. Short:
+      // the webhook cuts warnings at 120 characters.
+      out.warn(`${path}: YAML 1.1 reads an unquoted ${words} key as "${key}"; quote the key you meant`);
     }
     if (chars(key) < 1 || chars(key) > TAG_KEY_MAX) {
       out.error(path, `tag key ${show(key)} has ${chars(key)} characters: use 1 to ${TAG_KEY_MAX}`);
