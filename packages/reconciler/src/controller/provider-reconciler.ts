@@ -10,6 +10,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { validateObject } from '@dynamodb-operator/api';
 import type { Condition } from '@dynamodb-operator/api';
 import type { ClientCache, ProviderClients } from '../aws/clients.ts';
+import { endpointLabel } from '../aws/deadlines.ts';
 import { awsErrorName, classifyAwsError, classifyNetworkError, isCredentialError } from '../aws/errors.ts';
 import { ProviderError } from '../aws/provider-settings.ts';
 import type { KubeHttp } from '../kube/http.ts';
@@ -94,7 +95,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
     if (!(err instanceof ProviderError)) throw err;
     d.clients.invalidate(key);
     await write(d, obj, status(obj, false, err.reason, err.message));
-    // The Secret is not watched: look again in a while.
+    // The referenced Secrets are watched (kube/secret-watch.ts); this re-check is the fallback.
     return { requeueAfterMs: 30_000 };
   }
   const signal = d.gate.signal();
@@ -121,18 +122,19 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
     if (clients.settings.endpoint) {
       // No STS here (dynalite) or STS answered oddly: the provider is usable if DynamoDB answers.
       const sts = awsErrorName(err);
+      const where = endpointLabel(clients.settings.endpoint, 'DynamoDB', clients.settings.region);
+      let probe = 'DynamoDB ListTables answered';
       try {
         await clients.dynamodb.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: d.gate.signal() });
       } catch (probeErr) {
         if (probeErr instanceof NotLeaderError) throw probeErr;
-        if (isRejected(probeErr)) return rejected(d, key, obj, clients, probeErr);
         if (classifyNetworkError(probeErr)) return unreachable(d, obj, probeErr);
-        const name = awsErrorName(probeErr);
-        const msg = `DynamoDB ListTables at the custom endpoint ${clients.settings.endpoint} failed: ${name}: ${errText(probeErr)} (STS GetCallerIdentity failed too: ${sts})`;
-        await write(d, obj, status(obj, false, name, msg));
-        throw new RetryableError(name, msg);
+        if (isCredentialError(probeErr)) return rejected(d, key, obj, clients, probeErr);
+        // Any other AWS answer (e.g. AccessDenied for ListTables under least privilege) still shows
+        // that DynamoDB is there; table calls will say what they lack.
+        probe = `DynamoDB answered ListTables with ${awsErrorName(probeErr)}`;
       }
-      log.info({ endpoint: clients.settings.endpoint, err: sts }, 'STS not available at the custom endpoint');
+      log.info({ endpoint: where, err: sts }, 'STS not available at the custom endpoint');
       await write(
         d,
         obj,
@@ -140,7 +142,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
           obj,
           true,
           'AccountIdUnknown',
-          `DynamoDB answers at the custom endpoint ${clients.settings.endpoint}, but STS GetCallerIdentity did not (${sts}), so the credentials are not verified and accountId stays empty (emulators such as dynalite do not serve STS)`,
+          `${probe} at the custom ${where}, but STS GetCallerIdentity did not (${sts}), so the credentials are not verified and accountId stays empty (emulators such as dynalite do not serve STS)`,
         ),
       );
       return {};
