@@ -6,7 +6,10 @@
 #   hack/testenv.sh up       install what is missing, start everything on free ports, wait until ready,
 #                            write .testenv/env (shell exports) and .testenv/kubeconfig
 #   hack/testenv.sh down     stop only the processes `up` started (by recorded PID) and remove their state
-#   hack/testenv.sh status   exit 0 when every component is running and ready
+#   hack/testenv.sh down --cluster   stop only the cluster parts
+#   hack/testenv.sh status   exit 0 when every component is running and ready (--cluster: and the cluster)
+#   hack/testenv.sh up --cluster   also a single-node cluster: containerd, kubelet, kube-controller-manager,
+#                            kube-scheduler, our own bridge (hack/cluster.sh); added to a running environment
 #
 # Builds are cached in ${XDG_CACHE_HOME:-$HOME/.cache}/dynamodb-operator/<component>-<version>/, so only
 # the first run on a machine pays for them; a warm `up` takes seconds.
@@ -301,6 +304,9 @@ keyUsage=critical,digitalSignature,keyEncipherment"
   # no group, no RBAC binding: only what system:authenticated gets (discovery), for forbidden-path tests
   gen_cert lowpriv "/CN=ddbop-e2e-lowpriv" "extendedKeyUsage=clientAuth
 keyUsage=critical,digitalSignature,keyEncipherment"
+  # the API server's client identity towards kubelets (logs, exec, port-forward on the cluster's node)
+  gen_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth
+keyUsage=critical,digitalSignature,keyEncipherment"
   openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
   openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
   step_end
@@ -382,6 +388,8 @@ start_all() {
     --service-cluster-ip-range 10.0.0.0/24 \
     --allow-privileged=true \
     --enable-aggregator-routing=true \
+    --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
     --endpoint-reconciler-type=none \
     --profiling=false
   wait_until kube-apiserver 120 "/readyz = ok" probe_apiserver
@@ -456,11 +464,15 @@ status() {
     probe_dynamodb "http://127.0.0.1:$dynalite_port" || { echo "dynalite: no answer on 127.0.0.1:$dynalite_port" && ok=1; }
   fi
   [ $ok -eq 0 ] && echo "testenv: up — . $state/env"
+  # the cluster's state is shown but decides only `status --cluster`: a stopped kubelet must not make
+  # `up` restart the plain environment other suites are using
+  if [ -f "$cs/env" ]; then cluster_status || true; fi
   return $ok
 }
 
 down() {
   local name
+  [ -d "$cs" ] && cluster_down_checked
   # reverse start order: the apiserver goes before its etcd
   for name in kube-apiserver dynalite moto etcd; do
     if component_pid "$name" >/dev/null; then
@@ -494,6 +506,9 @@ up() {
   log "up in $((ms / 1000)).$(printf '%03d' $((ms % 1000)) | cut -c1)s — . $state/env"
 }
 
+# shellcheck source-path=SCRIPTDIR source=cluster.sh
+. "$root/hack/cluster.sh"
+
 main() {
   mkdir -p "$state"
   # several engineers and test runs share this working tree: one up/down at a time
@@ -502,14 +517,17 @@ main() {
     up)
       flock 9
       up
+      if [ "${2:-}" = --cluster ]; then cluster_up; fi
       ;;
     down)
       flock 9
-      down
+      if [ "${2:-}" = --cluster ]; then cluster_down_checked; else down; fi
       ;;
-    status) status ;;
+    status)
+      if [ "${2:-}" = --cluster ]; then status >/dev/null && cluster_status; else status; fi
+      ;;
     *)
-      echo "usage: hack/testenv.sh up | down | status" >&2
+      echo "usage: hack/testenv.sh up [--cluster] | down [--cluster] | status [--cluster]" >&2
       exit 2
       ;;
   esac
