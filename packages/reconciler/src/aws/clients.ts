@@ -206,8 +206,9 @@ export class ClientCache {
   invalidate(providerKey: string): void {
     const c = this.byProvider.get(providerKey);
     this.byProvider.delete(providerKey);
-    // Let in-flight calls on the old client finish before its sockets go.
-    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy()), 30_000).unref();
+    // Let in-flight calls on the old client finish (each ends by its call deadline) before its sockets go.
+    const grace = Math.max(30_000, this.timeouts.callMs);
+    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy()), grace).unref();
   }
 
   private replace(providerKey: string, c: ProviderClients): void {
