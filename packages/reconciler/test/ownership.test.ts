@@ -158,6 +158,12 @@ describe('adoption of a table whose owner object is gone (issue 13.5)', () => {
     f.served.set(path, tableObject({ name: 'a', namespace: 'tenant-x', uid: 'uid-a' }));
     expect(await ownerIsGone(f.deps, other)).to.equal(false);
     expect(await ownerIsGone(f.deps, { ...other, ownerTag: 'something else' })).to.equal(false);
+    // Not allowed to look: cannot tell, keep refusing.
+    f.served.delete(path);
+    f.deps.kube.get = async () => {
+      throw new KubeApiError(403, 'Forbidden', 'forbidden');
+    };
+    expect(await ownerIsGone(f.deps, other)).to.equal(false);
   });
   it('adopts an orphaned table with the annotation: old marks removed, ours set', async () => {
     const f = fakes((op) => (op === 'ListTagsOfResource' ? { Tags: victimTags } : {}));
@@ -211,6 +217,23 @@ describe('deletion (issue 13.5, 13.7)', () => {
     const ready = (run.status.conditions ?? []).find((c) => c.type === 'Ready');
     expect(ready?.status).to.equal('False');
     expect(ready?.message).to.contain('region eu-west-1').and.to.contain('us-east-1');
+  });
+
+  it('a deleting object is not Ready while its table is still CREATING/UPDATING (issue 13.7)', async () => {
+    const f = fakes((op) => {
+      if (op === 'DescribeTable') return { Table: { ...described, TableStatus: 'UPDATING' } };
+      if (op === 'ListTagsOfResource') return { Tags: own };
+      return {};
+    });
+    const ready = { type: 'Ready', status: 'True', reason: 'Available', message: 'ok', lastTransitionTime: 'x' };
+    const run = f.run(tableObject({ deletionTimestamp: '2025-01-01T00:00:00Z' }, { ready: true, conditions: [ready] }));
+    const t = deletionTargetOf(run.obj);
+    if (!t) throw new Error('no target');
+    const r = await handleTableDeletion(run, t, f.clients, undefined);
+    expect(r.requeueAfterMs).to.be.greaterThan(0);
+    expect(f.calls.map((c) => c.op)).to.not.include('DeleteTable');
+    expect(run.status.ready).to.equal(false);
+    expect((run.status.conditions ?? []).find((c) => c.type === 'Ready')?.reason).to.equal('Deleting');
   });
 
   it('a refused finalizer removal is said on the object, with the API server’s words', async () => {

@@ -65,6 +65,8 @@ export async function ownerIsGone(d: TableDeps, o: OwnershipDecision & { kind: '
     return !(list.items ?? []).some((x) => x.metadata.uid === o.ownerUid);
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) return true;
+    // Not allowed to look (RBAC scoped to some namespaces): cannot tell, so keep refusing.
+    if (err instanceof KubeApiError && err.status === 403) return false;
     throw err;
   }
 }
