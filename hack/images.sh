@@ -15,8 +15,9 @@
 # What it needs it installs (idempotent): Debian's docker.io (dockerd 20.10 + its CLI at /usr/bin/docker; the
 # CLI that may sit first on PATH can be a different version) and mmdebstrap. If no daemon answers on the
 # default socket it starts its own dockerd (data-root /var/lib/docker, the Debian default: overlay2 needs a
-# local filesystem; log $DDBOP_CACHE/dockerd.log; PID in /run/ddbop-dockerd.pid), which keeps running for
-# later builds and tests until `hack/images.sh down`.
+# local filesystem; no bridge and no iptables rules, builds use the host network; log $DDBOP_CACHE/dockerd.log;
+# PID in /run/ddbop-dockerd.pid), which keeps running for later builds and tests until `hack/images.sh down`.
+#   hack/images.sh status     exit 0 when a Docker daemon answers (started by this script or not)
 #
 # No image registry is reachable here, so the Dockerfile's public bases (node:<v>-bookworm-slim and
 # gcr.io/distroless/nodejs24-debian12:nonroot) are replaced by local stand-ins, passed as build args:
@@ -75,8 +76,11 @@ ensure_dockerd() {
   mkdir -p "$DDBOP_CACHE"
   log "starting dockerd (log $DDBOP_CACHE/dockerd.log; stop it with hack/images.sh down)"
   # setsid: the daemon outlives this script (later builds, the image test, the cluster script reuse it)
+  # No bridge and no iptables rules: builds and the image test use the host's network, so this daemon adds
+  # no interface, address or firewall rule to the machine (the cluster's own bridge and rules stay the only
+  # ones, and `down` leaves nothing behind). Docker's default bridge with NAT does reach the registry too.
   setsid /usr/sbin/dockerd --pidfile "$DOCKERD_PIDFILE" --data-root /var/lib/docker \
-    >>"$DDBOP_CACHE/dockerd.log" 2>&1 </dev/null &
+    --bridge=none --iptables=false --ip-masq=false >>"$DDBOP_CACHE/dockerd.log" 2>&1 </dev/null &
   local i
   for i in $(seq 1 120); do
     docker_up && return 0
@@ -228,7 +232,8 @@ build_images() {
     t0="$(now)"
     # The classic builder: BuildKit would need its frontend image from a registry. Layers are cached by
     # dockerd, so a rebuild without changes to the manifests or sources takes seconds.
-    if ! DOCKER_BUILDKIT=0 "$DOCKER" build --force-rm --target "$c" \
+    # --network host: `npm ci` reaches the registry as the host does (see ensure_dockerd: no bridge)
+    if ! DOCKER_BUILDKIT=0 "$DOCKER" build --network host --force-rm --target "$c" \
       --build-arg "NODE_IMAGE=$NODE_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE" \
       -t "dynamodb-operator-$c:$IMAGE_TAG" "$root" >"$DDBOP_CACHE/docker-build-$c.log" 2>&1; then
       tail -n 40 "$DDBOP_CACHE/docker-build-$c.log" >&2
@@ -270,6 +275,7 @@ case "${1:-build}" in
     save_images "$2"
     ;;
   down) docker_down ;;
+  status) docker_up ;;
   docker) echo "$DOCKER" ;;
-  *) die "usage: hack/images.sh [build | save DIR | down | docker]" ;;
+  *) die "usage: hack/images.sh [build | save DIR | down | status | docker]" ;;
 esac

@@ -20,7 +20,16 @@ import { freePort } from './support/ports.ts';
 import { waitFor } from './support/wait.ts';
 import { parseDockerfile, stage } from './support-chart/dockerfile.ts';
 import type { Stage } from './support-chart/dockerfile.ts';
-import { buildImages, containerProcess, docker, dockerOk, imageFiles, podRunFlags } from './support-chart/docker.ts';
+import {
+  buildImages,
+  containerProcess,
+  docker,
+  dockerdRunning,
+  dockerOk,
+  imageFiles,
+  podRunFlags,
+  stopDockerd,
+} from './support-chart/docker.ts';
 import type { BuiltImage } from './support-chart/docker.ts';
 import { ensureHadolint } from './support-chart/hadolint.ts';
 import { dockerfileEntrypoint, renderedProcess } from './support-chart/rendered.ts';
@@ -138,7 +147,11 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
   const dirs: string[] = [];
   const containers: string[] = [];
 
+  let dockerWasRunning = false;
+
   before(function () {
+    // a daemon this run starts is stopped again in after(): the run leaves no process behind
+    dockerWasRunning = dockerdRunning();
     const t0 = Date.now();
     // the tag hack/images.sh builds by default (IMAGE_TAG overrides it there and here)
     images = buildImages(process.env.IMAGE_TAG ?? 'dev');
@@ -162,6 +175,7 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     for (const c of containers) docker(['rm', '-f', c]);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     kubectl(['delete', 'lease', `ddbop-images-${id}`, '-n', NS, '--ignore-not-found']);
+    if (!dockerWasRunning) stopDockerd();
   });
 
   /** `docker run` of the image with the rendered pod spec; host network, so it serves on 127.0.0.1. */

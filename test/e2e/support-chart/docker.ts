@@ -24,6 +24,17 @@ export function dockerCli(): string {
   return r.stdout.trim();
 }
 
+/** Whether a Docker daemon answers (hack/images.sh status). */
+export function dockerdRunning(): boolean {
+  return spawnSync('bash', [imagesScript, 'status'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Stops the dockerd hack/images.sh started (by its recorded PID), for a run that found none running. */
+export function stopDockerd(): void {
+  const r = spawnSync('bash', [imagesScript, 'down'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`hack/images.sh down failed: ${r.stderr}`);
+}
+
 export function docker(args: string[], opts: { timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(dockerCli(), args, {
     encoding: 'utf8',
