@@ -267,10 +267,11 @@ probe_forward() { [ "$(curl -fsS --max-time 2 --cacert "$pki/ca.crt" "https://$C
 
 # ---------------------------------------------------------------------------------------------- start
 cluster_start() {
+  local d
   read -r kubelet_port kubelet_healthz_port kcm_port scheduler_port <<<"$(free_ports 4)"
   mkdir -p "$cs"
   record_iptables_chains
-  [ -e /var/lib/kubelet ] || touch "$cs/var-lib-kubelet-created"
+  for d in /var/lib/cni /var/lib/kubelet /var/run/netns; do [ -e "$d" ] || echo "$d"; done >"$cs/created-dirs"
 
   step_begin "network: bridge $CLUSTER_BRIDGE $CLUSTER_GATEWAY/24 (pods $CLUSTER_POD_CIDR), $CLUSTER_KUBERNETES_IP, our iptables chain"
   cluster_network_up
@@ -421,13 +422,11 @@ cluster_down() {
   # mounts under our state (kubelet volumes, container root filesystems, sandbox /dev/shm), deepest first
   awk '{print $5}' /proc/self/mountinfo | grep "^$cs/" | sort -r | while read -r t; do umount -l "$t" 2>/dev/null || true; done
   cluster_network_down
+  # fixed paths outside our state: libcni's result cache, the kubelet's device-plugin socket, the CRI's
+  # network namespace mount points; removed when `up` created them (nothing else here uses them)
   rm -f /var/lib/cni/results/"$CLUSTER_CNI_NETWORK"-* 2>/dev/null || true
-  rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null || true
-  # the kubelet's device-plugin directory is not under --root-dir (a fixed path)
-  if [ -f "$cs/var-lib-kubelet-created" ]; then
-    rm -rf /var/lib/kubelet/device-plugins
-    rmdir /var/lib/kubelet 2>/dev/null || true
-  fi
+  local d
+  for d in $(cat "$cs/created-dirs" 2>/dev/null); do rm -rf "$d"; done
   # the kubelet's cgroups (cgroupfs driver, cgroup v1): leaves first
   find /sys/fs/cgroup/*/kubepods -depth -type d -exec rmdir {} + 2>/dev/null || true
   rm -rf "${cs:?}"
@@ -447,6 +446,7 @@ cluster_leftovers() {
   iptables -w -S 2>/dev/null | grep -F -e "$CLUSTER_CHAIN" -e "-i $CLUSTER_BRIDGE" | sed 's|^|iptables: |'
   ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null | sed 's|^|cgroup: |'
   ls -d /var/run/netns/cni-* 2>/dev/null | sed 's|^|netns: |'
+  ls -d /var/lib/kubelet/device-plugins/kubelet.sock /var/lib/cni/results/"$CLUSTER_CNI_NETWORK"-* 2>/dev/null | sed 's|^|file: |'
   true
 }
 
