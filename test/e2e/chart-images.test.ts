@@ -25,6 +25,7 @@ import {
   containerProcess,
   docker,
   dockerdRunning,
+  httpProbes,
   dockerOk,
   imageFiles,
   podRunFlags,
@@ -211,6 +212,19 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     };
   }
 
+  /** The pod spec's liveness and readiness probes answer 200 (as the kubelet would see them). */
+  async function probesPass(p: RenderedProcess, container: string): Promise<void> {
+    const probes = httpProbes(p.deployment, p.component);
+    expect(probes.map((x) => x.kind)).to.include.members(['liveness', 'readiness']);
+    for (const probe of probes) {
+      await waitFor(
+        `${p.component} ${probe.kind} probe ${probe.path} on port ${probe.port}`,
+        () => httpOk(`http://127.0.0.1:${probe.port}${probe.path}`),
+        { timeoutMs: 60_000 },
+      ).catch(withLogs(container));
+    }
+  }
+
   /** What the kernel says about the started process: the pod spec's user, no capabilities, no escalation. */
   function expectConfined(container: string): void {
     const proc = containerProcess(container);
@@ -277,7 +291,7 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     });
   }
 
-  it('webhook: starts with the rendered pod spec (read-only root, uid 65532, no capabilities) and serves its certificate and /readyz', async function () {
+  it('webhook: starts with the rendered pod spec (read-only root, uid 65532, no capabilities) and serves its certificate and its liveness and readiness probes', async function () {
     this.timeout(120_000);
     const ports = { https: await freePort(), metrics: await freePort() };
     const p = renderedProcess(
@@ -303,15 +317,13 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     expect(joined).to.contain(`target=${p.volumeMounts['serving-certs']},readonly`);
 
     const container = run(p, flags);
-    await waitFor('webhook /readyz', () => httpOk(`http://127.0.0.1:${ports.metrics}/readyz`), {
-      timeoutMs: 60_000,
-    }).catch(withLogs(container));
+    await probesPass(p, container);
     const served = await peerCertificate(ports.https);
     expect(new X509Certificate(served).fingerprint256).to.equal(new X509Certificate(cert.certPem).fingerprint256);
     expectConfined(container);
   });
 
-  it('reconciler: starts with the rendered pod spec (read-only root, uid 65532, no capabilities), answers /healthz and leads through the test kube-apiserver', async function () {
+  it('reconciler: starts with the rendered pod spec (read-only root, uid 65532, no capabilities), passes its liveness and readiness probes and leads through the test kube-apiserver', async function () {
     this.timeout(120_000);
     const ports = { metrics: await freePort(), health: await freePort() };
     const lease = `ddbop-images-${id}`;
@@ -333,9 +345,7 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     }
 
     const container = run(p, flags);
-    await waitFor('reconciler /healthz', () => httpOk(`http://127.0.0.1:${ports.health}/healthz`), {
-      timeoutMs: 60_000,
-    }).catch(withLogs(container));
+    await probesPass(p, container);
     await waitFor(
       'leader_election_master_status 1',
       async () =>
