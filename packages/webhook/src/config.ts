@@ -42,8 +42,8 @@ Flags (environment variable in brackets; the flag wins):
                         body is read [MAX_INFLIGHT_REQUESTS] (default 32)
   --max-inflight-bytes N
                         request body bytes held at once (declared Content-Length, or 3 MiB when not
-                        declared); size it to about a fifth of the memory left above the idle process
-                        [MAX_INFLIGHT_BYTES] (default 25165824 = 24 MiB)
+                        declared); the default fits a 256Mi container with --max-old-space-size=128
+                        [MAX_INFLIGHT_BYTES] (default 8388608 = 8 MiB)
   --client-ca-file FILE PEM CA bundle: TLS then requires a client certificate it signed (the API
                         server's, see the chart README) [CLIENT_CA_FILE] (default: none, any caller)
   --metrics-secure      serve --metrics-port over HTTPS (the serving certificate) and /metrics only
@@ -119,7 +119,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (typeof maxInFlightRequests === 'string') return { kind: 'error', message: maxInFlightRequests };
   const maxInFlightBytes = parsePositive(
     '--max-inflight-bytes',
-    values['max-inflight-bytes'] ?? env.MAX_INFLIGHT_BYTES ?? String(24 * 1024 * 1024),
+    values['max-inflight-bytes'] ?? env.MAX_INFLIGHT_BYTES ?? String(8 * 1024 * 1024),
   );
   if (typeof maxInFlightBytes === 'string') return { kind: 'error', message: maxInFlightBytes };
   const config: CliConfig = {

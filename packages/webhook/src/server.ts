@@ -7,7 +7,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { mutateRequest } from './admission/mutate.ts';
-import { validateRequest } from './admission/validate.ts';
+import { providerChangesPlugin } from './admission/plugins/provider-changes.ts';
+import { VALIDATING_PLUGINS, validateRequest } from './admission/validate.ts';
 import { admissionApp } from './http/admission-app.ts';
 import { healthServer } from './http/health-server.ts';
 import { inFlightLimiter } from './http/inflight.ts';
@@ -28,9 +29,11 @@ export const WEBHOOK_PATHS = ['/validate', '/mutate'] as const;
 export const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 /** Admission requests decided at once. The API server's own rate is tens per second, each taking ~1 ms. */
 export const DEFAULT_MAX_INFLIGHT_REQUESTS = 32;
-/** Body bytes held at once. A parsed review costs about 5x its body (measured: see the chart README), so
- * 24 MiB bounds admission work near 120 MB above the ~100 MB idle process: inside the chart's 256Mi. */
-export const DEFAULT_MAX_INFLIGHT_BYTES = 24 * 1024 * 1024;
+/** Body bytes held at once. Deciding a large review costs 5x its body to parse and up to ~20x in transient
+ * garbage (a 2.5 MB review of 100k tags: 12 MB parsed, 56 MB allocated by the rules), so 8 MiB (three
+ * maximal reviews) with the chart's --max-old-space-size=128 kept a flood of 120 parallel 2.5 MB reviews
+ * at a 212 MB peak RSS, inside the chart's 256Mi (test/e2e/webhook-exhaustion.test.ts). */
+export const DEFAULT_MAX_INFLIGHT_BYTES = 8 * 1024 * 1024;
 
 export interface WebhookConfig {
   /** HTTPS port; 0 picks a free one (see the returned handle's `port`). */
@@ -127,9 +130,10 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     operatorTags: config.defaultTags,
     syncWaitMs: config.providerSyncWaitMs ?? 3000,
   };
+  const validatingPlugins = [...VALIDATING_PLUGINS, providerChangesPlugin(config.defaultTags)];
   const app = admissionApp({
     handlers: {
-      '/validate': (request) => validateRequest(request, providers),
+      '/validate': (request) => validateRequest(request, providers, validatingPlugins),
       '/mutate': (request) => mutateRequest(request, deps),
     },
     metrics,
