@@ -5,6 +5,8 @@
 //   node hack/dev.ts        everything in the foreground; Ctrl-C stops all that it started
 //   node hack/dev.ts up     the same in the background; returns when webhook and reconciler are ready
 //   node hack/dev.ts down   stops what `up` started
+//   --cluster (`hack/run dev --cluster`): the images as pods of a `helm install` into the single-node
+//   cluster of `hack/testenv.sh up --cluster` instead of local processes (hack/dev/cluster.ts)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,11 +17,14 @@ import { clearState, isAlive, readState, writeState } from './dev/state.ts';
 import type { DevState } from './dev/state.ts';
 import { buildDeployables } from './build.ts';
 import { OPERATOR_NAMESPACE, startReconciler, startWebhook } from './dev/wiring.ts';
+import { clusterMotoEndpoint, installIntoCluster, uninstallFromCluster } from './dev/cluster.ts';
 
 const root = join(import.meta.dirname, '..');
 const devDir = join(root, '.testenv', 'dev');
 const examplesDir = join(root, 'examples');
 const seedTables = /^(0[3-9]|1\d)-.*\.yaml$/; // the seed's table manifests (01 and 02 are providers)
+// `npm run dev --cluster` hands the flag to the script as npm_config_cluster, `node hack/dev.ts --cluster` as an arg
+const clusterMode = process.argv.includes('--cluster') || process.env.npm_config_cluster === 'true';
 
 function say(line: string): void {
   process.stderr.write(`dev: ${line}\n`);
@@ -77,6 +82,13 @@ async function up(): Promise<DevState> {
   const state: DevState = { startedTestenv: !wasRunning, processes: [], webhookConfigurations: [] };
   writeState(devDir, state);
   try {
+    if (clusterMode) {
+      state.cluster = installIntoCluster(say);
+      writeState(devDir, state);
+      applyExamples(clusterMotoEndpoint());
+      say(`operator running as pods, examples applied (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      return state;
+    }
     say('building the deployables (dist/, as in the images) and starting them as the chart does');
     await buildDeployables();
     const webhook = await startWebhook(devDir, env.logsDir, env.kubeconfig);
@@ -171,6 +183,7 @@ async function down(): Promise<void> {
     }
     // by name: a chart installed into the same cluster keeps its own configurations
     for (const name of state.webhookConfigurations) kubectl(['delete', name, '--ignore-not-found']);
+    if (state.cluster) uninstallFromCluster(state.cluster, say);
   }
   // no state: nothing was started by `up`, so nothing is stopped (the test environment may be shared)
   if (state?.startedTestenv) testenv('down');
@@ -216,7 +229,7 @@ async function main(verb: string): Promise<void> {
   }
 }
 
-main(process.argv[2] ?? 'run').catch((err: unknown) => {
+main(process.argv.slice(2).find((a) => a !== '--cluster') ?? 'run').catch((err: unknown) => {
   say(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

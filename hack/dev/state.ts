@@ -1,12 +1,15 @@
 // What `dev up` started, so that `dev down` (another process) stops exactly that and nothing else.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterState } from './cluster.ts';
 
 export interface DevState {
   /** true when this playground brought the test environment up (and so `down` takes it down) */
   startedTestenv: boolean;
   processes: { name: string; pid: number }[];
   webhookConfigurations: string[];
+  /** `--cluster`: the helm release in the single-node cluster */
+  cluster?: ClusterState;
 }
 
 export function stateFile(devDir: string): string {

@@ -202,12 +202,14 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     expect(bad.code).to.not.equal(0);
     expect(bad.stderr).to.contain('add {name: email');
     // one of the webhook pods decided it: their own denial counters, scraped by pod IP
+    // (every label set is pre-registered at 0: add them all up)
     let denials = 0;
     for (const pod of podsOf(ns, 'webhook')) {
-      const m = /^controller_runtime_webhook_admission_responses_total\{[^}]*allowed="false"[^}]*\} (\d+)/m.exec(
-        await scrape(pod, 8080),
-      );
-      denials += Number(m?.[1] ?? 0);
+      const text = await scrape(pod, 8080);
+      for (const m of text.matchAll(
+        /^controller_runtime_webhook_admission_responses_total\{[^}]*allowed="false"[^}]*\} (\d+)$/gm,
+      ))
+        denials += Number(m[1]);
     }
     expect(denials).to.be.greaterThan(0);
   });
