@@ -3,6 +3,8 @@
 
 export interface ReconcilerConfig {
   metricsBindAddress: string;
+  /** HTTPS on the metrics listener, /metrics only for tokens allowed `get` on /metrics (TokenReview + SAR). */
+  metricsSecure: boolean;
   healthProbeBindAddress: string;
   leaderElect: boolean;
   leaderElectionNamespace: string;
@@ -50,6 +52,7 @@ function parseBool(flag: string, value: string): boolean {
 
 const KNOWN = [
   'metrics-bind-address',
+  'metrics-secure',
   'health-probe-bind-address',
   'leader-elect',
   'leader-election-namespace',
@@ -130,6 +133,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
   }
   const cfg: ReconcilerConfig = {
     metricsBindAddress: f['metrics-bind-address'] ?? env.METRICS_BIND_ADDRESS ?? ':8080',
+    metricsSecure: parseBool('metrics-secure', f['metrics-secure'] ?? env.METRICS_SECURE ?? 'false'),
     healthProbeBindAddress: f['health-probe-bind-address'] ?? env.HEALTH_PROBE_BIND_ADDRESS ?? ':8081',
     leaderElect,
     leaderElectionNamespace,

@@ -27,6 +27,8 @@ import { LeaderGate } from './leader/gate.ts';
 import { makeLogger } from './observability/log.ts';
 import type { Logger } from './observability/log.ts';
 import { close, listen } from './observability/http.ts';
+import { metricsAuthorizer } from './observability/metrics-auth.ts';
+import { selfSignedCertificate } from './observability/self-signed.ts';
 import { makeMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';
 
@@ -269,7 +271,13 @@ export async function startReconciler(
   const metricsAddr = parseBindAddress('metrics-bind-address', config.metricsBindAddress);
   const healthAddr = parseBindAddress('health-probe-bind-address', config.healthProbeBindAddress);
   if (metricsAddr) {
-    const m = await listen(metricsAddr.host, metricsAddr.port, { metrics: metrics.registry, healthz, readyz });
+    const secure = config.metricsSecure
+      ? {
+          tls: selfSignedCertificate([hostname(), 'localhost', '127.0.0.1']),
+          authorize: metricsAuthorizer((path, body) => kube.post(path, body)),
+        }
+      : undefined;
+    const m = await listen(metricsAddr.host, metricsAddr.port, { metrics: metrics.registry, healthz, readyz }, secure);
     servers.push(m.server);
     out.metricsPort = m.port;
   }
