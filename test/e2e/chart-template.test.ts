@@ -70,8 +70,9 @@ interface Webhook {
   namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
 }
 interface Rule {
-  apiGroups: string[];
-  resources: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  nonResourceURLs?: string[];
   verbs: string[];
   resourceNames?: string[];
 }
@@ -89,7 +90,7 @@ const secretRules = (objects: K8sObject[]): Rule[] =>
   objects
     .filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')
     .flatMap(rulesOf)
-    .filter((r) => r.resources.includes('secrets'));
+    .filter((r) => (r.resources ?? []).includes('secrets'));
 
 /** The plural names the generated CRDs serve: the webhook rules and RBAC must name exactly these. */
 function crdPlurals(): string[] {
@@ -150,10 +151,8 @@ describe('chart: helm lint and template', function () {
           'Certificate/ddbop-dynamodb-operator-ca',
           'Certificate/ddbop-dynamodb-operator-webhook',
           'ClusterRole/ddbop-dynamodb-operator-reconciler',
-          'ClusterRole/ddbop-dynamodb-operator-reconciler-secrets',
           'ClusterRole/ddbop-dynamodb-operator-webhook',
           'ClusterRoleBinding/ddbop-dynamodb-operator-reconciler',
-          'ClusterRoleBinding/ddbop-dynamodb-operator-reconciler-secrets',
           'ClusterRoleBinding/ddbop-dynamodb-operator-webhook',
           'Deployment/ddbop-dynamodb-operator-reconciler',
           'Deployment/ddbop-dynamodb-operator-webhook',
@@ -162,7 +161,9 @@ describe('chart: helm lint and template', function () {
           'MutatingWebhookConfiguration/ddbop-dynamodb-operator-webhook',
           'PodDisruptionBudget/ddbop-dynamodb-operator-webhook',
           'Role/ddbop-dynamodb-operator-reconciler-leader-election',
+          'Role/ddbop-dynamodb-operator-reconciler-secrets',
           'RoleBinding/ddbop-dynamodb-operator-reconciler-leader-election',
+          'RoleBinding/ddbop-dynamodb-operator-reconciler-secrets',
           'Service/ddbop-dynamodb-operator-reconciler-metrics',
           'Service/ddbop-dynamodb-operator-webhook',
           'Service/ddbop-dynamodb-operator-webhook-metrics',
@@ -209,6 +210,8 @@ describe('chart: helm lint and template', function () {
         '--cert-dir=/tmp/k8s-webhook-server/serving-certs',
         '--metrics-port=8080',
         '--log-level=info',
+        '--max-inflight-requests=32',
+        '--max-inflight-bytes=8388608',
       ]);
       const mount = c.volumeMounts.find((m) => m.mountPath === '/tmp/k8s-webhook-server/serving-certs');
       const volume = deploymentSpec(d).template.spec.volumes.find((v) => v.name === mount?.name);
@@ -318,7 +321,7 @@ describe('chart: helm lint and template', function () {
     it('grants least privilege per deployable, without wildcards', function () {
       for (const role of objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')) {
         for (const r of rulesOf(role)) {
-          for (const field of [r.apiGroups, r.resources, r.verbs])
+          for (const field of [r.apiGroups ?? [], r.resources ?? [], r.nonResourceURLs ?? [], r.verbs])
             expect(field, role.metadata.name).not.to.include('*');
         }
       }
@@ -332,6 +335,16 @@ describe('chart: helm lint and template', function () {
       expect([...(reconcilerRules[1]?.resources ?? [])].sort()).to.deep.equal(plurals.map((p) => `${p}/status`));
       expect([...(reconcilerRules[2]?.resources ?? [])].sort()).to.deep.equal(plurals.map((p) => `${p}/finalizers`));
       expect(reconcilerRules.flatMap((r) => r.resources)).not.to.include('secrets');
+      // Issue 13, finding 4: by default Secrets only in the release namespace, never cluster-wide.
+      for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
+        expect(
+          rulesOf(role).flatMap((r) => r.resources ?? []),
+          role.metadata.name,
+        ).not.to.include('secrets');
+      }
+      const secretRole = findObject(objects, 'Role', '-reconciler-secrets');
+      expect(secretRole.metadata.namespace).to.equal(NS);
+      expect(findObject(objects, 'RoleBinding', '-reconciler-secrets').metadata.namespace).to.equal(NS);
       expect(secretRules(objects)).to.deep.equal([
         { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
       ]);
@@ -428,12 +441,17 @@ describe('chart: helm lint and template', function () {
         '--cert-dir=/tmp/k8s-webhook-server/serving-certs',
         '--metrics-port=18080',
         '--log-level=debug',
+        '--max-inflight-requests=16',
+        '--max-inflight-bytes=4194304',
+        '--client-ca-file=/etc/dynamodb-operator/client-ca/ca.pem',
+        '--metrics-secure',
         '--default-tags=cost-center=42,managed-by=dynamodb-operator',
         '--no-provider-cache',
       ]);
       expect(container(findObject(objects, 'Deployment', '-reconciler')).args).to.deep.equal([
         '--metrics-bind-address=:18081',
         '--health-probe-bind-address=:18082',
+        '--metrics-secure=true',
         '--leader-elect',
         '--leader-election-namespace=leases',
         '--leader-election-id=ddbop-leader',
@@ -510,6 +528,67 @@ describe('chart: helm lint and template', function () {
         { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'ops', 'legacy'] },
         { key: 'dynamodb-operator.runner.codes/enabled', operator: 'In', values: ['true'] },
       ]);
+    });
+
+    it('admits the webhook port only from webhook.networkPolicy.from, metrics only from metricsFrom', function () {
+      const policy = findObject(objects, 'NetworkPolicy', '-webhook');
+      expect(policy.metadata.namespace).to.equal('ops');
+      const spec = policy.spec as {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress: { ports: { port: string; protocol: string }[]; from: unknown[] }[];
+      };
+      expect(spec.podSelector.matchLabels['app.kubernetes.io/component']).to.equal('webhook');
+      expect(spec.policyTypes).to.deep.equal(['Ingress']);
+      expect(spec.ingress).to.deep.equal([
+        { ports: [{ port: 'https', protocol: 'TCP' }], from: [{ ipBlock: { cidr: '10.0.0.0/16' } }] },
+        {
+          ports: [{ port: 'metrics', protocol: 'TCP' }],
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        },
+      ]);
+    });
+
+    it('mounts the client CA ConfigMap where --client-ca-file points', function () {
+      const d = findObject(objects, 'Deployment', '-webhook');
+      const mount = container(d).volumeMounts.find((m) => m.name === 'client-ca');
+      expect(mount).to.deep.include({ mountPath: '/etc/dynamodb-operator/client-ca', readOnly: true });
+      const volume = deploymentSpec(d).template.spec.volumes.find((v) => v.name === 'client-ca') as
+        { configMap?: { name: string } } | undefined;
+      expect(volume?.configMap?.name).to.equal('apiserver-client-ca');
+    });
+
+    it('metrics.secure: HTTPS probes, TokenReview/SubjectAccessReview rights, a metrics-reader role, monitors with a token', function () {
+      const webhook = container(findObject(objects, 'Deployment', '-webhook'));
+      expect(webhook.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'metrics', scheme: 'HTTPS' });
+      expect(webhook.readinessProbe.httpGet).to.deep.equal({ path: '/readyz', port: 'metrics', scheme: 'HTTPS' });
+      const authRules = [
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+        { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+      ];
+      for (const name of ['-webhook', '-reconciler']) {
+        expect(rulesOf(findObject(objects, 'ClusterRole', name)), name).to.deep.include.members(authRules);
+      }
+      const reader = findObject(objects, 'ClusterRole', '-metrics-reader');
+      expect(rulesOf(reader)).to.deep.equal([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+      const scraper = findObject(objects, 'ServiceAccount', '-metrics-scraper');
+      expect(scraper.metadata.namespace).to.equal('monitoring');
+      const token = findObject(objects, 'Secret', '-metrics-scraper');
+      expect(token.type).to.equal('kubernetes.io/service-account-token');
+      expect(token.metadata.namespace).to.equal('monitoring');
+      const binding = findObject(objects, 'ClusterRoleBinding', '-metrics-scraper');
+      expect(binding.roleRef).to.deep.include({ kind: 'ClusterRole', name: reader.metadata.name });
+      expect(binding.subjects).to.deep.equal([
+        { kind: 'ServiceAccount', name: scraper.metadata.name, namespace: 'monitoring' },
+      ]);
+      for (const m of byKind(objects, 'ServiceMonitor')) {
+        const endpoint = (m.spec as { endpoints: Record<string, unknown>[] }).endpoints[0];
+        expect(endpoint).to.deep.include({
+          scheme: 'https',
+          tlsConfig: { insecureSkipVerify: true },
+          authorization: { type: 'Bearer', credentials: { name: token.metadata.name, key: 'token' } },
+        });
+      }
     });
 
     it('renders ServiceMonitors, a PrometheusRule that promtool accepts, and the Grafana dashboard', function () {
@@ -593,7 +672,10 @@ describe('chart: helm lint and template', function () {
         [{ webhook: { timeoutSeconds: 31 } }, '/webhook/timeoutSeconds'],
         [{ webhook: { failurePolicy: 'Maybe' } }, '/webhook/failurePolicy'],
         [{ reconciler: { irsaRoleArn: 'not-an-arn' } }, '/reconciler/irsaRoleArn'],
-        [{ reconciler: { rbac: { secrets: { scope: 'namespaces' } } } }, 'reconciler.rbac.secrets.namespaces is empty'],
+        [{ webhook: { networkPolicy: { enabled: true } } }, 'webhook.networkPolicy.from is empty'],
+        [{ webhook: { clientAuth: { enabled: true } } }, 'webhook.clientAuth.caConfigMap is empty'],
+        [{ webhook: { limits: { maxInFlightRequests: 0 } } }, '/webhook/limits/maxInFlightRequests'],
+        [{ metrics: { secure: 3 } }, '/metrics/secure'],
         [
           { reconciler: { replicaCount: 2, leaderElection: { enabled: false } } },
           'needs reconciler.leaderElection.enabled',
@@ -604,6 +686,27 @@ describe('chart: helm lint and template', function () {
         expect(r.code, JSON.stringify(values)).to.not.equal(0);
         expect(r.stderr, JSON.stringify(values)).to.contain(message);
       }
+    });
+
+    it('scope cluster (opt-in) is a ClusterRole over Secrets; default metrics are plain HTTP with no auth rules', function () {
+      const objects = helmTemplate({ reconciler: { rbac: { secrets: { scope: 'cluster' } } } });
+      expect(rulesOf(findObject(objects, 'ClusterRole', '-reconciler-secrets'))).to.deep.equal([
+        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      ]);
+      expect(objects.filter((o) => o.kind === 'Role' && o.metadata.name.endsWith('-secrets'))).to.have.length(0);
+      expect(objects.filter((o) => o.metadata.name.includes('-metrics-'))).to.have.length(0);
+      expect(objects.filter((o) => o.kind === 'NetworkPolicy')).to.have.length(0);
+      for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
+        expect(rulesOf(role).flatMap((r) => r.resources ?? [])).not.to.include('tokenreviews');
+      }
+      const pm = helmTemplate({ metrics: { secure: true, podMonitor: { enabled: true }, scrapeTokenSecret: 'mine' } });
+      const endpoint = (byKind(pm, 'PodMonitor')[0]?.spec as { podMetricsEndpoints: Record<string, unknown>[] })
+        .podMetricsEndpoints[0];
+      expect(endpoint).to.deep.include({
+        scheme: 'https',
+        authorization: { type: 'Bearer', credentials: { name: 'mine', key: 'token' } },
+      });
+      expect(pm.filter((o) => o.metadata.name.endsWith('-metrics-scraper'))).to.have.length(0);
     });
 
     it('scope none removes Secret access; leader election off removes the flag and the Lease Role', function () {
@@ -650,7 +753,7 @@ describe('chart: helm lint and template', function () {
       expect(webhook.env).to.deep.equal({
         POD_NAMESPACE: NS,
         POD_NAME: 'ddbop-dynamodb-operator-webhook-local',
-        NODE_OPTIONS: '--max-semi-space-size=4',
+        NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=128',
       });
       expect(existsSync(join(repoRoot, webhook.script))).to.equal(true);
       const reconciler = renderedProcess('reconciler', {}, { namespace: NS });

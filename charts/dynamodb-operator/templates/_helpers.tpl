@@ -210,3 +210,42 @@ caBundle: {{ (include "ddbop.generatedCerts" .root | fromJson).ca | b64enc }}
   verbs: ["get", "list", "watch"]
 {{- end }}
 {{- end }}
+
+{{/* Secure metrics: the API calls that authenticate and authorize a scrape (TokenReview, SubjectAccessReview). */}}
+{{- define "ddbop.metrics.authRules" -}}
+{{- if .Values.metrics.secure }}
+# metrics.secure: authenticate and authorize each scrape of /metrics with the API server
+- apiGroups: ["authentication.k8s.io"]
+  resources: ["tokenreviews"]
+  verbs: ["create"]
+- apiGroups: ["authorization.k8s.io"]
+  resources: ["subjectaccessreviews"]
+  verbs: ["create"]
+{{- end }}
+{{- end }}
+
+{{- define "ddbop.metrics.readerName" -}}
+{{- printf "%s-metrics-reader" (include "ddbop.fullname" .) }}
+{{- end }}
+
+{{- define "ddbop.metrics.scraperName" -}}
+{{- printf "%s-metrics-scraper" (include "ddbop.fullname" .) }}
+{{- end }}
+
+{{/* Scrape settings of a ServiceMonitor endpoint / PodMonitor podMetricsEndpoint: plain HTTP, or HTTPS
+with a bearer token (metrics.secure). The serving certificates are not verified (the reconciler's is
+made in memory, as kube-rbac-proxy's is); the token only grants `get /metrics`. */}}
+{{- define "ddbop.metrics.scrapeAuth" -}}
+{{- if .Values.metrics.secure }}
+scheme: https
+tlsConfig:
+  insecureSkipVerify: true
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ default (include "ddbop.metrics.scraperName" .) .Values.metrics.scrapeTokenSecret }}
+    key: token
+{{- else }}
+scheme: http
+{{- end }}
+{{- end }}
