@@ -258,6 +258,11 @@ save_images() {
 }
 
 build() {
+  # one build at a time (the cluster script and the image test may both call this): starting dockerd and
+  # assembling the bases are not safe to run twice at once
+  mkdir -p "$DDBOP_CACHE"
+  exec 9>"$DDBOP_CACHE/images.lock"
+  flock 9
   ensure_packages
   ensure_dockerd
   ensure_bases
