@@ -24,7 +24,10 @@ export interface ClusterState {
 /** The values of the playground's release: the local images (never pulled), the chart's own certificate. */
 export function playgroundValues(tag: string): object {
   const image = { tag, pullPolicy: 'Never' };
-  return { webhook: { image }, reconciler: { image }, certManager: { enabled: false } };
+  // The example providers keep their credential Secret in `default`; the chart grants Secrets only in
+  // the release namespace unless told which others.
+  const rbac = { secrets: { scope: 'namespaces', namespaces: ['default'] } };
+  return { webhook: { image }, reconciler: { image, rbac }, certManager: { enabled: false } };
 }
 
 /** moto as pods reach it (the bridge's gateway address), from .testenv/cluster/env. */
