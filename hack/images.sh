@@ -80,7 +80,7 @@ ensure_dockerd() {
   # no interface, address or firewall rule to the machine (the cluster's own bridge and rules stay the only
   # ones, and `down` leaves nothing behind). Docker's default bridge with NAT does reach the registry too.
   setsid /usr/sbin/dockerd --pidfile "$DOCKERD_PIDFILE" --data-root /var/lib/docker \
-    --bridge=none --iptables=false --ip-masq=false >>"$DDBOP_CACHE/dockerd.log" 2>&1 </dev/null &
+    --bridge=none --iptables=false --ip-masq=false >>"$DDBOP_CACHE/dockerd.log" 2>&1 </dev/null 9>&- &
   local i
   for i in $(seq 1 120); do
     docker_up && return 0
@@ -262,7 +262,7 @@ build() {
   # assembling the bases are not safe to run twice at once
   mkdir -p "$DDBOP_CACHE"
   exec 9>"$DDBOP_CACHE/images.lock"
-  flock 9
+  flock 9 # (dockerd is started with fd 9 closed: it must not hold the lock for its lifetime)
   ensure_packages
   ensure_dockerd
   ensure_bases
