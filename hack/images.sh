@@ -112,6 +112,11 @@ docker_down() {
     kill -0 "$pid" 2>/dev/null && die "dockerd (pid $pid) still running after 30s"
   fi
   rm -f "$DOCKERD_PIDFILE"
+  # dockerd leaves its network namespace bind mounts (/run/docker/netns/default) mounted when it stops
+  local ns
+  for ns in /run/docker/netns/*; do
+    if mountpoint -q "$ns"; then umount "$ns" || log "could not unmount $ns"; fi
+  done
 }
 
 # ----------------------------------------------------------------------------------- stand-in bases
