@@ -84,8 +84,10 @@ describe('webhook e2e: exhaustion by a flood of large reviews (issue 13, finding
     );
     expect(peak, 'peak RSS (VmHWM) under the flood').to.be.below(memoryLimit);
     expect(result.statuses['429'] ?? 0, 'throttled').to.be.greaterThan(0);
-    // Every request got an answer: admitted ones a review (a 422 denial inside a 200), the rest a 429.
-    expect((result.statuses['200'] ?? 0) + (result.statuses['429'] ?? 0)).to.equal(120);
+    // Admitted ones got a review (a 422 denial inside a 200), the rest a 429 — or, rarely, a reset while
+    // still uploading (status 0): the webhook closes a refused connection instead of reading its body.
+    expect(result.statuses['200'] ?? 0, 'admitted').to.be.greaterThan(0);
+    expect(Object.keys(result.statuses).filter((status) => !['0', '200', '429'].includes(status))).to.deep.equal([]);
 
     // The process is alive and serves a well-formed review at once.
     const agent = new Agent({ ca: cert.caPem });
