@@ -30,6 +30,9 @@ cluster_components=(containerd kubelet kube-controller-manager kube-scheduler cl
 
 cs="$state/cluster"
 k8s_node_dir="$cache/k8s-node-$K8S_VERSION"
+# containerd's content and snapshots (the imported images) outlive `down`, so a warm `up` imports
+# nothing; its state (sockets, mounts, runc state) is under $cs and goes with `down`
+containerd_root="$cache/containerd/root"
 
 # ------------------------------------------------------------------------------------------- install
 install_k8s_node() {
@@ -184,10 +187,10 @@ ctr_() { ctr --address "$(containerd_sock)" -n k8s.io "$@"; }
 
 write_containerd_config() {
   local d="$cs/containerd"
-  mkdir -p "$d"
+  mkdir -p "$d" "$containerd_root"
   cat >"$d/config.toml" <<EOF
 version = 2
-root = "$d/root"
+root = "$containerd_root"
 state = "$d/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
 [grpc]
@@ -343,7 +346,8 @@ cluster_load_images() {
   step_begin "operator images (hack/images.sh build; save → ctr images import when they changed)"
   local built dir="$cs/images" f
   built="$(bash "$root/hack/images.sh" build | grep '^image ' | sed 's/ size=.*//')" || die "hack/images.sh build failed"
-  if [ "$built" = "$(cat "$cs/images.loaded" 2>/dev/null)" ]; then
+  if [ "$built" = "$(cat "$containerd_root.images-loaded" 2>/dev/null)" ] &&
+    [ "$(ctr_ images ls -q | grep -c '^docker.io/library/dynamodb-operator-')" -ge 2 ]; then
     step_end "unchanged"
     return 0
   fi
@@ -354,7 +358,7 @@ cluster_load_images() {
     ctr_ images import "$f" >/dev/null || die_with_log containerd "ctr images import $f failed"
   done
   rm -rf "$dir"
-  echo "$built" >"$cs/images.loaded"
+  echo "$built" >"$containerd_root.images-loaded"
   step_end "$(echo "$built" | wc -l) image(s) loaded"
 }
 
@@ -407,6 +411,8 @@ cluster_down() {
       ctr_ tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true
     done
     for t in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$t" >/dev/null 2>&1 || true; done
+    # containers are not kept (images are): the next kubelet starts from an empty runtime
+    for t in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers rm "$t" >/dev/null 2>&1 || true; done
   fi
   stop_component containerd
   # shims outlive containerd (they are re-parented to init); ours name our socket on their command line
@@ -420,7 +426,8 @@ cluster_down() {
   done
   stop_component cluster-forward
   # mounts under our state (kubelet volumes, container root filesystems, sandbox /dev/shm), deepest first
-  awk '{print $5}' /proc/self/mountinfo | grep "^$cs/" | sort -r | while read -r t; do umount -l "$t" 2>/dev/null || true; done
+  awk '{print $5}' /proc/self/mountinfo | grep -e "^$cs/" -e "^$containerd_root/" | sort -r |
+    while read -r t; do umount -l "$t" 2>/dev/null || true; done
   cluster_network_down
   # fixed paths outside our state: libcni's result cache, the kubelet's device-plugin socket, the CRI's
   # network namespace mount points; removed when `up` created them (nothing else here uses them)
@@ -440,7 +447,7 @@ cluster_leftovers() {
   done
   # [/]: the pattern is not the literal path, so grep does not find its own command line
   grep -ls -- "[/]${cs#/}/" /proc/[0-9]*/cmdline | sed 's|^|process: |'
-  awk '{print $5}' /proc/self/mountinfo | grep "^$cs/" | sed 's|^|mount: |'
+  awk '{print $5}' /proc/self/mountinfo | grep -e "^$cs/" -e "^$containerd_root/" | sed 's|^|mount: |'
   ip -o link show "$CLUSTER_BRIDGE" 2>/dev/null | sed 's|^|bridge: |'
   ip -o link show type veth 2>/dev/null | grep -F "master $CLUSTER_BRIDGE" | sed 's|^|veth: |'
   iptables -w -S 2>/dev/null | grep -F -e "$CLUSTER_CHAIN" -e "-i $CLUSTER_BRIDGE" | sed 's|^|iptables: |'

@@ -16,9 +16,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyYaml, kubectl, testEnv, waitFor } from './support/index.ts';
-import type { ManagedProcess } from './support/index.ts';
-import { applyCertManagerCrds, installCertManager, startCertManager } from './support-chart/cert-manager.ts';
+import { applyCertManagerCrds, installCertManager } from './support-chart/cert-manager.ts';
 import { chartDir, helm, withValuesFile } from './support-chart/helm.ts';
+import { deployCertManager, removeCertManagerClusterObjects } from './support-cluster/cert-manager-pods.ts';
 import { clusterEnv, ctr, ensureCluster, stopCluster } from './support-cluster/cluster.ts';
 import { helmAsync } from './support-cluster/helm-async.ts';
 import { getJson, kubectlAsync, leaseHolderPod, podReady, podsOf } from './support-cluster/kube.ts';
@@ -110,7 +110,6 @@ const seedTable = (tags: Record<string, string> = {}): string =>
 describe('cluster: helm install into a real single-node cluster, the images run as pods', function () {
   this.timeout(300_000);
   let broughtUpCluster = false;
-  const processes: ManagedProcess[] = [];
   let tableArn = '';
 
   before(async function () {
@@ -134,7 +133,17 @@ describe('cluster: helm install into a real single-node cluster, the images run 
       const r = applyYaml(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
       if (r.code !== 0) throw new Error(`creating namespace ${name}: ${r.stderr}`);
     }
-    processes.push(...startCertManager(certManager, ns));
+    // cert-manager as pods too (static builds of the wrapper in hack/cert-manager, one-file images)
+    deployCertManager(ns);
+    await waitFor(
+      'cert-manager controller and cainjector Ready',
+      () =>
+        ['cert-manager-controller', 'cert-manager-cainjector'].every((d) => {
+          const r = kubectl(['get', 'deployment', d, '-n', ns, '-o', 'jsonpath={.status.readyReplicas}']);
+          return r.stdout === '1';
+        }),
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
   });
 
   after(async function () {
@@ -142,7 +151,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     kubectl(['delete', 'dynamodbtables,dynamodbs,awsproviders', '--all', '-n', tablesNs, '--wait=false']);
     helm(['uninstall', release, '--namespace', ns, '--wait']);
     kubectl(['delete', 'namespace', ns, tablesNs, '--wait=false']);
-    for (const p of processes.reverse()) await p.stop();
+    removeCertManagerClusterObjects(ns);
     for (const c of components) ctr(['images', 'rm', `docker.io/library/dynamodb-operator-${c}:${upgradeTag}`]);
     mkdirSync(testEnv().logsDir, { recursive: true });
     writeFileSync(join(testEnv().logsDir, 'cluster-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
@@ -156,7 +165,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     expect(installed.code, `helm install:\n${installed.stderr}${installed.stdout}`).to.equal(0);
     await waitFor('both Deployments Ready', deploymentsReady, { timeoutMs: 120_000, intervalMs: 500 });
     figures.installToReadyS = (Date.now() - t0) / 1000;
-    const table = kubectl(['get', 'pods', '-n', ns, '-o', 'wide']);
+    const table = kubectl(['get', 'pods', '-n', ns, '-o', 'wide', '-l', `app.kubernetes.io/instance=${release}`]);
     console.log(table.stdout.replace(/^/gm, '      '));
     for (const c of components) {
       for (const pod of podsOf(ns, c)) {
@@ -167,6 +176,11 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     }
     // the `kubectl get pods` a user would look at
     expect(table.stdout.match(/\b1\/1\s+Running\b/g)?.length).to.equal(4);
+    // cert-manager, which issued the serving certificate those pods mount, runs as pods on the node too
+    for (const app of ['cert-manager-controller', 'cert-manager-cainjector']) {
+      const pods = getJson<{ items: Pod[] }>(['get', 'pods', '-n', ns, '-l', `app=${app}`]).items;
+      expect(pods.map((p) => [p.spec.nodeName, podReady(p)])).to.deep.equal([[clusterEnv().node, true]]);
+    }
   });
 
   it('denies a bad spec through the webhook Service (no URL: the API server dials the endpoints)', async function () {
@@ -373,6 +387,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     const t0 = Date.now();
     const un = helm(['uninstall', release, '--namespace', ns, '--wait']);
     expect(un.code, un.stderr).to.equal(0);
+    figures.helmUninstallS = (Date.now() - t0) / 1000;
     const deleted = kubectl(['delete', 'namespace', ns, tablesNs, '--wait=false']);
     expect(deleted.code, deleted.stderr).to.equal(0);
     await waitFor(
