@@ -57,6 +57,14 @@ describe('webhook warnings on AWSProvider updates', () => {
     ]);
   });
 
+  it('changing the region: the warning keeps its conclusion, tables stay where they were created', async () => {
+    // The api package's rule says so at the end of a long line; shortened, the middle goes, not the end.
+    const warnings = await warningsFor(provider({ region: 'eu-west-1' }), provider({ region: 'us-east-1' }));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/^spec\.region: changing the region from us-east-1 to eu-west-1 .* \.\.\. /);
+    expect(warnings[0]).to.match(/tables already created stay in us-east-1$/);
+  });
+
   it('stays quiet for an update that changes neither (or only removes tags), and for a CREATE', async () => {
     const old = provider({ defaultTags: { team: 'a', env: 'prod' } });
     expect(await warningsFor(provider({ defaultTags: { team: 'b' } }), old)).to.deep.equal([]);

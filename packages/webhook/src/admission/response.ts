@@ -8,12 +8,27 @@ export const MAX_WARNING_LENGTH = 120;
 /** More than this many lines stop helping anyone reading kubectl's output. */
 const MAX_WARNINGS = 20;
 
+/** A line over the limit loses its middle, at word boundaries: the field path leads and the
+ * conclusion (what happens, what to do) usually trails, so both stay readable. */
+export function shorten(line: string, max = MAX_WARNING_LENGTH): string {
+  if (line.length <= max) return line;
+  const budget = max - 5; // ' ... '
+  const headLength = Math.ceil(budget * 0.6);
+  let head = line.slice(0, headLength);
+  let tail = line.slice(line.length - (budget - headLength));
+  const headSpace = head.lastIndexOf(' ');
+  if (headSpace > head.length / 2) head = head.slice(0, headSpace);
+  const tailSpace = tail.indexOf(' ');
+  if (tailSpace >= 0 && tailSpace < tail.length / 2) tail = tail.slice(tailSpace + 1);
+  return `${head} ... ${tail}`;
+}
+
 export function sanitizeWarnings(warnings: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const raw of warnings) {
     const line = raw.replace(/\s+/g, ' ').trim();
     if (line === '') continue;
-    seen.add(line.length > MAX_WARNING_LENGTH ? `${line.slice(0, MAX_WARNING_LENGTH - 3)}...` : line);
+    seen.add(shorten(line));
     if (seen.size >= MAX_WARNINGS) break;
   }
   return [...seen];
