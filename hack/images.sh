@@ -268,12 +268,17 @@ save_images() {
   done
 }
 
-build() {
-  # one build at a time (the cluster script and the image test may both call this): starting dockerd and
-  # assembling the bases are not safe to run twice at once
+# One build (or stop) at a time: the cluster script and the image test may both call this script, and
+# starting dockerd, assembling the bases, or stopping the daemon under a running build are not safe at once.
+# (dockerd is started with fd 9 closed: it must not hold the lock for its lifetime.)
+lock() {
   mkdir -p "$DDBOP_CACHE"
   exec 9>"$DDBOP_CACHE/images.lock"
-  flock 9 # (dockerd is started with fd 9 closed: it must not hold the lock for its lifetime)
+  flock 9
+}
+
+build() {
+  lock
   ensure_packages
   ensure_dockerd
   ensure_bases
@@ -290,7 +295,10 @@ case "${1:-build}" in
     build
     save_images "$2"
     ;;
-  down) docker_down ;;
+  down)
+    lock
+    docker_down
+    ;;
   status) docker_up ;;
   docker) echo "$DOCKER" ;;
   *) die "usage: hack/images.sh [build | save DIR | down | status | docker]" ;;
