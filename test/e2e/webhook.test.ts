@@ -223,6 +223,35 @@ describe('webhook e2e: kubectl through the real API server', function () {
     expect(result.stderr).to.match(new RegExp(`Warning: .*removing GSI ${removed}`));
   });
 
+  it('warns, through kubectl, on an AWSProvider update that adds defaultTags or moves its region or endpoint', () => {
+    // Issue 13, finding 5: tables created through a provider stay where they were; new default tags count
+    // towards AWS's 50 per table (here 50 - 2 ownership - owner-team - cost-center = 46 left). The update is
+    // admitted; kubectl prints why it may surprise.
+    const provider = (spec: string) => `apiVersion: aws-infra-operator.runner.codes/v1alpha1
+kind: AWSProvider
+metadata:
+  name: moving
+  namespace: ${namespace}
+spec:
+${spec}
+`;
+    const created = applyYaml(provider('  region: us-east-1\n  endpoint: http://127.0.0.1:4566'));
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stderr).to.not.match(/Warning: spec\.(region|endpoint|defaultTags)/);
+    const moved = applyYaml(
+      provider('  region: eu-west-1\n  endpoint: http://127.0.0.1:4567\n  defaultTags: {cost-center: "42"}'),
+    );
+    expect(moved.code, moved.stderr).to.equal(0);
+    expect(moved.stderr).to.match(/Warning: spec\.region: .*tables already created stay in us-east-1/);
+    expect(moved.stderr).to.include(
+      'Warning: spec.endpoint: tables created via http://127.0.0.1:4566 stay there; only new tables go to http://127.0.0.1:4567',
+    );
+    expect(moved.stderr).to.match(
+      /Warning: spec\.defaultTags: 1 new key\(s\) reach every table; one with over 46 own tags/,
+    );
+    expect(kubectl(['delete', 'awsprovider', 'moving', '-n', namespace]).code).to.equal(0);
+  });
+
   it('lets a status-only update through without calling the webhook', async () => {
     const before = await webhook.requestCount();
     const result = kubectl([
