@@ -31,6 +31,8 @@ describe('webhook e2e: the API server authenticates with a client certificate (-
   let apiserver: ManagedProcess;
   let server: string;
   let servingCa: string;
+  let etcdEndpoint: string | undefined;
+  const etcdPrefix = `/ddbop-client-cert-${process.pid}-${Date.now().toString(36)}`;
   const k = (args: string[], input?: string) =>
     kubectl(['--server', server, ...args], input === undefined ? {} : { input });
 
@@ -84,12 +86,13 @@ ${plugin('MutatingAdmissionWebhook')}
     if (!etcd) throw new Error('.testenv/env has no DDBOP_ETCD_ENDPOINT');
     const port = await freePort();
     server = `https://127.0.0.1:${port}`;
+    etcdEndpoint = etcd;
     apiserver = startProcess(
       'kube-apiserver-client-cert',
       join(env.binDir, 'kube-apiserver'),
       [
         `--etcd-servers=${etcd}`,
-        `--etcd-prefix=/ddbop-client-cert-${process.pid}-${Date.now().toString(36)}`,
+        `--etcd-prefix=${etcdPrefix}`,
         '--bind-address=127.0.0.1',
         '--advertise-address=127.0.0.1',
         `--secure-port=${port}`,
@@ -126,6 +129,14 @@ ${plugin('MutatingAdmissionWebhook')}
   after(async () => {
     await apiserver?.stop();
     await webhook?.process.stop();
+    // What the second API server stored lives under its own prefix: remove it (etcd's JSON gateway).
+    if (etcdEndpoint) {
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      await fetch(`${etcdEndpoint}/v3/kv/deleterange`, {
+        method: 'POST',
+        body: JSON.stringify({ key: b64(`${etcdPrefix}/`), range_end: b64(`${etcdPrefix}0`) }),
+      }).catch(() => undefined);
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
