@@ -1,23 +1,18 @@
 // Issue 13, finding 3 (metrics): with metrics.secure both metrics endpoints serve HTTPS and answer
 // /metrics only to bearer tokens that the real kube-apiserver authenticates (TokenReview) and
 // authorizes for `get /metrics` (SubjectAccessReview), i.e. ServiceAccounts bound to the chart's own
-// metrics-reader ClusterRole. The webhook runs as a process (--metrics-secure), the reconciler's
-// metrics listener in-process with its real authorizer against the same API server.
+// metrics-reader ClusterRole. Both run as processes, with --metrics-secure.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gauge, Registry } from 'prom-client';
 import { stringify } from 'yaml';
-import { KubeHttp } from '../../packages/reconciler/src/kube/http.ts';
-import { close, listen } from '../../packages/reconciler/src/observability/http.ts';
-import { metricsAuthorizer } from '../../packages/reconciler/src/observability/metrics-auth.ts';
-import { selfSignedCertificate } from '../../packages/reconciler/src/observability/self-signed.ts';
 import { freePort, kubectl, makeServingCert, startProcess, testEnv, waitFor } from './support/index.ts';
 import type { ManagedProcess } from './support/index.ts';
 import { repoRoot } from './support/env.ts';
 import { findObject, helmTemplate } from './support-chart/helm.ts';
+import { startReconcilerProc } from './support-reconciler/index.ts';
 
 /** GET over HTTPS without verifying the server (as the chart's monitors scrape), with an optional token. */
 function get(port: number, path: string, token?: string): Promise<{ status: number; text: string }> {
@@ -124,25 +119,17 @@ describe('secure metrics (real TokenReview + SubjectAccessReview)', function () 
     }
   });
 
-  it('reconciler metrics listener with --metrics-secure wiring: the same refusals and the same grant', async function () {
-    const kube = await KubeHttp.create(testEnv().kubeconfig);
-    const registry = new Registry();
-    new Gauge({ name: 'dynamodb_operator_tables', help: 'tables', registers: [registry] }).set(1);
-    const { server, port } = await listen(
-      '127.0.0.1',
-      0,
-      { metrics: registry, healthz: () => ({ ok: true, detail: 'ok' }) },
-      {
-        tls: selfSignedCertificate(['localhost', '127.0.0.1']),
-        authorize: metricsAuthorizer((path, body) => kube.post(path, body)),
-      },
-    );
+  it('reconciler --metrics-secure=true (the process): the same refusals and the same grant', async function () {
+    const reconciler = await startReconcilerProc('reconciler-metrics-secure', namespace, ['--metrics-secure=true']);
     try {
-      expect((await get(port, '/healthz')).status).to.equal(200);
-      await expectProtected(port, 'dynamodb_operator_tables');
+      const plain = await fetch(`http://127.0.0.1:${reconciler.metricsPort}/metrics`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      expect(plain, 'plain HTTP is not served').to.not.equal(200);
+      await expectProtected(reconciler.metricsPort, 'controller_runtime_reconcile_total');
     } finally {
-      await close(server);
-      kube.close();
+      await reconciler.proc.stop();
     }
   });
 });
