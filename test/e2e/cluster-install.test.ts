@@ -23,6 +23,8 @@ import { clusterEnv, ctr, ensureCluster, stopCluster } from './support-cluster/c
 import { helmAsync } from './support-cluster/helm-async.ts';
 import { getJson, kubectlAsync, leaseHolderPod, podReady, podsOf } from './support-cluster/kube.ts';
 import type { Pod } from './support-cluster/kube.ts';
+import { promApi, startPodPrometheus } from './support-cluster/prometheus-pods.ts';
+import type { PodPrometheus, PromTarget } from './support-cluster/prometheus-pods.ts';
 
 const id = randomBytes(3).toString('hex');
 const release = `ddbop-${id}`;
@@ -111,6 +113,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
   this.timeout(300_000);
   let broughtUpCluster = false;
   let tableArn = '';
+  let prometheus: PodPrometheus | undefined;
 
   before(async function () {
     this.timeout(3_600_000); // a machine's first run builds the node components and the images
@@ -152,6 +155,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     helm(['uninstall', release, '--namespace', ns, '--wait']);
     kubectl(['delete', 'namespace', ns, tablesNs, '--wait=false']);
     removeCertManagerClusterObjects(ns);
+    await prometheus?.process.stop();
     for (const c of components) ctr(['images', 'rm', `docker.io/library/dynamodb-operator-${c}:${upgradeTag}`]);
     mkdirSync(testEnv().logsDir, { recursive: true });
     writeFileSync(join(testEnv().logsDir, 'cluster-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
@@ -301,6 +305,49 @@ describe('cluster: helm install into a real single-node cluster, the images run 
         new RegExp(`^leader_election_master_status\\{[^}]*\\} ${expected}$`, 'm'),
       );
     }
+  });
+
+  it('is scraped by a real Prometheus, by pod IP', async function () {
+    const pods = components.flatMap((component) =>
+      podsOf(ns, component).map((p) => ({ ip: p.status.podIP ?? '', port: 8080, component, pod: p.metadata.name })),
+    );
+    prometheus = await startPodPrometheus(ns, pods);
+    const prom = prometheus;
+    const targets = await waitFor(
+      'four pod targets up',
+      async () => {
+        const data = await promApi<{ activeTargets: PromTarget[] }>(prom, '/api/v1/targets');
+        return data.activeTargets.length === 4 && data.activeTargets.every((t) => t.health === 'up')
+          ? data.activeTargets
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${prom.process.logs().slice(-2000)}`);
+    });
+    // scraped by pod IP, inside the pod CIDR on our bridge
+    const cidrPrefix = clusterEnv().podCidr.split('.').slice(0, 3).join('.');
+    for (const t of targets)
+      expect(t.scrapeUrl).to.match(new RegExp(`^http://${cidrPrefix.replaceAll('.', '\\.')}\\.\\d+:8080/metrics$`));
+    expect(targets.map((t) => t.labels.component).sort()).to.deep.equal([
+      'reconciler',
+      'reconciler',
+      'webhook',
+      'webhook',
+    ]);
+    // exactly one reconciler leads, as Prometheus sees it
+    const leaders = await waitFor(
+      'sum(leader_election_master_status) stored',
+      async () => {
+        const data = await promApi<{ result: { value: [number, string] }[] }>(
+          prom,
+          `/api/v1/query?query=${encodeURIComponent('sum(leader_election_master_status)')}`,
+        );
+        return data.result[0]?.value[1];
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(leaders).to.equal('1');
   });
 
   it('fails over when the leader pod is deleted, and a change made meanwhile converges (measured)', async function () {
