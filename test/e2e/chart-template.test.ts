@@ -210,7 +210,7 @@ describe('chart: helm lint and template', function () {
         '--cert-dir=/tmp/k8s-webhook-server/serving-certs',
         '--metrics-port=8080',
         '--log-level=info',
-        '--max-inflight-requests=32',
+        '--max-inflight-requests=128',
         '--max-inflight-bytes=8388608',
       ]);
       const mount = c.volumeMounts.find((m) => m.mountPath === '/tmp/k8s-webhook-server/serving-certs');

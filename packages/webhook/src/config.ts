@@ -39,7 +39,7 @@ Flags (environment variable in brackets; the flag wins):
   --no-provider-cache   do not watch AWSProviders (their defaultTags are then not applied)
   --max-inflight-requests N
                         admission requests served at once; more get 429 + Retry-After before their
-                        body is read [MAX_INFLIGHT_REQUESTS] (default 32)
+                        body is read [MAX_INFLIGHT_REQUESTS] (default 128)
   --max-inflight-bytes N
                         request body bytes held at once (declared Content-Length, or 3 MiB when not
                         declared); the default fits a 256Mi container with --max-old-space-size=128
@@ -114,7 +114,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   }
   const maxInFlightRequests = parsePositive(
     '--max-inflight-requests',
-    values['max-inflight-requests'] ?? env.MAX_INFLIGHT_REQUESTS ?? '32',
+    values['max-inflight-requests'] ?? env.MAX_INFLIGHT_REQUESTS ?? '128',
   );
   if (typeof maxInFlightRequests === 'string') return { kind: 'error', message: maxInFlightRequests };
   const maxInFlightBytes = parsePositive(
