@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.testenv/**', 'charts/**', 'hack/k8s/**'] },
+  { ignores: ['node_modules/**', '.testenv/**', 'dist/**', 'dist.building-*/**', 'charts/**', 'hack/k8s/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
