@@ -376,6 +376,31 @@ describe('cluster: helm install into a real single-node cluster, the images run 
     await waitFor('both Deployments Ready again', deploymentsReady, { timeoutMs: 120_000, intervalMs: 500 });
   });
 
+  it('converges a change after the leader is killed with SIGKILL (no lease release) (measured)', async function () {
+    const leader = await waitFor('a Lease holder', () => leaseHolderPod(ns, leaseId));
+    const before = getJson<Pod>(['get', 'pod', leader, '-n', ns]);
+    const containerId = before.status.containerStatuses?.[0]?.containerID?.replace('containerd://', '') ?? '';
+    const restarts = before.status.containerStatuses?.[0]?.restartCount ?? 0;
+    const t0 = Date.now();
+    // the process dies without a word: no lease release, as in a crash or an OOM kill
+    const killed = ctr(['tasks', 'kill', '--signal', 'SIGKILL', containerId]);
+    expect(killed.code, killed.stderr).to.equal(0);
+    const changed = applyYaml(seedTable({ failover: id, crash: id }));
+    expect(changed.code, changed.stderr).to.equal(0);
+    await waitFor('the tag change in moto', async () => (await tableTags(tableArn)).crash === id, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    });
+    figures.crashChangeConvergedS = (Date.now() - t0) / 1000;
+    figures.crashNewLeader = leaseHolderPod(ns, leaseId) === leader ? 'the restarted container' : 'the standby';
+    await waitFor(
+      'the killed container restarted by the kubelet',
+      () => getJson<Pod>(['get', 'pod', leader, '-n', ns]).status.containerStatuses?.[0]?.restartCount === restarts + 1,
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    await waitFor('both Deployments Ready again', deploymentsReady, { timeoutMs: 120_000, intervalMs: 500 });
+  });
+
   it('rolls a helm upgrade to a new image tag while objects are applied, with no failed admission (measured)', async function () {
     let attempts = 0;
     const failures: string[] = [];

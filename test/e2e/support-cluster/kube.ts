@@ -21,7 +21,7 @@ export interface Pod {
     phase?: string;
     podIP?: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { ready: boolean; restartCount: number; imageID: string }[];
+    containerStatuses?: { ready: boolean; restartCount: number; imageID: string; containerID?: string }[];
   };
 }
 
