@@ -72,6 +72,13 @@ async function up(): Promise<DevState> {
 
   const previous = readState(devDir);
   const stillRunning = previous?.processes.filter((p) => isAlive(p.pid)) ?? [];
+  // a --cluster playground has no local process: its helm release is what runs
+  if (previous?.cluster) {
+    throw new Error(
+      `a playground is already installed in the cluster (release ${previous.cluster.release} in ` +
+        `${previous.cluster.namespace}): run \`npm run dev:down\` first`,
+    );
+  }
   if (stillRunning.length > 0) {
     throw new Error(
       `a playground is already running (${stillRunning.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): ` +
