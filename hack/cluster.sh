@@ -399,11 +399,18 @@ cluster_stop_pods() {
 cluster_down() {
   [ -d "$cs" ] || return 0
   local name t pid netns=()
+  # the API server's port, for deleting pods and the Node through it (down is called without it)
+  load_ports >/dev/null 2>&1 || true
   for name in kube-controller-manager kube-scheduler; do
     component_pid "$name" >/dev/null && stop_component "$name"
   done
   cluster_stop_pods
   stop_component kubelet
+  # the Node object would stay NotReady in the API server: remove it with its heartbeat Lease
+  if probe_apiserver 2>/dev/null; then
+    kubectl_ delete node "$CLUSTER_NODE" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    kubectl_ delete lease "$CLUSTER_NODE" -n kube-node-lease --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  fi
   if component_pid containerd >/dev/null; then
     # what the kubelet did not stop: kill the tasks, remember their network namespaces
     for t in $(ctr_ tasks ls -q 2>/dev/null); do
