@@ -9,7 +9,7 @@
 //
 // The figures (install, failover, convergence, failed admissions during the upgrade) are printed and
 // written to .testenv/logs/cluster-figures.json.
-import { DynamoDBClient, DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,9 @@ import { clusterEnv, ctr, ensureCluster, stopCluster } from './support-cluster/c
 import { helmAsync } from './support-cluster/helm-async.ts';
 import { getJson, kubectlAsync, leaseHolderPod, podReady, podsOf } from './support-cluster/kube.ts';
 import type { Pod } from './support-cluster/kube.ts';
+import { motoClient, scrape, tableTags } from './support-cluster/probes.ts';
 import { promApi, startPodPrometheus } from './support-cluster/prometheus-pods.ts';
+import { releaseValues, seedTableYaml } from './support-cluster/release.ts';
 import type { PodPrometheus, PromTarget } from './support-cluster/prometheus-pods.ts';
 
 const id = randomBytes(3).toString('hex');
@@ -38,23 +40,9 @@ const upgradeTag = `${imageTag}-upgrade-${id}`;
 const components = ['webhook', 'reconciler'] as const;
 const figures: Record<string, number | string> = {};
 
-function values(tag: string): object {
-  return {
-    webhook: {
-      image: { tag, pullPolicy: 'Never' },
-      namespaceSelectorExpressions: [{ key: 'ddbop-cluster-test', operator: 'In', values: [id] }],
-    },
-    defaultTags: { 'installed-by': 'cluster-test' },
-    reconciler: {
-      replicaCount: 2,
-      image: { tag, pullPolicy: 'Never' },
-      watchNamespace: tablesNs,
-      leaderElection: { id: leaseId },
-      resyncPeriod: '1m',
-      rbac: { secrets: { scope: 'namespaces', namespaces: [tablesNs], resourceNames: ['aws-credentials'] } },
-    },
-  };
-}
+const names = { id, tablesNs, leaseId, tableName };
+const values = (tag: string): object => releaseValues(names, tag);
+const seedTable = (tags: Record<string, string> = {}): string => seedTableYaml(names, tags);
 
 function helmWithValues(verb: 'install' | 'upgrade', tag: string): ReturnType<typeof helm> {
   return withValuesFile(values(tag), (file) =>
@@ -62,24 +50,7 @@ function helmWithValues(verb: 'install' | 'upgrade', tag: string): ReturnType<ty
   );
 }
 
-function ddb(): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: testEnv().motoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-}
-
-async function tableTags(arn: string): Promise<Record<string, string>> {
-  const out = await ddb().send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
-  return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-}
-
-async function scrape(pod: Pod, port: number): Promise<string> {
-  const res = await fetch(`http://${pod.status.podIP}:${port}/metrics`);
-  expect(res.status, `${pod.metadata.name} /metrics`).to.equal(200);
-  return res.text();
-}
+const ddb = motoClient;
 
 function deploymentsReady(): boolean {
   return components.every((c) => {
@@ -94,20 +65,6 @@ function deploymentsReady(): boolean {
     return d.status.readyReplicas === d.spec.replicas && pods.length === d.spec.replicas && pods.every(podReady);
   });
 }
-
-const seedTable = (tags: Record<string, string> = {}): string =>
-  [
-    'apiVersion: aws-infra-operator.runner.codes/v1alpha1',
-    'kind: DynamoDBTable',
-    `metadata: {name: seed, namespace: ${tablesNs}}`,
-    'spec:',
-    `  tableName: ${tableName}`,
-    '  providerRef: {name: emulator}',
-    '  billingMode: PAY_PER_REQUEST',
-    '  hashKey: {name: ID, type: "S"}',
-    '  deletionPolicy: Delete',
-    `  tags: ${JSON.stringify(tags)}`,
-  ].join('\n');
 
 describe('cluster: helm install into a real single-node cluster, the images run as pods', function () {
   this.timeout(300_000);
@@ -411,7 +368,7 @@ describe('cluster: helm install into a real single-node cluster, the images run 
         // a valid object through both webhooks; server-side dry run: admission runs, nothing is stored
         const r = await kubectlAsync(
           ['apply', '--dry-run=server', '-f', '-'],
-          seedTable({ attempt: String(attempts) }).replace('name: seed,', `name: loop-${attempts},`),
+          seedTableYaml(names, { attempt: String(attempts) }, `loop-${attempts}`),
         );
         if (r.code !== 0) failures.push(r.stderr.trim());
       }
