@@ -521,7 +521,13 @@ main() {
       ;;
     down)
       flock 9
-      if [ "${2:-}" = --cluster ]; then cluster_down_checked; else down; fi
+      if [ "${2:-}" = --cluster ]; then
+        cluster_down_checked
+      else
+        down
+        # the cluster's image builds may have started a dockerd (hack/images.sh stops only its own)
+        bash "$root/hack/images.sh" down >/dev/null 2>&1 || true
+      fi
       ;;
     status)
       if [ "${2:-}" = --cluster ]; then status >/dev/null && cluster_status; else status; fi
