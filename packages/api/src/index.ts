@@ -9,3 +9,4 @@ export * from './crd/index.ts';
 export * from './contract.ts';
 export * from './plan/index.ts';
 export * from './rules/index.ts';
+export * from './access/metrics-auth.ts';

@@ -27,7 +27,7 @@ import { LeaderGate } from './leader/gate.ts';
 import { makeLogger } from './observability/log.ts';
 import type { Logger } from './observability/log.ts';
 import { close, listen } from './observability/http.ts';
-import { metricsAuthorizer } from './observability/metrics-auth.ts';
+import { metricsAuthorizer } from '@dynamodb-operator/api';
 import { selfSignedCertificate } from './observability/self-signed.ts';
 import { makeMetrics } from './observability/metrics.ts';
 import type { Metrics } from './observability/metrics.ts';

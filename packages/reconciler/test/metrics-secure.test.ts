@@ -7,8 +7,8 @@ import { request } from 'node:https';
 import { Gauge, Registry } from 'prom-client';
 import { loadConfig } from '../src/config.ts';
 import { close, listen } from '../src/observability/http.ts';
-import { metricsAuthorizer } from '../src/observability/metrics-auth.ts';
-import type { KubePost } from '../src/observability/metrics-auth.ts';
+import { metricsAuthorizer } from '@dynamodb-operator/api';
+import type { KubePost } from '@dynamodb-operator/api';
 import { selfSignedCertificate } from '../src/observability/self-signed.ts';
 
 function get(port: number, path: string, ca: string, token?: string): Promise<{ status: number; text: string }> {

@@ -1,12 +1,12 @@
 // Plain-HTTP endpoints: /metrics (Prometheus text) and /healthz, /readyz. Two listeners as in
 // controller-runtime (metrics and health probes on separate addresses); either may be disabled (0).
 // Secure mode (`--metrics-secure`, the metrics listener): HTTPS with a certificate made in memory, and
-// /metrics only for bearer tokens the API server authenticates and authorizes (metrics-auth.ts).
+// /metrics only for bearer tokens the API server authenticates and authorizes (@dynamodb-operator/api, access/metrics-auth.ts).
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { MetricsAuthorizer } from './metrics-auth.ts';
+import type { MetricsAuthorizer } from '@dynamodb-operator/api';
 
 export interface Probe {
   (): { ok: boolean; detail: string };

@@ -1,14 +1,14 @@
 // /metrics (Prometheus text), /healthz (the process answers), /readyz (serving certificate loaded,
 // provider cache synced, not shutting down) on their own port. Plain HTTP by default. Secure mode
 // (`--metrics-secure`): HTTPS with the serving certificate, and /metrics only for callers whose bearer
-// token the API server authenticates and authorizes (metrics-auth.ts); the probes stay open, since
+// token the API server authenticates and authorizes (@dynamodb-operator/api, access/metrics-auth.ts); the probes stay open, since
 // kubelet sends no credentials (they reveal nothing but ok / not ready).
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer, ServerOptions as TlsServerOptions } from 'node:https';
 import type { Registry } from 'prom-client';
-import type { MetricsAuthorizer } from './metrics-auth.ts';
+import type { MetricsAuthorizer } from '@dynamodb-operator/api';
 
 export interface HealthServerOptions {
   registry: Registry;

@@ -2,7 +2,7 @@
 // SubjectAccessReview when metrics are secure). A fresh token per call: kubelet rotates it.
 import { Agent, request } from 'node:https';
 import type { KubeAccess } from '../providers/kube-access.ts';
-import type { KubePost } from './metrics-auth.ts';
+import type { KubePost } from '@dynamodb-operator/api';
 
 export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
   const agent = new Agent({

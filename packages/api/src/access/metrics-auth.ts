@@ -2,7 +2,8 @@
 // server, as kube-rbac-proxy and controller-runtime's WithAuthenticationAndAuthorization do: TokenReview
 // (who is it?) then SubjectAccessReview (may they `get` the non-resource URL /metrics?). Grant it with
 // the chart's `<release>-metrics-reader` ClusterRole. Decisions are cached briefly so that a scrape every
-// few seconds does not cost two API calls each time. The decision logic is pure over `post`.
+// few seconds does not cost two API calls each time. Pure over the injected `post` (no I/O here), so both
+// deployables share it from the api package.
 
 export interface MetricsDecision {
   /** 200 allowed, 401 no/invalid token, 403 authenticated but not authorized, 500 the API server failed. */
