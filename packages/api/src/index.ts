@@ -10,3 +10,4 @@ export * from './contract.ts';
 export * from './plan/index.ts';
 export * from './rules/index.ts';
 export * from './access/metrics-auth.ts';
+export * from './tenancy/index.ts';
