@@ -14,6 +14,8 @@ export interface CliConfig {
   maxInFlightBytes: number;
   clientCaFile?: string;
   metricsSecure: boolean;
+  /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
+  tenancyPolicyFile?: string;
 }
 
 export type ConfigResult =
@@ -49,6 +51,9 @@ Flags (environment variable in brackets; the flag wins):
   --metrics-secure      serve --metrics-port over HTTPS (the serving certificate) and /metrics only
                         to bearer tokens allowed "get" on the non-resource URL /metrics (TokenReview +
                         SubjectAccessReview) [METRICS_SECURE=true]
+  --tenancy-policy FILE JSON tenancy policy: which identities, role ARNs, endpoints and adoptions
+                        each namespace may use (the chart's tenancy values) [TENANCY_POLICY_FILE]
+                        (default: none, everything allowed)
   -h, --help            this text
 `;
 
@@ -95,6 +100,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
         'max-inflight-bytes': { type: 'string' },
         'client-ca-file': { type: 'string' },
         'metrics-secure': { type: 'boolean' },
+        'tenancy-policy': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -138,5 +144,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
   if (clientCaFile) config.clientCaFile = clientCaFile;
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
   if (kubeconfig) config.kubeconfig = kubeconfig;
+  const tenancyPolicyFile = values['tenancy-policy'] ?? env.TENANCY_POLICY_FILE;
+  if (tenancyPolicyFile) config.tenancyPolicyFile = tenancyPolicyFile;
   return { kind: 'config', config };
 }

@@ -1,4 +1,6 @@
 // The webhook process: flags → startWebhook; SIGTERM/SIGINT → stop accepting, drain, exit 0.
+import { readFileSync } from 'node:fs';
+import { parseTenancyPolicy } from '@dynamodb-operator/api';
 import { parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { staticProviders } from './providers/lookup.ts';
@@ -34,6 +36,16 @@ const config: WebhookConfig = {
 if (cli.clientCaFile) config.clientCaFile = cli.clientCaFile;
 if (cli.kubeconfig) config.kubeconfig = cli.kubeconfig;
 if (!cli.providerCache) config.providers = staticProviders();
+if (cli.tenancyPolicyFile) {
+  try {
+    config.tenancyPolicy = parseTenancyPolicy(readFileSync(cli.tenancyPolicyFile, 'utf8'));
+  } catch (error) {
+    // A policy that cannot be read must not silently become "everything allowed".
+    log.fatal({ file: cli.tenancyPolicyFile, err: (error as Error).message }, 'tenancy policy not usable');
+    process.exit(2);
+  }
+  log.info({ file: cli.tenancyPolicyFile }, 'tenancy policy loaded');
+}
 
 try {
   const webhook = await startWebhook(config);

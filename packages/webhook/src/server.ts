@@ -8,13 +8,15 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { mutateRequest } from './admission/mutate.ts';
 import { providerChangesPlugin } from './admission/plugins/provider-changes.ts';
+import { tenancyPlugin } from './admission/plugins/tenancy.ts';
 import { VALIDATING_PLUGINS, validateRequest } from './admission/validate.ts';
 import { admissionApp } from './http/admission-app.ts';
 import { healthServer } from './http/health-server.ts';
 import { inFlightLimiter } from './http/inflight.ts';
 import { kubePost } from './http/kube-post.ts';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
-import type { MetricsAuthorizer } from '@dynamodb-operator/api';
+import type { MetricsAuthorizer, TenancyPolicy } from '@dynamodb-operator/api';
+import { PERMISSIVE_POLICY } from '@dynamodb-operator/api';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { WebhookMetrics } from './metrics.ts';
@@ -69,6 +71,8 @@ export interface WebhookConfig {
   certPollMs?: number;
   /** How long /mutate waits for the provider cache's first sync. */
   providerSyncWaitMs?: number;
+  /** The admin-owned tenancy policy; absent: PERMISSIVE_POLICY (everything allowed, as before). */
+  tenancyPolicy?: TenancyPolicy;
 }
 
 export interface WebhookHandle {
@@ -131,7 +135,11 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     operatorTags: config.defaultTags,
     syncWaitMs: config.providerSyncWaitMs ?? 3000,
   };
-  const validatingPlugins = [...VALIDATING_PLUGINS, providerChangesPlugin(config.defaultTags)];
+  const validatingPlugins = [
+    ...VALIDATING_PLUGINS,
+    providerChangesPlugin(config.defaultTags),
+    tenancyPlugin(config.tenancyPolicy ?? PERMISSIVE_POLICY),
+  ];
   const app = admissionApp({
     handlers: {
       '/validate': (request) => validateRequest(request, providers, validatingPlugins),
