@@ -6,7 +6,8 @@
 //     known emulator gap (EMULATOR_GAPS, documented in docs/emulator-gaps.md), which the test names;
 //     every spec marked `# dynamodb: accepts` (an operator-only rule) is accepted by CreateTable.
 // "Literally" means the test's own literal rendering: every key attribute definition (duplicates too),
-// capacity and nonKeyAttributes whenever the spec gives them — the real renderer tidies those away.
+// capacity (unless PAY_PER_REQUEST, which ignores it) and nonKeyAttributes whenever the spec gives them —
+// the real renderer tidies those away.
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
@@ -65,13 +66,19 @@ export function literalRequest(model: TableModel): CreateTableCommandInput {
     KeySchema: keys(model.keySchema),
     BillingMode: model.billingMode ?? 'PAY_PER_REQUEST',
   };
-  if (model.provisionedThroughput) request.ProvisionedThroughput = throughput(model.provisionedThroughput);
+  // Capacity under PAY_PER_REQUEST is documented as ignored (a warning, nothing sent: the seed's billing
+  // switch leaves it in the spec), so the literal request leaves it out too; any other billing mode keeps it.
+  const sendsCapacity = request.BillingMode !== 'PAY_PER_REQUEST';
+  if (model.provisionedThroughput && sendsCapacity)
+    request.ProvisionedThroughput = throughput(model.provisionedThroughput);
   if (model.globalSecondaryIndexes.length > 0) {
     request.GlobalSecondaryIndexes = model.globalSecondaryIndexes.map((i) => ({
       IndexName: i.indexName,
       KeySchema: keys(i.keySchema),
       Projection: projection(i.projection),
-      ...(i.provisionedThroughput ? { ProvisionedThroughput: throughput(i.provisionedThroughput) } : {}),
+      ...(i.provisionedThroughput && sendsCapacity
+        ? { ProvisionedThroughput: throughput(i.provisionedThroughput) }
+        : {}),
     }));
   }
   if (model.localSecondaryIndexes.length > 0) {

@@ -195,6 +195,20 @@ describe('plan: billing and capacity', () => {
     ]);
   });
 
+  it("PROVISIONED → PAY_PER_REQUEST with the capacity left in the spec (the seed's patch): no capacity sent, no drift after", () => {
+    const was = model({
+      billingMode: 'PROVISIONED',
+      provisionedThroughput: { readCapacityUnits: 25, writeCapacityUnits: 5, path: 'c' },
+      attributeDefinitions: attrs('a'),
+      globalSecondaryIndexes: [gsi('g', 'a', undefined, 'ALL', [], [3, 2])],
+    });
+    const d = { ...was, billingMode: 'PAY_PER_REQUEST' as const };
+    expect(plan(d, observedFor(was))).to.deep.equal([{ kind: 'updateTableSettings', billingMode: 'PAY_PER_REQUEST' }]);
+    // After the switch AWS reports on-demand (no capacity): the leftover capacity is neither a step nor drift.
+    expect(plan(d, observedFor(d))).to.deep.equal([]);
+    expect(driftOf(d, observedFor(d))).to.deep.equal([]);
+  });
+
   it('raising capacity: table settings first, then GSI capacity; deletion protection joins the table call', () => {
     const tp = (r: number) => ({ readCapacityUnits: r, writeCapacityUnits: r, path: 'c' });
     const was = model({

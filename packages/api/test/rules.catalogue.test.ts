@@ -58,6 +58,17 @@ describe('rules catalogue: validateObject', () => {
     });
   }
 
+  it("PAY_PER_REQUEST with capacity left over (the seed's billing switch): a warning per capacity, naming its path", () => {
+    const entry = valid.find((v) => v.file === 'edge-on-demand-ignores-capacity.yaml');
+    const [table, gsi] = (entry?.objects ?? []).map((o) => validateObject(o).warnings);
+    expect(table).to.deep.equal([
+      'spec.billingModeConfig: billingMode PAY_PER_REQUEST ignores this capacity (none is sent to DynamoDB); remove billingModeConfig, or set billingMode to PROVISIONED',
+    ]);
+    expect(gsi).to.deep.equal([
+      'spec.globalSecondaryIndexes[0].billingModeConfig: billingMode PAY_PER_REQUEST ignores the capacity of index "by-g" (none is sent to DynamoDB); remove billingModeConfig from the index, or set billingMode to PROVISIONED',
+    ]);
+  });
+
   it('warns about the unused attribute of the edge-valid spec, naming it', () => {
     const entry = valid.find((v) => v.file === 'edge-unused-attribute-warns.yaml');
     expect(validateObject(entry?.objects[0]).warnings).to.deep.equal([

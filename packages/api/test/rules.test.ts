@@ -341,15 +341,17 @@ describe('rules: validateTable', () => {
       writeCapacityUnits: w,
       path,
     });
-    it('PROVISIONED needs table capacity, PAY_PER_REQUEST (also when unset) forbids it', () => {
+    it('PROVISIONED needs table capacity; PAY_PER_REQUEST (also when unset) ignores it with a warning', () => {
       expectErrors(model({ billingMode: 'PROVISIONED' }), [
         ['spec.billingModeConfig', 'billingMode PROVISIONED needs'],
       ]);
       expectErrors(model({ billingMode: 'PROVISIONED', provisionedThroughput: cap(1, 1) }), []);
-      expectErrors(model({ provisionedThroughput: cap(5, 5) }), [['spec.billingModeConfig', 'takes no capacity']]);
-      expectErrors(model({ billingMode: undefined, provisionedThroughput: cap(5, 5) }), [
-        ['spec.billingModeConfig', 'PAY_PER_REQUEST takes no capacity'],
-      ]);
+      // The seed's `patch … billingMode PAY_PER_REQUEST` leaves the capacity in place: accepted, with a warning.
+      expectErrors(model({ billingMode: 'PAY_PER_REQUEST', provisionedThroughput: cap(5, 5) }), []);
+      expectErrors(model({ billingMode: undefined, provisionedThroughput: cap(5, 5) }), []);
+      expect(validateTable(model({ provisionedThroughput: cap(5, 5) })).warnings.join()).to.contain(
+        'spec.billingModeConfig: billingMode PAY_PER_REQUEST ignores this capacity',
+      );
     });
     it('rejects capacity below 1, fractions and values above 10^12', () => {
       expectErrors(model({ billingMode: 'PROVISIONED', provisionedThroughput: cap(0, 1.5) }), [
@@ -365,7 +367,7 @@ describe('rules: validateTable', () => {
       expect(r.errors).to.deep.equal([]);
       expect(r.warnings.join()).to.contain('spec.billingModeConfig.readCapacityUnits: 40001 exceeds');
     });
-    it('PROVISIONED needs capacity on every GSI; PAY_PER_REQUEST forbids it there', () => {
+    it('PROVISIONED needs capacity on every GSI; PAY_PER_REQUEST ignores it there with a warning', () => {
       const attrs: Attr[] = [
         ['pk', 'S'],
         ['sk', 'N'],
@@ -379,9 +381,10 @@ describe('rules: validateTable', () => {
         provisionedThroughput: cap(1, 1, 'spec.globalSecondaryIndexes[0].billingModeConfig'),
       });
       expectErrors(model({ ...base, globalSecondaryIndexes: [withCap] }, attrs), []);
-      expectErrors(model({ globalSecondaryIndexes: [withCap] }, attrs), [
-        ['spec.globalSecondaryIndexes[0].billingModeConfig', 'takes no index capacity'],
-      ]);
+      expectErrors(model({ globalSecondaryIndexes: [withCap] }, attrs), []);
+      expect(validateTable(model({ globalSecondaryIndexes: [withCap] }, attrs)).warnings.join()).to.contain(
+        'spec.globalSecondaryIndexes[0].billingModeConfig: billingMode PAY_PER_REQUEST ignores the capacity of index "by-g"',
+      );
     });
   });
 

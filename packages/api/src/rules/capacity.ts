@@ -1,5 +1,5 @@
 // Billing mode and capacity: PROVISIONED needs whole-number capacity ≥ 1 on the table and on every
-// GSI; PAY_PER_REQUEST (the default when billingMode is unset) takes none.
+// GSI; under PAY_PER_REQUEST (the default when billingMode is unset) capacity is ignored, with a warning.
 import { BILLING_MODES } from '../model.ts';
 import type { TableModel, Throughput } from '../model.ts';
 import { CAPACITY_DEFAULT_QUOTA, CAPACITY_MAX, CAPACITY_MIN } from './limits.ts';
@@ -54,17 +54,18 @@ export function checkCapacity(model: TableModel): Findings {
       }
     }
   } else {
+    // A warning, not an error: the seed's documented cost cut (`kubectl patch … billingMode PAY_PER_REQUEST`)
+    // leaves the PROVISIONED capacity in the object. The planner and the create request send no capacity
+    // under PAY_PER_REQUEST, so the values are inert; refusing them would refuse that patch and every later one.
     if (model.provisionedThroughput) {
-      out.error(
-        model.provisionedThroughput.path,
-        `billingMode ${mode} takes no capacity: remove ${field}, or set billingMode to PROVISIONED`,
+      out.warn(
+        `${model.provisionedThroughput.path}: billingMode ${mode} ignores this capacity (none is sent to DynamoDB); remove ${field}, or set billingMode to PROVISIONED`,
       );
     }
     for (const index of model.globalSecondaryIndexes) {
       if (index.provisionedThroughput) {
-        out.error(
-          index.provisionedThroughput.path,
-          `billingMode ${mode} takes no index capacity: remove ${field} from index ${show(index.indexName)}, or set billingMode to PROVISIONED`,
+        out.warn(
+          `${index.provisionedThroughput.path}: billingMode ${mode} ignores the capacity of index ${show(index.indexName)} (none is sent to DynamoDB); remove ${field} from the index, or set billingMode to PROVISIONED`,
         );
       }
     }
