@@ -24,6 +24,8 @@ export interface ReconcilerConfig {
   watchNamespace?: string;
   /** Identity written into the Lease; hostname + pid unless given. */
   identity?: string;
+  /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
+  tenancyPolicyFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +70,7 @@ const KNOWN = [
   'kubeconfig',
   'watch-namespace',
   'identity',
+  'tenancy-policy',
 ] as const;
 type Flag = (typeof KNOWN)[number];
 
@@ -152,6 +155,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
   const watchNamespace = f['watch-namespace'] ?? env.WATCH_NAMESPACE;
   if (watchNamespace) cfg.watchNamespace = watchNamespace;
   if (f.identity) cfg.identity = f.identity;
+  const tenancyPolicyFile = f['tenancy-policy'] ?? env.TENANCY_POLICY_FILE;
+  if (tenancyPolicyFile) cfg.tenancyPolicyFile = tenancyPolicyFile;
   return cfg;
 }
 

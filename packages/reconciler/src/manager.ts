@@ -13,6 +13,8 @@ import type { ConvergeContext, ConvergeResult } from './controller/converge.ts';
 import { EventRecorder } from './controller/events.ts';
 import { ADOPT_ANNOTATION, FINALIZER } from './controller/ownership.ts';
 import { reconcileProvider } from './controller/provider-reconciler.ts';
+import { loadTenancyPolicy } from './aws/tenancy.ts';
+import type { TenancyPolicy } from '@dynamodb-operator/api';
 import { CREATE_INTENT_ANNOTATION } from './controller/table-context.ts';
 import type { TableDeps } from './controller/table-context.ts';
 import { TerminalMemo } from './controller/terminal-memo.ts';
@@ -39,6 +41,8 @@ export interface ReconcilerOverrides {
   /** Poll interval while tables are CREATING/DELETING/UPDATING (default 2s). */
   pollMs?: number;
   operatorTags?: Record<string, string>;
+  /** The tenancy policy instead of config.tenancyPolicyFile (in-process tests). */
+  tenancy?: TenancyPolicy;
   converge?: (ctx: ConvergeContext) => Promise<ConvergeResult>;
   logger?: Logger;
   /** Register default process metrics (off in in-process tests). */
@@ -110,6 +114,8 @@ export async function startReconciler(
     callMs: config.awsCallTimeoutMs,
   });
   const events = new EventRecorder(kube, log);
+  // Read once at start: a policy that does not parse stops the process rather than allowing everything.
+  const tenancy = over.tenancy ?? loadTenancyPolicy(config.tenancyPolicyFile);
   const getSecret = async (namespace: string, name: string): Promise<KubeObject | undefined> => {
     try {
       return await kube.get<KubeObject>(objectPath(SECRETS, namespace, name));
@@ -126,7 +132,7 @@ export async function startReconciler(
     log,
     metrics,
     exists: (k) => providers.get(k) !== undefined,
-    reconcile: (key, l) => reconcileProvider({ providers, kube, clients, events, gate, getSecret }, key, l),
+    reconcile: (key, l) => reconcileProvider({ providers, kube, clients, events, gate, getSecret, tenancy }, key, l),
   });
 
   const tableControllers = {} as Record<TableKind, Controller>;
@@ -148,6 +154,7 @@ export async function startReconciler(
       gate,
       getSecret,
       operatorTags: over.operatorTags ?? {},
+      tenancy,
       converge: over.converge ?? planConverger.converge,
       // A replaced converger reads what it needs itself: no rotation then.
       ...(over.converge ? {} : { steadyRead: planConverger.steadyRead }),

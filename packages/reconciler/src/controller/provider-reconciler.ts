@@ -8,11 +8,12 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { validateObject } from '@dynamodb-operator/api';
-import type { Condition } from '@dynamodb-operator/api';
+import type { Condition, TenancyPolicy } from '@dynamodb-operator/api';
 import type { ClientCache, ProviderClients } from '../aws/clients.ts';
 import { endpointLabel } from '../aws/deadlines.ts';
 import { awsErrorName, classifyAwsError, classifyNetworkError, isCredentialError } from '../aws/errors.ts';
 import { ProviderError } from '../aws/provider-settings.ts';
+import { POLICY_DENIED, policyMessage, providerPolicyErrors } from '../aws/tenancy.ts';
 import type { KubeHttp } from '../kube/http.ts';
 import { RESOURCES, objectPath } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
@@ -33,6 +34,8 @@ export interface ProviderDeps {
   events: EventSink;
   gate: LeaderGate;
   getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** The admin's tenancy policy; absent: everything allowed. */
+  tenancy?: TenancyPolicy;
 }
 
 interface ProviderStatus {
@@ -65,10 +68,37 @@ function status(obj: KubeObject, ready: boolean, reason: string, message: string
   const out: ProviderStatus = {
     ready,
     observedGeneration: gen,
-    conditions: setCondition(prev.conditions, cond('Ready', ready, reason, message, gen), k8sNow()),
+    conditions: kstatusFor(prev.conditions, ready, reason, message, gen),
   };
   if (accountId) out.accountId = accountId;
   return out;
+}
+
+/**
+ * Ready plus kstatus's Reconciling/Stalled: an invalid spec is Stalled (only an edit helps; kstatus
+ * reads Failed), any other not-Ready state is Reconciling (re-checked; InProgress), Ready is neither.
+ */
+function kstatusFor(
+  prev: Condition[] | undefined,
+  ready: boolean,
+  reason: string,
+  message: string,
+  gen: number | undefined,
+): Condition[] {
+  const now = k8sNow();
+  const stalled = !ready && reason === 'InvalidProvider';
+  let c = setCondition(prev, cond('Ready', ready, reason, message, gen), now);
+  c = setCondition(
+    c,
+    stalled ? cond('Stalled', true, reason, message, gen) : cond('Stalled', false, 'None', 'not stalled', gen),
+    now,
+  );
+  const working = !ready && !stalled;
+  return setCondition(
+    c,
+    cond('Reconciling', working, working ? reason : 'Done', working ? message : 'nothing left to do', gen),
+    now,
+  );
 }
 
 export async function reconcileProvider(d: ProviderDeps, key: string, log: Logger): Promise<ReconcileResult> {
@@ -86,6 +116,13 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
       obj,
       status(obj, false, 'InvalidProvider', `the provider spec is invalid: ${formatErrors(v.errors)}`),
     );
+    return {};
+  }
+  // Before any Secret read or AWS call: a provider the policy forbids never signs a request.
+  const denied = d.tenancy ? providerPolicyErrors(d.tenancy, obj) : [];
+  if (denied.length > 0) {
+    d.clients.invalidate(key);
+    await write(d, obj, status(obj, false, POLICY_DENIED, policyMessage(denied)));
     return {};
   }
   let clients;

@@ -2,7 +2,7 @@
 // status — each only when it changes), and the AWS calls every path needs.
 import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
-import type { TableKind } from '@dynamodb-operator/api';
+import type { TableKind, TenancyPolicy } from '@dynamodb-operator/api';
 import type { ClientCache, ProviderClients } from '../aws/clients.ts';
 import { classifyAwsError } from '../aws/errors.ts';
 import type { KubeHttp } from '../kube/http.ts';
@@ -45,6 +45,8 @@ export interface TableDeps {
   pollMs: number;
   /** Ownership confirmed from AWS by this process (see owned-tables.ts); created on first use. */
   owned?: OwnedTables;
+  /** The admin's tenancy policy (issue 16); absent: everything allowed. */
+  tenancy?: TenancyPolicy;
 }
 
 /** The deps' ownership memory, created on first use (so whoever builds the deps need not). */

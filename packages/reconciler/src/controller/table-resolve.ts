@@ -4,6 +4,7 @@
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { ProviderError, readProviderSpec } from '../aws/provider-settings.ts';
+import { POLICY_DENIED, adoptionPolicyErrors, policyMessage, providerPolicyErrors } from '../aws/tenancy.ts';
 import { keyOf } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import { getCondition } from './conditions.ts';
@@ -115,6 +116,27 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
     );
     d.events.emit(run.obj, 'Warning', 'ProviderNotFound', msg);
     return { done: {} };
+  }
+
+  // The tenancy policy, checked here too: the provider's status may predate the policy, and the
+  // adopt annotation is the table object's own. No AWS call for a denied object.
+  if (d.tenancy) {
+    const denied = [
+      ...providerPolicyErrors(d.tenancy, provider).map((e) => ({
+        ...e,
+        path: `AWSProvider "${providerName}" ${e.path}`,
+      })),
+      ...(model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName) : []),
+    ];
+    if (denied.length > 0) {
+      const msg = policyMessage(denied);
+      if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
+      await run.writeStatus(
+        nextStatus(run.status, {}, conds(gen, [false, POLICY_DENIED, msg], [false, POLICY_DENIED, msg]), k8sNow()),
+      );
+      d.events.emit(run.obj, 'Warning', POLICY_DENIED, msg);
+      return { done: {} };
+    }
   }
 
   // A provider known to be unusable (checked by the provider controller): no AWS call, say why.

@@ -1,0 +1,171 @@
+// Issue 16 as a namespace editor would try it, through real kubectl and the real API server: the
+// webhook (run with --tenancy-policy) refuses at apply what the admin's policy forbids, naming the
+// field and the policy key; with the webhook gone the reconciler (same policy) refuses the forced-in
+// objects with Ready=False PolicyDenied, and the recording proxy in front of the emulator shows that
+// no request reached the refused provider's endpoint.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { applyYaml, makeServingCert, waitFor } from './support/index.ts';
+import {
+  GROUP,
+  condition,
+  deleteNamespace,
+  getObj,
+  mustApply,
+  providerYaml,
+  simpleTableYaml,
+  startDynalite,
+  startReconcilerProc,
+  startRecordingProxy,
+  uniqueNamespace,
+} from './support-reconciler/index.ts';
+import type { Emulator, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
+import {
+  registerWebhooks,
+  startWebhookProcess,
+  unregisterWebhooks,
+  writeCertDir,
+} from '../../packages/webhook/test/e2e/harness.ts';
+import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+
+const ADOPT = `${GROUP}/adopt`;
+
+/** An AWSProvider with no credentials and no role: it would act as the operator's own identity. */
+const bareProvider = (name: string, endpoint: string): string =>
+  stringify({
+    apiVersion: `${GROUP}/v1alpha1`,
+    kind: 'AWSProvider',
+    metadata: { name },
+    spec: { region: 'us-east-1', endpoint },
+  });
+
+describe('tenancy policy e2e: refused at admission, and again by the reconciler with the webhook off', function () {
+  this.timeout(300_000);
+  const hookName = `ddbop-e2e-tenancy-${process.pid}`;
+  let ns: string;
+  let dir: string;
+  let policyFile: string;
+  let webhook: WebhookProcess | undefined;
+  let dynalite: Emulator;
+  let denied: Recorder;
+  let allowed: Recorder;
+  let reconciler: ReconcilerProc | undefined;
+
+  before(async () => {
+    ns = uniqueNamespace('tenancy');
+    dir = mkdtempSync(join(tmpdir(), 'ddbop-tenancy-'));
+    policyFile = join(dir, 'policy.json');
+    // This namespace brings its own keys; loopback endpoints are allowed explicitly, as in every test.
+    writeFileSync(
+      policyFile,
+      JSON.stringify({
+        operatorIdentityNamespaces: ['platform'],
+        roles: [{ namespaces: [ns], roleARNs: ['arn:aws:iam::123456789012:role/tenancy-*'] }],
+        allowStaticCredentials: true,
+        endpoints: ['http://127.0.0.1:*'],
+        adoption: [{ namespaces: [ns], tables: ['tenancy-own-*'] }],
+      }),
+    );
+    dynalite = await startDynalite('tenancy-dynalite');
+    denied = await startRecordingProxy('tenancy-proxy-denied', dynalite.endpoint);
+    allowed = await startRecordingProxy('tenancy-proxy-allowed', dynalite.endpoint);
+  });
+
+  after(async () => {
+    unregisterWebhooks(hookName);
+    await webhook?.process.stop();
+    await reconciler?.proc.stop();
+    await denied?.proc.stop();
+    await allowed?.proc.stop();
+    await dynalite?.proc.stop();
+    if (ns) deleteNamespace(ns);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kubectl apply is denied with the field path and the policy key to ask the admin for', async () => {
+    const cert = makeServingCert(['127.0.0.1']);
+    const certDir = join(dir, 'certs');
+    writeCertDir(certDir, cert, 'v1');
+    webhook = await startWebhookProcess('tenancy-webhook', certDir, ['--tenancy-policy', policyFile]);
+    await registerWebhooks(hookName, ns, webhook, cert.caPem);
+
+    const identity = applyYaml(bareProvider('borrowed', denied.endpoint), ['-n', ns]);
+    expect(identity.code).to.not.equal(0);
+    expect(identity.stderr).to.match(/spec: tenancy policy: namespace \S+ may not use the operator's own AWS identity/);
+    expect(identity.stderr).to.contain('tenancy.operatorIdentityNamespaces');
+
+    const role = applyYaml(
+      stringify({
+        apiVersion: `${GROUP}/v1alpha1`,
+        kind: 'AWSProvider',
+        metadata: { name: 'admin-role' },
+        spec: {
+          region: 'us-east-1',
+          assumeRoleARN: 'arn:aws:iam::123456789012:role/admin',
+          endpoint: 'http://10.9.9.9',
+        },
+      }),
+      ['-n', ns],
+    );
+    expect(role.code).to.not.equal(0);
+    expect(role.stderr).to.contain('spec.assumeRoleARN').and.contain('tenancy.roles');
+    expect(role.stderr).to.contain('spec.endpoint').and.contain('tenancy.endpoints');
+
+    const adopt = applyYaml(simpleTableYaml('take-over', 'payments', 'p', { annotations: { [ADOPT]: 'true' } }), [
+      '-n',
+      ns,
+    ]);
+    expect(adopt.code).to.not.equal(0);
+    expect(adopt.stderr).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
+
+    // What the policy grants still goes through.
+    const own = applyYaml(providerYaml('own-keys', allowed.endpoint), ['-n', ns]);
+    expect(own.code, own.stderr).to.equal(0);
+    expect(getObj('awsproviders', ns, 'borrowed')).to.equal(undefined);
+  });
+
+  it('with the webhook off, the reconciler refuses the forced-in objects (PolicyDenied) without an AWS call', async () => {
+    unregisterWebhooks(hookName);
+    await webhook?.process.stop();
+    webhook = undefined;
+    // Forced in: nothing at admission stops these now.
+    mustApply(bareProvider('borrowed', denied.endpoint), ns);
+    mustApply(simpleTableYaml('on-borrowed', 'tenancy-borrowed-t', 'borrowed'), ns);
+    mustApply(providerYaml('own-keys', allowed.endpoint), ns);
+    mustApply(simpleTableYaml('take-over', 'payments', 'own-keys', { annotations: { [ADOPT]: 'true' } }), ns);
+
+    reconciler = await startReconcilerProc('tenancy-reconciler', ns, [`--tenancy-policy=${policyFile}`]);
+
+    const reasonOf = (resource: string, name: string) => condition(getObj(resource, ns, name), 'Ready')?.reason;
+    await waitFor('provider borrowed PolicyDenied', () => reasonOf('awsproviders', 'borrowed') === 'PolicyDenied', {
+      timeoutMs: 60_000,
+    });
+    await waitFor(
+      'table on-borrowed PolicyDenied',
+      () => reasonOf('dynamodbtables', 'on-borrowed') === 'PolicyDenied',
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await waitFor('table take-over PolicyDenied', () => reasonOf('dynamodbtables', 'take-over') === 'PolicyDenied', {
+      timeoutMs: 60_000,
+    });
+    // The allowed provider is checked normally (its proxy sees requests), which shows the reconciler ran.
+    await waitFor('provider own-keys Ready', () => getObj('awsproviders', ns, 'own-keys')?.status?.ready === true, {
+      timeoutMs: 60_000,
+    });
+
+    const provider = condition(getObj('awsproviders', ns, 'borrowed'), 'Ready');
+    expect(provider?.status).to.equal('False');
+    expect(provider?.message).to.contain('tenancy.operatorIdentityNamespaces');
+    const takeOver = condition(getObj('dynamodbtables', ns, 'take-over'), 'Ready');
+    expect(takeOver?.message).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
+
+    expect(denied.records(), 'requests to the refused provider endpoint').to.deep.equal([]);
+    expect(allowed.records().length).to.be.above(0);
+    expect(allowed.records().filter((r) => r.table === 'payments')).to.deep.equal([]);
+  });
+});
