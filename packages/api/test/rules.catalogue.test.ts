@@ -62,10 +62,10 @@ describe('rules catalogue: validateObject', () => {
     const entry = valid.find((v) => v.file === 'edge-on-demand-ignores-capacity.yaml');
     const [table, gsi] = (entry?.objects ?? []).map((o) => validateObject(o).warnings);
     expect(table).to.deep.equal([
-      'spec.billingModeConfig: billingMode PAY_PER_REQUEST ignores this capacity (none is sent to DynamoDB); remove billingModeConfig, or set billingMode to PROVISIONED',
+      'spec.billingModeConfig: not sent under PAY_PER_REQUEST; remove it or use PROVISIONED',
     ]);
     expect(gsi).to.deep.equal([
-      'spec.globalSecondaryIndexes[0].billingModeConfig: billingMode PAY_PER_REQUEST ignores the capacity of index "by-g" (none is sent to DynamoDB); remove billingModeConfig from the index, or set billingMode to PROVISIONED',
+      'spec.globalSecondaryIndexes[0].billingModeConfig: not sent under PAY_PER_REQUEST; remove it or use PROVISIONED',
     ]);
   });
 
