@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { PERMISSIVE_POLICY, parseTenancyPolicy } from '@dynamodb-operator/api';
 import { applyYaml, makeServingCert, waitFor } from './support/index.ts';
+import { findObject, helmTemplate } from './support-chart/helm.ts';
+import type { K8sObject } from './support-chart/helm.ts';
 import {
   GROUP,
   condition,
@@ -32,6 +35,24 @@ import {
 import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
 
 const ADOPT = `${GROUP}/adopt`;
+const POLICY_FLAG = '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json';
+
+const tenancyValues = (ns: string) => ({
+  enabled: true,
+  operatorIdentityNamespaces: ['platform'],
+  roles: [{ namespaces: [ns], roleARNs: ['arn:aws:iam::123456789012:role/tenancy-*'] }],
+  allowStaticCredentials: true,
+  endpoints: ['http://127.0.0.1:*'],
+  adoption: [{ namespaces: [ns], tables: ['tenancy-own-*'] }],
+});
+
+interface PodSpec {
+  containers: { args?: string[]; volumeMounts?: { name: string; mountPath: string }[] }[];
+  volumes?: { name: string; configMap?: { name: string } }[];
+}
+const podOf = (o: K8sObject) =>
+  (o as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> }; spec: PodSpec } } }).spec
+    .template;
 
 /** An AWSProvider with no credentials and no role: it would act as the operator's own identity. */
 const bareProvider = (name: string, endpoint: string): string =>
@@ -58,17 +79,11 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     ns = uniqueNamespace('tenancy');
     dir = mkdtempSync(join(tmpdir(), 'ddbop-tenancy-'));
     policyFile = join(dir, 'policy.json');
-    // This namespace brings its own keys; loopback endpoints are allowed explicitly, as in every test.
-    writeFileSync(
-      policyFile,
-      JSON.stringify({
-        operatorIdentityNamespaces: ['platform'],
-        roles: [{ namespaces: [ns], roleARNs: ['arn:aws:iam::123456789012:role/tenancy-*'] }],
-        allowStaticCredentials: true,
-        endpoints: ['http://127.0.0.1:*'],
-        adoption: [{ namespaces: [ns], tables: ['tenancy-own-*'] }],
-      }),
-    );
+    // The policy file is what the chart renders into its ConfigMap for these values: this namespace
+    // brings its own keys; loopback endpoints are allowed explicitly, as in every test.
+    const objects = helmTemplate({ tenancy: tenancyValues(ns) });
+    const configMap = findObject(objects, 'ConfigMap', '-tenancy') as unknown as { data: Record<string, string> };
+    writeFileSync(policyFile, configMap.data['policy.json'] ?? '');
     dynalite = await startDynalite('tenancy-dynalite');
     denied = await startRecordingProxy('tenancy-proxy-denied', dynalite.endpoint);
     allowed = await startRecordingProxy('tenancy-proxy-allowed', dynalite.endpoint);
@@ -83,6 +98,30 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     await dynalite?.proc.stop();
     if (ns) deleteNamespace(ns);
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the chart renders the policy into a ConfigMap mounted into both deployables, and nothing when disabled', () => {
+    const on = helmTemplate({ tenancy: tenancyValues('team-a') });
+    const { enabled: _enabled, ...policy } = tenancyValues('team-a');
+    const data = (findObject(on, 'ConfigMap', '-tenancy') as unknown as { data: Record<string, string> }).data;
+    expect(parseTenancyPolicy(data['policy.json'] ?? '')).to.deep.equal(policy);
+    for (const component of ['-webhook', '-reconciler']) {
+      const pod = podOf(findObject(on, 'Deployment', component));
+      expect(pod.spec.containers[0]?.args, component).to.include(POLICY_FLAG);
+      expect(pod.spec.containers[0]?.volumeMounts?.find((m) => m.name === 'tenancy')?.mountPath).to.equal(
+        '/etc/dynamodb-operator/tenancy',
+      );
+      expect(pod.spec.volumes?.find((v) => v.name === 'tenancy')?.configMap?.name).to.match(/-tenancy$/);
+      // A changed policy rolls the pods (the deployables read it once at start).
+      expect(pod.metadata.annotations?.['checksum/tenancy']).to.match(/^[0-9a-f]{64}$/);
+    }
+    const off = helmTemplate({});
+    expect(off.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-tenancy'))).to.deep.equal([]);
+    for (const component of ['-webhook', '-reconciler']) {
+      expect(podOf(findObject(off, 'Deployment', component)).spec.containers[0]?.args).to.not.include(POLICY_FLAG);
+    }
+    // Disabled means the deployables fall back to the permissive policy: existing installs keep working.
+    expect(PERMISSIVE_POLICY.operatorIdentityNamespaces).to.deep.equal(['*']);
   });
 
   it('kubectl apply is denied with the field path and the policy key to ask the admin for', async () => {
