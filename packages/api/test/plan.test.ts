@@ -5,6 +5,7 @@ import {
   nextStep,
   observedFromAws,
   plan,
+  sameKmsKey,
   type ObservedTable,
   type PlanStep,
 } from '../src/plan/index.ts';
@@ -257,6 +258,38 @@ describe('plan: streams, SSE, TTL, PITR', () => {
     const d = model({ encryption: { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: cmk, path: 'e' } });
     expect(plan(d, observedFor(model()))).to.deep.equal([{ kind: 'updateSse', enabled: true, kmsKeyArn: cmk }]);
     expect(plan(model(), observedFor(d))).to.deep.equal([{ kind: 'updateSse', enabled: false }]);
+  });
+
+  it('KMS keys: by key ID, key ARN, alias name or alias ARN, compared the way AWS and moto report them', () => {
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const id = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    // Key ID and key ARN name the same key; another key, or the same ID in another account, does not.
+    expect(sameKmsKey(keyArn, id)).to.equal(true);
+    expect(sameKmsKey(keyArn, keyArn)).to.equal(true);
+    expect(sameKmsKey(keyArn, 'ffffabcd-12ab-34cd-56ef-1234567890ab')).to.equal(false);
+    expect(sameKmsKey(keyArn, keyArn.replace('123456789012', '210987654321'))).to.equal(false);
+    // moto echoes the alias it was sent: compared by name (a new alias is a change).
+    expect(sameKmsKey('alias/orders-key', 'alias/orders-key')).to.equal(true);
+    expect(sameKmsKey('alias/orders-key', 'arn:aws:kms:us-east-1:123456789012:alias/orders-key')).to.equal(true);
+    expect(sameKmsKey('alias/orders-key', 'alias/other-key')).to.equal(false);
+    expect(sameKmsKey('alias/orders-key', id)).to.equal(false);
+    // AWS reports the key an alias points to: not a change (no UpdateTable loop), unless the region/account differ.
+    expect(sameKmsKey(keyArn, 'alias/orders-key')).to.equal(true);
+    expect(sameKmsKey(keyArn, 'arn:aws:kms:us-east-1:123456789012:alias/orders-key')).to.equal(true);
+    expect(sameKmsKey(keyArn, 'arn:aws:kms:eu-west-1:123456789012:alias/orders-key')).to.equal(false);
+    expect(sameKmsKey(undefined, 'alias/orders-key')).to.equal(false);
+  });
+
+  it('SSE by alias: planned from the AWS owned key, and no step once AWS reports the key behind it', () => {
+    const d = model({
+      encryption: { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: 'alias/orders-key', path: 'e' },
+    });
+    expect(plan(d, observedFor(model()))).to.deep.equal([
+      { kind: 'updateSse', enabled: true, kmsKeyArn: 'alias/orders-key' },
+    ]);
+    const o = observedFor(d);
+    o.encryption = { type: 'CUSTOMER_MANAGED', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd' };
+    expect(plan(d, o)).to.deep.equal([]);
   });
 
   it('TTL: blocked until an hour after our last change, and the blocked step is passed over', () => {

@@ -402,7 +402,7 @@ describe('rules: validateTable', () => {
       expectErrors(model({ stream: stream(true, 'KEYS_ONLY') }), []);
       expect(validateTable(model({ stream: stream(false, 'KEYS_ONLY') })).warnings.join()).to.contain('ignored');
     });
-    it('encryption: CUSTOMER_MANAGED needs a KMS key ARN, only it takes one, and it needs enabled', () => {
+    it('encryption: CUSTOMER_MANAGED needs a KMS key (ID, ARN, alias, alias ARN), only it takes one, and it needs enabled', () => {
       const enc = (e: Partial<TableModel['encryption']>) => ({
         encryption: { enabled: true, path: 'spec.encryption', ...e },
       });
@@ -410,8 +410,34 @@ describe('rules: validateTable', () => {
       expectErrors(model(enc({ type: 'CUSTOMER_MANAGED' })), [['spec.encryption.kmsKeyArn', 'needs the KMS key']]);
       expectErrors(model(enc({ type: 'CUSTOMER_MANAGED', kmsKeyArn: arn })), []);
       expectErrors(model(enc({ type: 'CUSTOMER_MANAGED', kmsKeyArn: 'my-key' })), [
-        ['spec.encryption.kmsKeyArn', 'not a KMS key ARN'],
+        ['spec.encryption.kmsKeyArn', 'not a KMS key: use a key ID'],
       ]);
+      // Every form SSESpecification.KMSMasterKeyId takes: key ID (UUID or multi-Region), key ARN, alias, alias ARN.
+      for (const key of [
+        '1234abcd-12ab-34cd-56ef-1234567890ab',
+        'mrk-1234abcd12ab34cd56ef1234567890ab',
+        'alias/orders-key',
+        'alias/team/orders_key-2',
+        'arn:aws:kms:eu-west-1:123456789012:alias/orders-key',
+        'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ]) {
+        expectErrors(model(enc({ type: 'CUSTOMER_MANAGED', kmsKeyArn: key })), []);
+      }
+      // A malformed region or account in an ARN, and near-misses of the other forms, are still refused.
+      for (const key of [
+        'arn:aws:kms:useast1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        'arn:aws:kms:us-east-1:12345678901:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        'arn:aws:kms:us-east-1:123456789012:orders-key',
+        'alias/',
+        'alias/orders key',
+        'orders-key',
+        '1234abcd-12ab-34cd-56ef',
+        'mrk-1234',
+      ]) {
+        expectErrors(model(enc({ type: 'CUSTOMER_MANAGED', kmsKeyArn: key })), [
+          ['spec.encryption.kmsKeyArn', 'not a KMS key'],
+        ]);
+      }
       expectErrors(model(enc({ type: 'AWS_MANAGED', kmsKeyArn: arn })), [
         ['spec.encryption.kmsKeyArn', 'only used with'],
       ]);

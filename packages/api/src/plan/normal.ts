@@ -129,12 +129,28 @@ export function desiredSse(d: TableModel): SseTarget {
   return { enabled: true };
 }
 
-/** Does the key AWS reports match the key the spec names (full ARN, key id or alias suffix)? */
+const ALIAS = /(?:^|:)alias\/(.+)$/;
+const KEY_ID = /(?:^|:key\/)([^/:]+)$/;
+/** `region:account` of an ARN, or undefined for a bare key ID or alias name. */
+const arnScope = (s: string): string | undefined =>
+  s.startsWith('arn:') ? s.split(':').slice(3, 5).join(':') : undefined;
+
+/**
+ * Does the key AWS reports match the key the spec names (key ID, key ARN, alias name or alias ARN)?
+ * Key IDs compare by ID. An alias compares by name when the report is an alias too (moto echoes what it
+ * was sent); AWS reports the key ARN an alias points to, which this pure function cannot resolve (that
+ * takes KMS DescribeKey), so an alias matches any key of the same region and account there.
+ */
 export function sameKmsKey(observedArn: string | undefined, wanted: string): boolean {
   if (!observedArn) return false;
   if (observedArn === wanted) return true;
-  const id = (s: string): string => s.slice(s.lastIndexOf('/') + 1);
-  return id(observedArn) === id(wanted);
+  const scopes = [arnScope(observedArn), arnScope(wanted)];
+  if (scopes[0] !== undefined && scopes[1] !== undefined && scopes[0] !== scopes[1]) return false;
+  const wantedAlias = ALIAS.exec(wanted)?.[1];
+  const observedAlias = ALIAS.exec(observedArn)?.[1];
+  if (wantedAlias !== undefined) return observedAlias === undefined || observedAlias === wantedAlias;
+  if (observedAlias !== undefined) return false;
+  return KEY_ID.exec(observedArn)?.[1] === KEY_ID.exec(wanted)?.[1];
 }
 
 export function sseMatches(target: SseTarget, o: ObservedTable): boolean {
