@@ -44,6 +44,27 @@ describe('webhook risky-change warnings', () => {
     expect(riskyUpdateWarnings(old, off).join('\n')).to.match(/turning streams off/);
   });
 
+  it('warns that a move from a KMS key to an alias is not seen on AWS (it reports key ARNs), and only then', () => {
+    const old = model('critical-data'); // AWS_MANAGED: a KMS key already
+    const toAlias = model('critical-data', (spec) => {
+      spec.encryption = { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: 'alias/orders-key' };
+    });
+    const warnings = riskyUpdateWarnings(old, toAlias);
+    expect(warnings).to.deep.equal([
+      'spec.encryption.kmsKeyArn: AWS reports key ARNs, so a move from a KMS key to an alias is not seen; use the key ID or ARN',
+    ]);
+    expect(warnings[0]!.length).to.be.at.most(MAX_WARNING_LENGTH);
+    // From the AWS owned key the planner does see the change; a key ID is compared exactly.
+    const owned = model('critical-data', (spec) => {
+      spec.encryption = { enabled: false };
+    });
+    expect(riskyUpdateWarnings(owned, toAlias)).to.deep.equal([]);
+    const toKeyId = model('critical-data', (spec) => {
+      spec.encryption = { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' };
+    });
+    expect(riskyUpdateWarnings(old, toKeyId)).to.deep.equal([]);
+  });
+
   it('keeps every warning within the 120 characters kubectl shows', () => {
     const old = model('users-with-gsi');
     const next = model('users-with-gsi', (spec) => {

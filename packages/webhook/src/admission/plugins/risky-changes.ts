@@ -46,6 +46,15 @@ export function riskyUpdateWarnings(old: TableModel, next: TableModel): string[]
       `${next.stream.viewTypePath}: a new stream view type replaces the stream (new ARN); consumers must move`,
     );
   }
+  // AWS's DescribeTable names the key behind an alias, not the alias, so the planner cannot tell one KMS
+  // key from another when the spec names an alias: a move from a KMS key to an alias is not seen there.
+  const kms = (m: TableModel): boolean => m.encryption.enabled && (m.encryption.type ?? 'AWS_MANAGED') !== 'AWS_OWNED';
+  const key = next.encryption.kmsKeyArn;
+  if (kms(old) && key !== undefined && /(?:^|:)alias\//.test(key) && key !== old.encryption.kmsKeyArn) {
+    warnings.push(
+      `${next.encryption.path}.kmsKeyArn: AWS reports key ARNs, so a move from a KMS key to an alias is not seen; use the key ID or ARN`,
+    );
+  }
   if (old.stream.enabled && !next.stream.enabled) {
     warnings.push(`${next.stream.path}: turning streams off ends the stream; its records stay readable for 24 hours`);
   }
