@@ -47,7 +47,7 @@ const projection = z
 
 const capacity = (where: string) =>
   capacitySchema(
-    `Capacity of the ${where}: required with billingMode PROVISIONED, not allowed with PAY_PER_REQUEST.`,
+    `Capacity of the ${where}: required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.`,
   ).optional();
 
 export const dynamoDBSpecSchema = z

@@ -38,7 +38,7 @@ export const dynamoDBTableSpecSchema = z
     providerRef: providerRefSchema,
     billingMode: billingModeSchema.optional(),
     provisionedThroughput: capacitySchema(
-      'Table capacity; required with billingMode PROVISIONED, not allowed with PAY_PER_REQUEST.',
+      'Table capacity; required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.',
     ).optional(),
     hashKey: keyAttribute('partition key (HASH)'),
     rangeKey: keyAttribute('sort key (RANGE)').optional(),
@@ -68,7 +68,7 @@ export const dynamoDBTableSpecSchema = z
             projectionType: projectionTypeSchema.optional(),
             nonKeyAttributes: nonKeyAttributesSchema.optional(),
             provisionedThroughput: capacitySchema(
-              'Index capacity; required with billingMode PROVISIONED, not allowed with PAY_PER_REQUEST.',
+              'Index capacity; required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.',
             ).optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
