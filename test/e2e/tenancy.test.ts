@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { PERMISSIVE_POLICY, parseTenancyPolicy } from '@dynamodb-operator/api';
-import { applyYaml, makeServingCert, waitFor } from './support/index.ts';
+import { kubectl, makeServingCert, testEnv, waitFor } from './support/index.ts';
 import { findObject, helmTemplate } from './support-chart/helm.ts';
 import type { K8sObject } from './support-chart/helm.ts';
 import {
@@ -35,6 +35,37 @@ import {
 import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
 
 const ADOPT = `${GROUP}/adopt`;
+/** The namespace editor: the test environment's low-privilege user (CN ddbop-e2e-lowpriv). */
+const EDITOR = 'ddbop-e2e-lowpriv';
+
+/** What `edit` gives in `ns` for the resources used here (Secrets and our kinds). `edit` itself is bound
+ * too, but it is an aggregated ClusterRole and this environment runs no aggregation controller. */
+const editorRbac = (ns: string): string =>
+  [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'tenancy-editor', namespace: ns },
+      rules: [
+        { apiGroups: [GROUP], resources: ['awsproviders', 'dynamodbtables', 'dynamodbs'], verbs: ['*'] },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['*'] },
+      ],
+    },
+    ...['edit', 'tenancy-editor'].map((role) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `tenancy-${role}`, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role === 'edit' ? 'ClusterRole' : 'Role', name: role },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: EDITOR }],
+    })),
+  ]
+    .map((d) => stringify(d))
+    .join('---\n');
+
+/** kubectl apply as the namespace editor. */
+const applyAsEditor = (yaml: string, ns: string) =>
+  kubectl(['apply', '-n', ns, '-f', '-'], { input: yaml, kubeconfig: testEnv().lowPrivilegeKubeconfig });
+
 const POLICY_FLAG = '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json';
 
 const tenancyValues = (ns: string) => ({
@@ -84,6 +115,7 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     const objects = helmTemplate({ tenancy: tenancyValues(ns) });
     const configMap = findObject(objects, 'ConfigMap', '-tenancy') as unknown as { data: Record<string, string> };
     writeFileSync(policyFile, configMap.data['policy.json'] ?? '');
+    mustApply(editorRbac(ns), ns);
     dynalite = await startDynalite('tenancy-dynalite');
     denied = await startRecordingProxy('tenancy-proxy-denied', dynalite.endpoint);
     allowed = await startRecordingProxy('tenancy-proxy-allowed', dynalite.endpoint);
@@ -124,19 +156,19 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     expect(PERMISSIVE_POLICY.operatorIdentityNamespaces).to.deep.equal(['*']);
   });
 
-  it('kubectl apply is denied with the field path and the policy key to ask the admin for', async () => {
+  it('kubectl apply as a namespace editor is denied with the field path and the policy key to ask for', async () => {
     const cert = makeServingCert(['127.0.0.1']);
     const certDir = join(dir, 'certs');
     writeCertDir(certDir, cert, 'v1');
     webhook = await startWebhookProcess('tenancy-webhook', certDir, ['--tenancy-policy', policyFile]);
     await registerWebhooks(hookName, ns, webhook, cert.caPem);
 
-    const identity = applyYaml(bareProvider('borrowed', denied.endpoint), ['-n', ns]);
+    const identity = applyAsEditor(bareProvider('borrowed', denied.endpoint), ns);
     expect(identity.code).to.not.equal(0);
     expect(identity.stderr).to.match(/spec: tenancy policy: namespace \S+ may not use the operator's own AWS identity/);
     expect(identity.stderr).to.contain('tenancy.operatorIdentityNamespaces');
 
-    const role = applyYaml(
+    const role = applyAsEditor(
       stringify({
         apiVersion: `${GROUP}/v1alpha1`,
         kind: 'AWSProvider',
@@ -147,21 +179,21 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
           endpoint: 'http://10.9.9.9',
         },
       }),
-      ['-n', ns],
+      ns,
     );
     expect(role.code).to.not.equal(0);
     expect(role.stderr).to.contain('spec.assumeRoleARN').and.contain('tenancy.roles');
     expect(role.stderr).to.contain('spec.endpoint').and.contain('tenancy.endpoints');
 
-    const adopt = applyYaml(simpleTableYaml('take-over', 'payments', 'p', { annotations: { [ADOPT]: 'true' } }), [
-      '-n',
+    const adopt = applyAsEditor(
+      simpleTableYaml('take-over', 'payments', 'p', { annotations: { [ADOPT]: 'true' } }),
       ns,
-    ]);
+    );
     expect(adopt.code).to.not.equal(0);
     expect(adopt.stderr).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
 
     // What the policy grants still goes through.
-    const own = applyYaml(providerYaml('own-keys', allowed.endpoint), ['-n', ns]);
+    const own = applyAsEditor(providerYaml('own-keys', allowed.endpoint), ns);
     expect(own.code, own.stderr).to.equal(0);
     expect(getObj('awsproviders', ns, 'borrowed')).to.equal(undefined);
   });
@@ -170,11 +202,16 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     unregisterWebhooks(hookName);
     await webhook?.process.stop();
     webhook = undefined;
-    // Forced in: nothing at admission stops these now.
-    mustApply(bareProvider('borrowed', denied.endpoint), ns);
-    mustApply(simpleTableYaml('on-borrowed', 'tenancy-borrowed-t', 'borrowed'), ns);
-    mustApply(providerYaml('own-keys', allowed.endpoint), ns);
-    mustApply(simpleTableYaml('take-over', 'payments', 'own-keys', { annotations: { [ADOPT]: 'true' } }), ns);
+    // Forced in by the editor: nothing at admission stops these now.
+    for (const yaml of [
+      bareProvider('borrowed', denied.endpoint),
+      simpleTableYaml('on-borrowed', 'tenancy-borrowed-t', 'borrowed'),
+      providerYaml('own-keys', allowed.endpoint),
+      simpleTableYaml('take-over', 'payments', 'own-keys', { annotations: { [ADOPT]: 'true' } }),
+    ]) {
+      const applied = applyAsEditor(yaml, ns);
+      expect(applied.code, applied.stderr).to.equal(0);
+    }
 
     reconciler = await startReconcilerProc('tenancy-reconciler', ns, [`--tenancy-policy=${policyFile}`]);
 
