@@ -102,3 +102,15 @@ describe('webhook tenancy policy (issue 16)', () => {
     expect((await review(open, adoptingTable('team-b', 'payments'))).response.allowed).to.equal(true);
   });
 });
+
+describe('webhook --tenancy-policy flag', () => {
+  it('sets the policy file from the flag or TENANCY_POLICY_FILE; absent by default', async () => {
+    const { parseConfig } = await import('../src/config.ts');
+    const flag = parseConfig(['--tenancy-policy', '/p.json'], {});
+    expect(flag.kind === 'config' && flag.config.tenancyPolicyFile).to.equal('/p.json');
+    const env = parseConfig([], { TENANCY_POLICY_FILE: '/e.json' });
+    expect(env.kind === 'config' && env.config.tenancyPolicyFile).to.equal('/e.json');
+    const none = parseConfig([], {});
+    expect(none.kind === 'config' && none.config.tenancyPolicyFile).to.equal(undefined);
+  });
+});
