@@ -237,6 +237,9 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     const provider = condition(getObj('awsproviders', ns, 'borrowed'), 'Ready');
     expect(provider?.status).to.equal('False');
     expect(provider?.message).to.contain('tenancy.operatorIdentityNamespaces');
+    // kstatus: Stalled (only a human helps), not Reconciling forever.
+    expect(condition(getObj('awsproviders', ns, 'borrowed'), 'Stalled')?.status).to.equal('True');
+    expect(condition(getObj('dynamodbtables', ns, 'on-borrowed'), 'Stalled')?.reason).to.equal('PolicyDenied');
     const takeOver = condition(getObj('dynamodbtables', ns, 'take-over'), 'Ready');
     expect(takeOver?.message).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
 

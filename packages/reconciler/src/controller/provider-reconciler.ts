@@ -86,7 +86,8 @@ function kstatusFor(
   gen: number | undefined,
 ): Condition[] {
   const now = k8sNow();
-  const stalled = !ready && reason === 'InvalidProvider';
+  // A policy denial, too, changes only by a human: the admin's policy or an edit of the provider.
+  const stalled = !ready && (reason === 'InvalidProvider' || reason === POLICY_DENIED);
   let c = setCondition(prev, cond('Ready', ready, reason, message, gen), now);
   c = setCondition(
     c,

@@ -132,7 +132,13 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
       const msg = policyMessage(denied);
       if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
       await run.writeStatus(
-        nextStatus(run.status, {}, conds(gen, [false, POLICY_DENIED, msg], [false, POLICY_DENIED, msg]), k8sNow()),
+        // Terminal (kstatus Stalled): only the admin's policy or an edit of the object changes this.
+        nextStatus(
+          run.status,
+          {},
+          conds(gen, [false, POLICY_DENIED, msg], [false, POLICY_DENIED, msg], [true, POLICY_DENIED, msg]),
+          k8sNow(),
+        ),
       );
       d.events.emit(run.obj, 'Warning', POLICY_DENIED, msg);
       return { done: {} };
