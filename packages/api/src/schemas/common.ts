@@ -216,7 +216,9 @@ export const conditionSchema = z
   .describe('One aspect of the current state (metav1.Condition).');
 
 export const conditionsSchema = z.array(conditionSchema).meta({
-  description: 'Latest observations: Ready (summary), Synced (spec applied to AWS), Terminal (needs a human).',
+  description:
+    'Latest observations: Ready (summary), Synced (spec applied to AWS), Terminal (needs a human); ' +
+    'Reconciling (work for this generation under way) and Stalled (= Terminal) for kstatus-based tools.',
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
 });

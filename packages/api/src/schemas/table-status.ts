@@ -43,6 +43,12 @@ export const tableStatusSchema = z
       .min(0)
       .optional()
       .describe('metadata.generation the status was computed from.'),
+    syncedGeneration: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('metadata.generation last converged with the table in AWS (set once the table was ACTIVE).'),
     globalSecondaryIndexes: z
       .array(indexStatusSchema)
       .optional()

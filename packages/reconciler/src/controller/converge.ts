@@ -20,7 +20,7 @@ export interface ConvergeContext {
   signal: () => AbortSignal;
   /** Desired tags including the ownership tags. */
   desiredTags: Record<string, string>;
-  /** true on the first sync after create/adoption (status.observedGeneration unset). */
+  /** true on the first sync after create/adoption (status.syncedGeneration unset). */
   firstSync: boolean;
   events: EventSink;
   log: Logger;

@@ -1,5 +1,7 @@
 // The status of a table object, pure: from what DescribeTable said and the previous status to the
-// next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human).
+// next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human) for people;
+// Reconciling and Stalled, derived from those three in one place (kstatusConditions), for GitOps tools
+// that judge readiness with kstatus (Flux, kpt, Argo CD via health checks).
 import type { Condition } from '@dynamodb-operator/api';
 import type { ConditionInput } from './conditions.ts';
 import { getCondition, setCondition } from './conditions.ts';
@@ -32,6 +34,8 @@ export interface TableStatus {
   streamArn?: string;
   globalSecondaryIndexes?: IndexStatus[];
   observedGeneration?: number;
+  /** metadata.generation last converged (ACTIVE, one converger turn): the "first sync" marker. */
+  syncedGeneration?: number;
   conditions?: Condition[];
   [k: string]: unknown;
 }
@@ -78,7 +82,7 @@ export function statusInSync(status: TableStatus, generation: number | undefined
   return (
     Boolean(status.tableArn) &&
     status.ready === true &&
-    status.observedGeneration === generation &&
+    status.syncedGeneration === generation &&
     getCondition(status.conditions, 'Synced')?.status === 'True'
   );
 }
@@ -89,7 +93,44 @@ export interface ConditionSet {
   terminal: ConditionInput;
 }
 
-/** Merge observed fields and conditions into the previous status. */
+/**
+ * kstatus's two abnormal-true conditions, derived from the human set so no call site can forget them:
+ * Stalled=True exactly when Terminal=True (kstatus: Failed — Flux stops waiting); otherwise
+ * Reconciling=True while the object is not both Ready and Synced for this generation (kstatus:
+ * InProgress — creating, a plan step in flight, waiting for ACTIVE, a retried error, a missing
+ * provider). Both False when done, so "observedGeneration == generation, Ready" reads Current.
+ */
+export function kstatusConditions(set: ConditionSet): { reconciling: ConditionInput; stalled: ConditionInput } {
+  const gen = set.ready.observedGeneration;
+  const terminal = set.terminal.status === 'True';
+  const done = set.ready.status === 'True' && set.synced.status === 'True';
+  const stalled = terminal
+    ? cond('Stalled', true, set.terminal.reason, set.terminal.message, gen)
+    : cond('Stalled', false, 'None', 'not stalled', gen);
+  const reconciling =
+    !terminal && !done
+      ? cond(
+          'Reconciling',
+          true,
+          set.synced.status === 'True' ? set.ready.reason : set.synced.reason,
+          set.ready.message,
+          gen,
+        )
+      : cond(
+          'Reconciling',
+          false,
+          terminal ? set.terminal.reason : 'Done',
+          terminal ? 'stalled: a human must act' : 'nothing left to do for this generation',
+          gen,
+        );
+  return { reconciling, stalled };
+}
+
+/**
+ * Merge observed fields and conditions into the previous status. status.observedGeneration is the
+ * generation these conditions were computed for, on every write (kstatus compares it with
+ * metadata.generation before it reads any condition).
+ */
 export function nextStatus(
   prev: TableStatus | undefined,
   patch: Partial<TableStatus>,
@@ -97,11 +138,16 @@ export function nextStatus(
   now: string,
 ): TableStatus {
   const base: TableStatus = { ...(prev ?? {}), ...patch };
+  const k = kstatusConditions(conds);
   let c = setCondition(prev?.conditions, conds.ready, now);
   c = setCondition(c, conds.synced, now);
   c = setCondition(c, conds.terminal, now);
+  c = setCondition(c, k.reconciling, now);
+  c = setCondition(c, k.stalled, now);
   base.conditions = c;
   base.ready = conds.ready.status === 'True';
+  const gen = conds.ready.observedGeneration;
+  if (gen !== undefined) base.observedGeneration = gen;
   for (const k of Object.keys(base)) if (base[k] === undefined) delete base[k];
   return base;
 }

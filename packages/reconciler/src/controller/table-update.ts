@@ -33,7 +33,8 @@ export async function observeOwned(
     return { requeueAfterMs: d.pollMs };
   }
 
-  const firstSync = run.status.observedGeneration === undefined;
+  // syncedGeneration, not observedGeneration: the latter is written from the first status on (kstatus).
+  const firstSync = run.status.syncedGeneration === undefined;
   if (firstSync) await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead);
 
   const result = await d.converge({
@@ -59,7 +60,7 @@ export async function observeOwned(
   const wrote = await run.writeStatus(
     nextStatus(
       run.status,
-      { ...observed, observedGeneration: gen },
+      { ...observed, syncedGeneration: gen },
       conds(
         gen,
         [ready, ready ? 'Available' : active ? result.reason : 'IndexesNotActive', readyMsg],
