@@ -210,6 +210,40 @@ describe('plan: billing and capacity', () => {
     expect(driftOf(d, observedFor(d))).to.deep.equal([]);
   });
 
+  it('capacity managed elsewhere (externalCapacity): a scaled table and GSI are neither a step nor drift', () => {
+    const tp = (r: number) => ({ readCapacityUnits: r, writeCapacityUnits: r, path: 'c' });
+    const d = model({
+      billingMode: 'PROVISIONED',
+      provisionedThroughput: tp(5),
+      attributeDefinitions: attrs('a'),
+      globalSecondaryIndexes: [gsi('g', 'a', undefined, 'ALL', [], [5, 5])],
+    });
+    // An auto scaler raised both behind the operator's back.
+    const scaled = observedFor({
+      ...d,
+      provisionedThroughput: tp(40),
+      globalSecondaryIndexes: [gsi('g', 'a', undefined, 'ALL', [], [30, 30])],
+    });
+    expect(plan(d, scaled, { externalCapacity: true })).to.deep.equal([]);
+    expect(driftOf(d, scaled, { externalCapacity: true })).to.deep.equal([]);
+    // Managed here (the default), the same table is reverted.
+    expect(kinds(plan(d, scaled))).to.deep.equal(['updateTableSettings', 'updateGsiCapacity']);
+    expect(driftOf(d, scaled).join()).to.contain('table capacity is 40 read / 40 write');
+    // Where AWS needs a capacity, the spec's is still sent: a switch to PROVISIONED, and a new GSI.
+    const onDemand = observedFor(model({ attributeDefinitions: attrs('a') }));
+    const steps = plan(d, onDemand, { externalCapacity: true });
+    expect(steps[0]).to.deep.include({ kind: 'updateTableSettings', billingMode: 'PROVISIONED' });
+    expect(steps[0]).to.have.nested.property('provisionedThroughput.readCapacityUnits', 5);
+    expect(steps.find((s) => s.kind === 'createGsi')).to.have.nested.property(
+      'provisionedThroughput.readCapacityUnits',
+      5,
+    );
+    // Other settings still converge.
+    expect(plan({ ...d, deletionProtectionEnabled: true }, scaled, { externalCapacity: true })).to.deep.equal([
+      { kind: 'updateTableSettings', deletionProtectionEnabled: true },
+    ]);
+  });
+
   it('raising capacity: table settings first, then GSI capacity; deletion protection joins the table call', () => {
     const tp = (r: number) => ({ readCapacityUnits: r, writeCapacityUnits: r, path: 'c' });
     const was = model({

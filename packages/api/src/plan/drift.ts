@@ -44,7 +44,7 @@ export function driftOf(desired: TableModel, observed: ObservedTable, opts: Plan
     }
     const changes = shapeChanges(observedIndexShape(o, have), desiredIndexShape(d, g));
     if (changes.length > 0) out.push(`GSI ${g.indexName} differs: ${changes.join(', ')} (AWS → spec)`);
-    else if (desiredBilling(d) === 'PROVISIONED' && o.billingMode === 'PROVISIONED') {
+    else if (desiredBilling(d) === 'PROVISIONED' && o.billingMode === 'PROVISIONED' && !opts.externalCapacity) {
       const t = desiredGsiThroughput(d, g);
       if (!sameThroughput(t, have.provisionedThroughput))
         out.push(
@@ -56,7 +56,7 @@ export function driftOf(desired: TableModel, observed: ObservedTable, opts: Plan
   if (billing !== o.billingMode) out.push(`billing mode is ${o.billingMode} in AWS, the spec says ${billing}`);
   else {
     const tp = desiredThroughput(d);
-    if (tp && !sameThroughput(tp, o.provisionedThroughput))
+    if (tp && !opts.externalCapacity && !sameThroughput(tp, o.provisionedThroughput))
       out.push(`table capacity is ${fmtThroughput(o.provisionedThroughput)}, the spec says ${fmtThroughput(tp)}`);
   }
   if (desiredTableClass(d) !== o.tableClass)

@@ -48,6 +48,12 @@ export interface PlanOptions {
   lastTtlChangeAt?: string | Date;
   /** "Now", for the TTL hour rule. Defaults to the real clock. */
   now?: Date;
+  /**
+   * Capacity is managed elsewhere (an auto scaler, a runbook: the object's `capacity-management: External`
+   * annotation): the spec's capacity is sent only where AWS needs one (at create, a new GSI, a switch to
+   * PROVISIONED) and a different live capacity is neither a step nor drift — no fight with the scaler.
+   */
+  externalCapacity?: boolean;
 }
 
 /** Reasons the table cannot take an UpdateTable now (empty when everything is ACTIVE). */
@@ -63,8 +69,8 @@ export function waitReasons(o: ObservedTable): string[] {
 export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOptions = {}): PlanStep[] {
   const steps: PlanStep[] = [
     ...gsiDeletes(desired, observed),
-    ...tableSettings(desired, observed),
-    ...gsiCapacity(desired, observed),
+    ...tableSettings(desired, observed, opts),
+    ...gsiCapacity(desired, observed, opts),
     ...gsiCreates(desired, observed),
     ...stream(desired, observed),
     ...sse(desired, observed),
@@ -122,7 +128,7 @@ function gsiDeletes(d: TableModel, o: ObservedTable): DeleteGsiStep[] {
   return out.sort((a, b) => (a.indexName < b.indexName ? -1 : 1));
 }
 
-function tableSettings(d: TableModel, o: ObservedTable): PlanStep[] {
+function tableSettings(d: TableModel, o: ObservedTable, opts: PlanOptions): PlanStep[] {
   const billing = desiredBilling(d);
   const step: UpdateTableSettingsStep = { kind: 'updateTableSettings' };
   let changed = false;
@@ -131,7 +137,8 @@ function tableSettings(d: TableModel, o: ObservedTable): PlanStep[] {
     changed = true;
   }
   const tp = desiredThroughput(d);
-  if (tp && (billing !== o.billingMode || !sameThroughput(tp, o.provisionedThroughput))) {
+  const capacityDiffers = !opts.externalCapacity && !sameThroughput(tp, o.provisionedThroughput);
+  if (tp && (billing !== o.billingMode || capacityDiffers)) {
     step.provisionedThroughput = tp;
     changed = true;
   }
@@ -156,9 +163,9 @@ function tableSettings(d: TableModel, o: ObservedTable): PlanStep[] {
   return out;
 }
 
-function gsiCapacity(d: TableModel, o: ObservedTable): PlanStep[] {
+function gsiCapacity(d: TableModel, o: ObservedTable, opts: PlanOptions): PlanStep[] {
   // A billing switch to PROVISIONED carries GSI capacity itself (see tableSettings).
-  if (desiredBilling(d) !== 'PROVISIONED' || o.billingMode !== 'PROVISIONED') return [];
+  if (desiredBilling(d) !== 'PROVISIONED' || o.billingMode !== 'PROVISIONED' || opts.externalCapacity) return [];
   const byName = new Map(d.globalSecondaryIndexes.map((g) => [g.indexName, g]));
   const indexes = keptGsis(d, o).flatMap((g) => {
     const w = byName.get(g.indexName);

@@ -79,13 +79,12 @@ export function createPlanConverger(opts: PlanConvergerOptions = {}): PlanConver
     markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());
 
     const opts = planOptionsFor(m, object, ctx.desiredTags, now);
-    const { managedTagKeys } = opts;
     const steps = plan(model, observed, opts);
     const work = steps.filter((s) => s.kind !== 'wait');
 
     // Drift: we had this generation in sync, nobody changed the spec, and now AWS differs.
     if (work.length > 0 && m.synced && !specChanged && !m.inProgress) {
-      const drift = driftOf(model, observed, { managedTagKeys, extraTags: ctx.desiredTags });
+      const drift = driftOf(model, observed, opts);
       ctx.events.emit(object, 'Warning', 'DriftDetected', `changed outside Kubernetes, repairing: ${drift.join('; ')}`);
       ctx.log.info({ table: model.tableName, drift }, 'drift detected');
     }

@@ -1,10 +1,17 @@
 // The plan() options of one table, from what the converger remembers and what the object carries:
-// which tag keys we may remove, and when TTL was last changed (AWS allows one change an hour).
+// which tag keys we may remove, when TTL was last changed (AWS allows one change an hour), and whether
+// capacity is managed elsewhere (the capacity-management annotation).
 import type { PlanOptions } from '@dynamodb-operator/api';
 import type { KubeObject } from '../kube/resources.ts';
 import type { TableMemo } from './memory.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * `External`: capacity is set at create (and where AWS needs one) and never reverted, so an auto scaler
+ * or a runbook may change it (what Terraform users write as ignore_changes). Any case; any other value, or
+ * none: capacity is managed here.
+ */
+export const CAPACITY_MANAGEMENT_ANNOTATION = 'aws-infra-operator.runner.codes/capacity-management';
 
 /** Tag keys the user declared in the previous `kubectl apply` (so we set them, so we may remove them). */
 function lastAppliedTagKeys(annotations: Record<string, string> | undefined): string[] {
@@ -41,5 +48,13 @@ export function planOptionsFor(
   ];
   const statusTtl = statusField(status, 'lastTtlChangeTime', isString);
   const lastTtlChangeAt = m.lastTtlChangeAt ?? (statusTtl ? new Date(statusTtl) : undefined);
-  return { managedTagKeys, extraTags: desiredTags, now, ...(lastTtlChangeAt ? { lastTtlChangeAt } : {}) };
+  // Any case: a user who wrote `external` would not expect the operator to keep reverting the scaler.
+  const externalCapacity = object.metadata.annotations?.[CAPACITY_MANAGEMENT_ANNOTATION]?.toLowerCase() === 'external';
+  return {
+    managedTagKeys,
+    extraTags: desiredTags,
+    now,
+    ...(lastTtlChangeAt ? { lastTtlChangeAt } : {}),
+    ...(externalCapacity ? { externalCapacity } : {}),
+  };
 }
