@@ -74,7 +74,7 @@ describe('CRDs in the API server', function () {
     expect(out).to.match(
       /^dynamodbtables\s+ddb,ddbtable\s+aws-infra-operator\.runner\.codes\/v1alpha1\s+true\s+DynamoDBTable$/m,
     );
-    expect(out).to.match(/^dynamodbs\s+.*DynamoDB$/m);
+    expect(out).to.match(/^dynamodbs\s+dynamo\s+.*DynamoDB$/m);
     expect(out).to.match(/^awsproviders\s+awsp\s+.*AWSProvider$/m);
   });
 
@@ -126,7 +126,12 @@ describe('CRDs in the API server', function () {
         ['dynamodb', 'DynamoDB', 'user-profiles'],
       ] as const) {
         const columns = crdOfKind(kind).spec.versions[0]?.additionalPrinterColumns ?? [];
-        expect(columns.map((c) => c.name)).to.include.members(['Table', 'Status', 'Ready']);
+        expect(columns.map((c) => c.name)).to.include.members(['Table', 'Status', 'Ready', 'Synced', 'Age']);
+        // READY and SYNCED from the conditions (issue 15), REASON and MESSAGE only in -o wide
+        expect(columns.find((c) => c.name === 'Ready')?.jsonPath).to.equal(
+          '.status.conditions[?(@.type=="Ready")].status',
+        );
+        expect(columns.filter((c) => c.priority === 1).map((c) => c.name)).to.include.members(['Reason', 'Message']);
         const table = ok(kubectl(['get', resource, '-n', 'default']), `get ${resource}`);
         const wide = ok(kubectl(['get', resource, '-n', 'default', '-o', 'wide']), `get ${resource} -o wide`);
         const header = table.split('\n')[0] ?? '';
@@ -147,6 +152,19 @@ describe('CRDs in the API server', function () {
         );
         expect(row).to.include(tableName);
       }
+    });
+
+    it('lists both table kinds, and only them, under the project category with READY and SYNCED (issue 15)', function () {
+      const out = ok(kubectl(['get', 'dynamodb-tables', '-n', 'default']), 'get dynamodb-tables');
+      expect(out).to.match(/^dynamodbtable\.aws-infra-operator\.runner\.codes\/e2e-simple-table\s/m);
+      expect(out).to.match(/^dynamodb\.aws-infra-operator\.runner\.codes\/user-profiles\s/m);
+      expect(out).to.not.match(/^awsprovider\./m);
+      for (const header of out.split('\n').filter((l) => l.startsWith('NAME'))) {
+        expect(header).to.match(/^NAME\s+TABLE\s+STATUS\s+READY\s+SYNCED\s+AGE$/);
+      }
+      expect(ok(kubectl(['get', 'dynamo', 'user-profiles', '-n', 'default', '-o', 'name']), 'get dynamo')).to.equal(
+        'dynamodb.aws-infra-operator.runner.codes/user-profiles\n',
+      );
     });
 
     it('rejects a tableName change through CEL (DynamoDBTable and DynamoDB)', function () {

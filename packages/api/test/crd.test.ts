@@ -51,7 +51,9 @@ describe('crd: customResourceDefinitions', () => {
     for (const crd of crds) {
       expect(crd.spec.scope).to.equal('Namespaced');
       expect(crd.spec.group).to.equal('aws-infra-operator.runner.codes');
-      expect(crd.spec.names.categories).to.deep.equal(['aws', 'dynamodb-operator']);
+      // the table kinds also under dynamodb-tables (issue 15): `kubectl get dynamodb-tables` lists every table
+      const tables = crd.spec.names.kind === 'AWSProvider' ? [] : ['dynamodb-tables'];
+      expect(crd.spec.names.categories).to.deep.equal(['aws', 'dynamodb-operator', ...tables]);
       expect(crd.spec.versions).to.have.length(1);
       expect(version(crd.spec.names.kind)).to.include({ name: 'v1alpha1', served: true, storage: true });
       expect(version(crd.spec.names.kind).subresources).to.deep.equal({ status: {} });
@@ -59,14 +61,29 @@ describe('crd: customResourceDefinitions', () => {
     expect(byKind('AWSProvider').spec.names.shortNames).to.deep.equal(['awsp']);
     expect(byKind('DynamoDBTable').spec.names.shortNames).to.deep.equal(['ddb', 'ddbtable']);
     expect(byKind('DynamoDB').spec.names).to.include({ plural: 'dynamodbs', singular: 'dynamodb' });
-    expect(byKind('DynamoDB').spec.names).to.not.have.property('shortNames');
+    expect(byKind('DynamoDB').spec.names.shortNames).to.deep.equal(['dynamo']);
   });
 
-  it('table printer columns: Table, Status, Ready, Age; ARN and Billing at priority 1', () => {
+  it('table printer columns: Table, Status, Ready, Synced, Age; Reason, Message, ARN, Billing at priority 1', () => {
     for (const kind of ['DynamoDBTable', 'DynamoDB']) {
       const columns = version(kind).additionalPrinterColumns;
-      expect(columns.filter((c) => !c.priority).map((c) => c.name)).to.deep.equal(['Table', 'Status', 'Ready', 'Age']);
-      expect(columns.filter((c) => c.priority === 1).map((c) => c.name)).to.deep.equal(['ARN', 'Billing']);
+      expect(columns.filter((c) => !c.priority).map((c) => c.name)).to.deep.equal([
+        'Table',
+        'Status',
+        'Ready',
+        'Synced',
+        'Age',
+      ]);
+      expect(columns.filter((c) => c.priority === 1).map((c) => c.name)).to.deep.equal([
+        'Reason',
+        'Message',
+        'ARN',
+        'Billing',
+      ]);
+      // from the conditions, not the lower-case status.ready boolean (issue 15)
+      expect(columns.find((c) => c.name === 'Synced')?.jsonPath).to.equal(
+        '.status.conditions[?(@.type=="Synced")].status',
+      );
     }
   });
 

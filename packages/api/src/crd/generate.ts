@@ -8,7 +8,10 @@ import type { KindInfo } from '../schemas/objects.ts';
 import { toStructuralSchema } from './structural.ts';
 import type { JsonSchema } from './structural.ts';
 
+/** Every kind: `aws` (the seed's), `dynamodb-operator` (this project's, unlike `aws` shared with others). */
 export const CRD_CATEGORIES = ['aws', 'dynamodb-operator'];
+/** Both table kinds only: `kubectl get dynamodb-tables` lists every table, DynamoDBTable and DynamoDB. */
+export const TABLE_CATEGORY = 'dynamodb-tables';
 
 interface Validation {
   rule: string;
@@ -79,11 +82,45 @@ const AGE: PrinterColumn = {
   description: 'Time since the object was created.',
 };
 
+/** A condition's field, as kubectl prints it (True/False/Unknown for `status`; empty before the first write). */
+const conditionPath = (type: string, field: 'status' | 'reason' | 'message') =>
+  `.status.conditions[?(@.type=="${type}")].${field}`;
+
+/** From the Ready condition (not status.ready): the same words GitOps tools and `kubectl wait` read. */
+const READY: PrinterColumn = {
+  name: 'Ready',
+  type: 'string',
+  jsonPath: conditionPath('Ready', 'status'),
+  description: 'The Ready condition: ACTIVE and in sync with the spec.',
+};
+const REASON: PrinterColumn = {
+  name: 'Reason',
+  type: 'string',
+  jsonPath: conditionPath('Ready', 'reason'),
+  description: 'Why the object is (not) Ready.',
+  priority: 1,
+};
+const MESSAGE: PrinterColumn = {
+  name: 'Message',
+  type: 'string',
+  jsonPath: conditionPath('Ready', 'message'),
+  description: 'The Ready condition in words.',
+  priority: 1,
+};
+
 const TABLE_COLUMNS: PrinterColumn[] = [
   { name: 'Table', type: 'string', jsonPath: '.spec.tableName', description: 'DynamoDB table name.' },
   { name: 'Status', type: 'string', jsonPath: '.status.tableStatus', description: 'Table state in AWS.' },
-  { name: 'Ready', type: 'boolean', jsonPath: '.status.ready', description: 'ACTIVE and in sync with the spec.' },
+  READY,
+  {
+    name: 'Synced',
+    type: 'string',
+    jsonPath: conditionPath('Synced', 'status'),
+    description: 'The Synced condition: the spec is applied to AWS.',
+  },
   AGE,
+  REASON,
+  MESSAGE,
   { name: 'ARN', type: 'string', jsonPath: '.status.tableArn', description: 'Table ARN.', priority: 1 },
   { name: 'Billing', type: 'string', jsonPath: '.spec.billingMode', description: 'Billing mode.', priority: 1 },
 ];
@@ -91,9 +128,11 @@ const TABLE_COLUMNS: PrinterColumn[] = [
 const PRINTER_COLUMNS: Record<Kind, PrinterColumn[]> = {
   AWSProvider: [
     { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'AWS region.' },
-    { name: 'Ready', type: 'boolean', jsonPath: '.status.ready', description: 'The credentials work.' },
+    { ...READY, description: 'The Ready condition: the credentials work.' },
     { name: 'Account', type: 'string', jsonPath: '.status.accountId', description: 'AWS account ID.' },
     AGE,
+    REASON,
+    MESSAGE,
     { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint', description: 'Custom endpoint.', priority: 1 },
   ],
   DynamoDBTable: TABLE_COLUMNS,
@@ -126,7 +165,7 @@ function customResourceDefinition(info: KindInfo): Record<string, unknown> {
     listKind: info.listKind,
     plural: info.plural,
     singular: info.singular,
-    categories: CRD_CATEGORIES,
+    categories: info.kind === 'AWSProvider' ? CRD_CATEGORIES : [...CRD_CATEGORIES, TABLE_CATEGORY],
   };
   if (info.shortNames.length > 0) names.shortNames = info.shortNames;
   return {

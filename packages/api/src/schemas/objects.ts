@@ -86,7 +86,8 @@ export const KINDS: Record<Kind, KindInfo> = {
     kind: 'DynamoDB',
     plural: 'dynamodbs',
     singular: 'dynamodb',
-    shortNames: [],
+    // not ddb/ddbtable: the seed gives those to DynamoDBTable
+    shortNames: ['dynamo'],
     listKind: 'DynamoDBList',
     specSchema: dynamoDBSpecSchema,
     statusSchema: tableStatusSchema,
