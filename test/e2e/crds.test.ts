@@ -92,6 +92,14 @@ describe('CRDs in the API server', function () {
     }
   });
 
+  it('explains the attribute type with its allowed values S, N and B (issue 15)', function () {
+    // Not an enum: the seed's unquoted `type: N` reaches the API server as false (YAML 1.1), and an
+    // enum of strings would refuse it whenever the mutating webhook (which turns false into "N") is
+    // down. The values are in the description instead; the webhook and the reconciler enforce them.
+    const out = squash(ok(kubectl(['explain', 'dynamodb.spec.attributes.type']), 'explain'));
+    expect(out).to.include(squash('S (string), N (number) or B (binary)'));
+  });
+
   describe('every seed manifest of the spec page', function () {
     const files = readdirSync(seedDir)
       .filter((f) => f.endsWith('.yaml'))
