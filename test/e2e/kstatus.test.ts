@@ -32,6 +32,8 @@ type KStatus = 'InProgress' | 'Current' | 'Failed' | 'Terminating' | 'NotFound' 
 
 interface Sample {
   kstatus: KStatus;
+  /** What the chart's Argo CD health.lua says (gopher-lua, hack/argocd-health). */
+  argo: string;
   message: string;
   generation: number;
   observedGeneration?: number;
@@ -41,17 +43,26 @@ interface Live extends Obj {
   metadata: Obj['metadata'] & { generation: number };
 }
 
-/** Build (cached) the helper; its path. */
-function kstatusBinary(): string {
-  const out = execFileSync('bash', [join(testEnv().root, 'hack', 'kstatus', 'build.sh')], { encoding: 'utf8' });
-  const m = /^KSTATUS_BIN=(.+)$/m.exec(out);
-  if (!m) throw new Error(`hack/kstatus/build.sh printed no KSTATUS_BIN: ${out}`);
+/** Build (cached) a Go helper of hack/; its path. */
+function helperBinary(dir: string, key: string): string {
+  const out = execFileSync('bash', [join(testEnv().root, 'hack', dir, 'build.sh')], { encoding: 'utf8' });
+  const m = new RegExp(`^${key}=(.+)$`, 'm').exec(out);
+  if (!m) throw new Error(`hack/${dir}/build.sh printed no ${key}: ${out}`);
   return m[1] ?? '';
 }
+
+/** The Argo CD verdict that means what kstatus says (for objects the reconciler has written). */
+const ARGO_FOR: Partial<Record<KStatus, string>> = {
+  InProgress: 'Progressing',
+  Current: 'Healthy',
+  Failed: 'Degraded',
+};
 
 describe('kstatus reads our status right (issue 15)', function () {
   this.timeout(240_000);
   let bin: string;
+  let argoBin: string;
+  const healthLua = join(testEnv().root, 'charts', 'dynamodb-operator', 'health', 'table.lua');
   let ns: string;
   let dyn: Emulator;
   let ddb: DynamoDBClient;
@@ -64,8 +75,12 @@ describe('kstatus reads our status right (issue 15)', function () {
       status: KStatus;
       message: string;
     };
+    const argo = JSON.parse(execFileSync(argoBin, [healthLua], { input: JSON.stringify(o), encoding: 'utf8' })) as {
+      status: string;
+    };
     const og = o.status?.observedGeneration;
     return {
+      argo: argo.status,
       kstatus: r.status,
       message: r.message,
       generation: o.metadata.generation,
@@ -76,12 +91,16 @@ describe('kstatus reads our status right (issue 15)', function () {
   /** Every sample from now until kstatus says `until`; on a timeout the error shows them and the status. */
   async function trajectory(name: string, until: KStatus): Promise<Sample[]> {
     const seen: Sample[] = [];
+    const disagreements: string[] = [];
     try {
       await waitFor(
         `${name} kstatus ${until}`,
         () => {
           const s = sample(name);
           if (s) seen.push(s);
+          // Argo CD (the chart's health.lua) agrees with kstatus on every status the reconciler wrote
+          const want = s?.observedGeneration !== undefined ? ARGO_FOR[s.kstatus] : undefined;
+          if (s && want && s.argo !== want) disagreements.push(`${name}: argo ${s.argo}, kstatus ${s.kstatus}`);
           // Current counts once the reconciler wrote a status (see expectProgressThenCurrent)
           return s?.kstatus === until && (until !== 'Current' || s.observedGeneration !== undefined);
         },
@@ -91,6 +110,7 @@ describe('kstatus reads our status right (issue 15)', function () {
       const status = JSON.stringify(getObj('dynamodbtable', ns, name)?.status);
       throw new Error(`${(err as Error).message}\nsamples: ${JSON.stringify(seen.slice(-5))}\nstatus: ${status}`);
     }
+    expect(disagreements, 'the Argo CD health.lua and kstatus disagree').to.deep.equal([]);
     return seen;
   }
 
@@ -113,7 +133,8 @@ describe('kstatus reads our status right (issue 15)', function () {
   }
 
   before(async () => {
-    bin = kstatusBinary();
+    bin = helperBinary('kstatus', 'KSTATUS_BIN');
+    argoBin = helperBinary('argocd-health', 'ARGOCD_HEALTH_BIN');
     ns = uniqueNamespace('kstatus');
     // CREATING/UPDATING phases of 3 s: long enough to sample the in-progress statuses several times.
     dyn = await startDynalite('kstatus-dynalite', 3000);
