@@ -21,7 +21,10 @@ export interface ReconcilerConfig {
   maxConcurrentPerProvider: number;
   logLevel: string;
   kubeconfig?: string;
-  watchNamespace?: string;
+  /** Watch only these namespaces (tables, providers and their Secrets); absent: all namespaces. */
+  watchNamespaces?: string[];
+  /** Kubernetes label selector on the list/watch of both table kinds (ACK's watchSelectors). */
+  watchLabelSelector?: string;
   /** Identity written into the Lease; hostname + pid unless given. */
   identity?: string;
   /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
@@ -69,6 +72,7 @@ const KNOWN = [
   'log-level',
   'kubeconfig',
   'watch-namespace',
+  'watch-label-selector',
   'identity',
   'tenancy-policy',
 ] as const;
@@ -152,12 +156,68 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
   };
   const kubeconfig = f.kubeconfig ?? env.KUBECONFIG;
   if (kubeconfig) cfg.kubeconfig = kubeconfig;
-  const watchNamespace = f['watch-namespace'] ?? env.WATCH_NAMESPACE;
-  if (watchNamespace) cfg.watchNamespace = watchNamespace;
+  const watchNamespaces = parseNamespaceList('watch-namespace', f['watch-namespace'] ?? env.WATCH_NAMESPACE ?? '');
+  if (watchNamespaces.length > 0) cfg.watchNamespaces = watchNamespaces;
+  const watchLabelSelector = (f['watch-label-selector'] ?? env.WATCH_LABEL_SELECTOR ?? '').trim();
+  if (watchLabelSelector) cfg.watchLabelSelector = checkLabelSelector('watch-label-selector', watchLabelSelector);
   if (f.identity) cfg.identity = f.identity;
   const tenancyPolicyFile = f['tenancy-policy'] ?? env.TENANCY_POLICY_FILE;
   if (tenancyPolicyFile) cfg.tenancyPolicyFile = tenancyPolicyFile;
   return cfg;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `a,b` (spaces allowed around names) → ['a', 'b'], each a DNS-1123 label; empty → [] (all namespaces). */
+export function parseNamespaceList(flag: string, value: string): string[] {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const n of names) {
+    if (n.length > 63 || !DNS1123_LABEL.test(n)) {
+      throw new ConfigError(
+        `--${flag}: "${n}" is not a namespace name (a DNS-1123 label: lower-case letters, digits and '-', ` +
+          `starting and ending with a letter or digit, at most 63 characters); give names separated by commas, e.g. team-a,team-b`,
+      );
+    }
+  }
+  return [...new Set(names)];
+}
+
+// One requirement of a label selector: `key`, `!key`, `key=v`, `key==v`, `key!=v`, `key in (a,b)`,
+// `key notin (a,b)`. Keys may have a DNS prefix (`example.com/team`). The API server is the final judge;
+// this catches typos at start instead of as a 400 on every list.
+const LABEL_KEY = String.raw`(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`;
+const LABEL_VALUE = String.raw`(?:[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?`;
+const REQUIREMENT = new RegExp(
+  String.raw`^(?:!?${LABEL_KEY}|${LABEL_KEY}\s*(?:==|!=|=)\s*${LABEL_VALUE}|${LABEL_KEY}\s+(?:in|notin)\s+\(\s*${LABEL_VALUE}(?:\s*,\s*${LABEL_VALUE})*\s*\))$`,
+);
+
+/** Checks a label selector's syntax; returns it unchanged. */
+export function checkLabelSelector(flag: string, value: string): string {
+  // Split on the commas outside the parentheses of `in (…)` / `notin (…)`.
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of value) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  for (const p of parts) {
+    if (depth !== 0 || !REQUIREMENT.test(p.trim())) {
+      throw new ConfigError(
+        `--${flag}: "${p.trim()}" in "${value}" is not a label selector requirement; ` +
+          'use e.g. team=a, tier!=dev, env in (prod,staging) or !legacy',
+      );
+    }
+  }
+  return value;
 }
 
 /** `:8080`, `0.0.0.0:8080`, `127.0.0.1:0` → host/port; `0` disables the listener. */

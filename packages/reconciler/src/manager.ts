@@ -90,8 +90,11 @@ export async function startReconciler(
 ): Promise<ReconcilerHandle> {
   const log = over.logger ?? makeLogger(config.logLevel);
   const metrics = makeMetrics(over.processMetrics ?? true);
-  const kube = await KubeHttp.create(config.kubeconfig);
-  const ns = config.watchNamespace;
+  const kube = await KubeHttp.create(config.kubeconfig, metrics.restClient);
+  // Tables and providers are watched in the same namespaces; a table's provider is in its own namespace
+  // and a provider's Secrets in the provider's, so the provider lookups and the Secret watches follow.
+  const ns = config.watchNamespaces;
+  const tableOpts = config.watchLabelSelector ? { labelSelector: config.watchLabelSelector } : {};
   const identity = config.identity ?? `${hostname()}_${process.pid}`;
 
   const providers = new Informer<KubeObject>(kube, RESOURCES.AWSProvider, ns, log);
@@ -101,8 +104,8 @@ export async function startReconciler(
     status: typeof t.status?.tableStatus === 'string' ? t.status.tableStatus : 'UNKNOWN',
   });
   const tableInformers: Record<TableKind, Informer<KubeObject, TableSummary>> = {
-    DynamoDBTable: new Informer(kube, RESOURCES.DynamoDBTable, ns, log, {}, summarize),
-    DynamoDB: new Informer(kube, RESOURCES.DynamoDB, ns, log, {}, summarize),
+    DynamoDBTable: new Informer(kube, RESOURCES.DynamoDBTable, ns, log, tableOpts, summarize),
+    DynamoDB: new Informer(kube, RESOURCES.DynamoDB, ns, log, tableOpts, summarize),
   };
   const informers = [providers, tableInformers.DynamoDBTable, tableInformers.DynamoDB];
 

@@ -18,7 +18,11 @@ try {
 const log = makeLogger(config.logLevel);
 const handle = await startReconciler(config, { logger: log });
 log.info(
-  { metricsPort: handle.metricsPort, healthPort: handle.healthPort, watchNamespace: config.watchNamespace ?? '(all)' },
+  {
+    metricsPort: handle.metricsPort,
+    healthPort: handle.healthPort,
+    watchNamespace: config.watchNamespaces?.join(',') ?? '(all)',
+  },
   'reconciler started',
 );
 let stopping = false;

@@ -56,7 +56,7 @@ describe('config', () => {
     expect(c.maxConcurrentReconciles).to.equal(8);
     expect(c.resyncPeriodMs).to.equal(30_000);
     expect(c.kubeconfig).to.equal('/k');
-    expect(c.watchNamespace).to.equal('ns1');
+    expect(c.watchNamespaces).to.deep.equal(['ns1']);
     expect(c.logLevel).to.equal('debug');
   });
   it('rejects bad values naming the flag', () => {
@@ -67,6 +67,43 @@ describe('config', () => {
     );
     expect(() => loadConfig(['--leader-elect'], {})).to.throw(ConfigError, /--leader-election-namespace/);
     expect(() => loadConfig(['--nope=1'], {})).to.throw(ConfigError, /unknown flag --nope/);
+  });
+  it('reads --watch-namespace as a comma-separated list (one name as before), or WATCH_NAMESPACE', () => {
+    // Before issue 15 item 4, "a,b" was kept as one namespace named "a,b".
+    expect(loadConfig(['--watch-namespace=team-a,team-b'], {}).watchNamespaces).to.deep.equal(['team-a', 'team-b']);
+    expect(loadConfig(['--watch-namespace', ' a , b,,a '], {}).watchNamespaces).to.deep.equal(['a', 'b']);
+    expect(loadConfig([], { WATCH_NAMESPACE: 'x,y' }).watchNamespaces).to.deep.equal(['x', 'y']);
+    expect(loadConfig(['--watch-namespace='], {}).watchNamespaces).to.equal(undefined);
+    expect(loadConfig([], {}).watchNamespaces).to.equal(undefined);
+  });
+  it('rejects a namespace that is not a DNS-1123 label, naming it and the flag', () => {
+    for (const bad of ['Team-A', 'a;b', '-a', 'a-', 'a.b', 'x'.repeat(64), 'a b']) {
+      expect(() => loadConfig([`--watch-namespace=ok,${bad}`], {}), bad).to.throw(
+        ConfigError,
+        /--watch-namespace: ".+" is not a namespace name \(a DNS-1123 label/,
+      );
+    }
+    expect(() => loadConfig([], { WATCH_NAMESPACE: 'UPPER' })).to.throw(ConfigError, /"UPPER"/);
+    expect(loadConfig([`--watch-namespace=${'x'.repeat(63)}`], {}).watchNamespaces).to.have.length(1);
+  });
+  it('reads --watch-label-selector (or WATCH_LABEL_SELECTOR) and rejects a malformed one', () => {
+    for (const ok of [
+      'team=a',
+      'team==a,tier!=dev',
+      'env in (prod, staging),!legacy',
+      'example.com/owner notin (x),managed',
+      'team=',
+    ]) {
+      expect(loadConfig([`--watch-label-selector=${ok}`], {}).watchLabelSelector, ok).to.equal(ok);
+    }
+    expect(loadConfig([], { WATCH_LABEL_SELECTOR: 'a=b' }).watchLabelSelector).to.equal('a=b');
+    expect(loadConfig([], {}).watchLabelSelector).to.equal(undefined);
+    for (const bad of ['team=a=b', 'env in (a,b', 'team a', '=a', 'a,,b', 'tier!=-x']) {
+      expect(() => loadConfig([`--watch-label-selector=${bad}`], {}), bad).to.throw(
+        ConfigError,
+        /--watch-label-selector: .* is not a label selector requirement; use e\.g\. team=a/,
+      );
+    }
   });
   it('parses durations and bind addresses', () => {
     expect(parseDuration('x', '1h')).to.equal(3_600_000);

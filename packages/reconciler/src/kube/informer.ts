@@ -32,6 +32,8 @@ export interface InformerOptions {
   backoffMaxMs: number;
   /** List and watch only what this selects (e.g. `metadata.name=creds`: one object). */
   fieldSelector?: string;
+  /** List and watch only objects with these labels (a Kubernetes label selector, e.g. `team=a,tier!=dev`). */
+  labelSelector?: string;
   /** Top-level fields never kept in the cache (e.g. a Secret's `data`). */
   omit?: readonly string[];
   /** On 403 Forbidden: log once and stop, instead of retrying with backoff forever. */
@@ -61,7 +63,10 @@ export class Informer<T extends KubeObject, S = undefined> {
 
   private readonly http: KubeHttp;
   readonly resource: Resource;
+  /** The namespace in the request path: one namespace, or undefined (all namespaces). */
   private readonly namespace: string | undefined;
+  /** Several namespaces: listed cluster-wide and filtered here (see the constructor). */
+  private readonly keepNamespaces: ReadonlySet<string> | undefined;
   private readonly log: Logger;
 
   private readonly summarize: (obj: T) => S;
@@ -69,7 +74,7 @@ export class Informer<T extends KubeObject, S = undefined> {
   constructor(
     http: KubeHttp,
     resource: Resource,
-    namespace: string | undefined,
+    namespace: string | readonly string[] | undefined,
     log: Logger,
     opts: Partial<InformerOptions> = {},
     summarize?: (obj: T) => S,
@@ -77,7 +82,12 @@ export class Informer<T extends KubeObject, S = undefined> {
     this.summarize = summarize ?? (() => undefined as S);
     this.http = http;
     this.resource = resource;
-    this.namespace = namespace;
+    // One namespace: a namespaced list/watch (works with a namespaced Role). Several: one cluster-wide
+    // list/watch whose objects outside the list are dropped before the cache — the chart's reconciler
+    // RBAC is a ClusterRole anyway, and one watch keeps one resourceVersion instead of N reflectors.
+    const list = typeof namespace === 'string' ? [namespace] : (namespace ?? []);
+    this.namespace = list.length === 1 ? list[0] : undefined;
+    this.keepNamespaces = list.length > 1 ? new Set(list) : undefined;
     this.log = log;
     this.opts = { ...DEFAULTS, ...opts };
   }
@@ -169,13 +179,13 @@ export class Informer<T extends KubeObject, S = undefined> {
     do {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
       if (cont) q.set('continue', cont);
-      if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
+      this.setSelectors(q);
       const page = await this.http.get<ListResponse<T>>(
         `${collectionPath(this.resource, this.namespace)}?${q}`,
         this.abort.signal,
       );
       this.lastContact = Date.now();
-      for (const item of page.items) fresh.set(keyOf(item), this.entry(this.slim(item)));
+      for (const item of page.items) if (this.inScope(item)) fresh.set(keyOf(item), this.entry(this.slim(item)));
       cont = page.metadata.continue ?? '';
       rv = page.metadata.resourceVersion ?? rv;
     } while (cont);
@@ -209,7 +219,7 @@ export class Informer<T extends KubeObject, S = undefined> {
       resourceVersion: this.rv,
       timeoutSeconds: String(timeoutSec),
     });
-    if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
+    this.setSelectors(q);
     let expired = false;
     await this.http.watch(
       `${collectionPath(this.resource, this.namespace)}?${q}`,
@@ -228,7 +238,7 @@ export class Informer<T extends KubeObject, S = undefined> {
         }
         const rv = obj.metadata?.resourceVersion;
         if (rv) this.rv = rv;
-        if (ev.type === 'BOOKMARK') return;
+        if (ev.type === 'BOOKMARK' || !this.inScope(obj)) return;
         const key = keyOf(obj);
         const old = this.store.get(key);
         const oldObj = old ? (JSON.parse(old.json) as T) : undefined;
@@ -247,6 +257,15 @@ export class Informer<T extends KubeObject, S = undefined> {
     );
     this.lastContact = Date.now();
     if (expired) this.rv = '';
+  }
+
+  private setSelectors(q: URLSearchParams): void {
+    if (this.opts.fieldSelector) q.set('fieldSelector', this.opts.fieldSelector);
+    if (this.opts.labelSelector) q.set('labelSelector', this.opts.labelSelector);
+  }
+
+  private inScope(obj: T): boolean {
+    return !this.keepNamespaces || this.keepNamespaces.has(obj.metadata?.namespace ?? '');
   }
 
   private emit(type: 'add' | 'update' | 'delete', obj: T, old?: T): void {
