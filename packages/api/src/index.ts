@@ -11,3 +11,4 @@ export * from './plan/index.ts';
 export * from './rules/index.ts';
 export * from './access/metrics-auth.ts';
 export * from './tenancy/index.ts';
+export * from './access/rest-client.ts';

@@ -90,11 +90,11 @@ export interface WebhookHandle {
 
 /** The AWSProvider cache: our own lean list + watch; the full client library (~80 MB of RSS) only for
  * kubeconfigs that need its exec plugins or auth providers. */
-async function providersFor(config: WebhookConfig, log: Logger): Promise<ProviderLookup> {
+async function providersFor(config: WebhookConfig, log: Logger, metrics: WebhookMetrics): Promise<ProviderLookup> {
   if (config.providers) return config.providers;
   try {
     const access = config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess();
-    return watchProviders(access, log);
+    return watchProviders(access, log, metrics.restClient);
   } catch (error) {
     if (!(error instanceof UnsupportedKubeconfig) || !config.kubeconfig) throw error;
     log.info({ reason: error.message }, 'using @kubernetes/client-node for this kubeconfig');
@@ -108,9 +108,10 @@ async function providersFor(config: WebhookConfig, log: Logger): Promise<Provide
   }
 }
 
-function authorizerFor(config: WebhookConfig): MetricsAuthorizer {
+function authorizerFor(config: WebhookConfig, metrics: WebhookMetrics): MetricsAuthorizer {
   if (config.metricsAuthorizer) return config.metricsAuthorizer;
-  return metricsAuthorizer(kubePost(config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess()));
+  const access = config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess();
+  return metricsAuthorizer(kubePost(access, undefined, metrics.restClient));
 }
 
 async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
@@ -129,7 +130,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   metrics.certReloads.inc({ result: 'success' });
   metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
 
-  const providers = await providersFor(config, log);
+  const providers = await providersFor(config, log, metrics);
   const deps = {
     providers,
     operatorTags: config.defaultTags,
@@ -205,7 +206,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   const health = healthServer({
     registry: metrics.registry,
     notReadyReason,
-    ...(config.metricsSecure ? { secure: { tls: tlsOptions(pair), authorize: authorizerFor(config) } } : {}),
+    ...(config.metricsSecure ? { secure: { tls: tlsOptions(pair), authorize: authorizerFor(config, metrics) } } : {}),
   });
 
   const port = await listen(https, config.port, config.host);

@@ -6,6 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { loadAccess } from './access.ts';
 import type { ClusterAccess } from './access.ts';
+import { restClientCode } from '@dynamodb-operator/api';
+import type { RestClientObserver } from '@dynamodb-operator/api';
 
 export class KubeApiError extends Error {
   override name = 'KubeApiError';
@@ -39,9 +41,11 @@ export class KubeHttp {
   // Watches hold a connection for minutes; they get their own sockets so idle timeouts set on a
   // watch never leak into pooled request sockets.
   private readonly watchAgent: http.Agent;
+  private readonly observe: RestClientObserver;
 
-  constructor(access: ClusterAccess) {
+  constructor(access: ClusterAccess, observe: RestClientObserver = () => {}) {
     this.access = access;
+    this.observe = observe;
     this.server = access.server;
     const tls = { ca: access.ca, cert: access.cert, key: access.key, rejectUnauthorized: access.rejectUnauthorized };
     const https_ = this.server.protocol === 'https:';
@@ -52,8 +56,8 @@ export class KubeHttp {
   }
 
   /** From a kubeconfig file, or in-cluster credentials when no path is given. */
-  static async create(kubeconfig?: string): Promise<KubeHttp> {
-    return new KubeHttp(await loadAccess(kubeconfig));
+  static async create(kubeconfig?: string, observe?: RestClientObserver): Promise<KubeHttp> {
+    return new KubeHttp(await loadAccess(kubeconfig), observe);
   }
 
   private async open(
@@ -61,6 +65,33 @@ export class KubeHttp {
     path: string,
     opts: RequestOptions,
     agent: http.Agent = this.agent,
+    started = performance.now(),
+  ): Promise<http.IncomingMessage> {
+    try {
+      return await this.send(method, path, opts, agent);
+    } catch (err) {
+      // No response (refused, reset, timed out, aborted): client-go counts these under code "<error>".
+      const streaming = agent === this.watchAgent;
+      this.observe(
+        method,
+        this.server.host,
+        path,
+        restClientCode(undefined),
+        streaming ? undefined : this.since(started),
+      );
+      throw err;
+    }
+  }
+
+  private since(started: number): number {
+    return (performance.now() - started) / 1000;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    agent: http.Agent,
   ): Promise<http.IncomingMessage> {
     const auth = await this.access.headers();
     const url = new URL(path, this.server);
@@ -90,11 +121,17 @@ export class KubeHttp {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.open(method, path, opts);
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const started = performance.now();
+    const res = await this.open(method, path, opts, this.agent, started);
     const status = res.statusCode ?? 0;
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of res) chunks.push(c as Buffer);
+    } finally {
+      // Timed to the end of the body, as client-go's request() is; counted once with the status.
+      this.observe(method, this.server.host, path, restClientCode(status), this.since(started));
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
     if (status >= 200 && status < 300) return (text ? JSON.parse(text) : {}) as T;
     let reason = '';
     let message = text.slice(0, 500);
@@ -136,6 +173,8 @@ export class KubeHttp {
   ): Promise<void> {
     const res = await this.open('GET', path, { signal, timeoutMs: idleMs }, this.watchAgent);
     const status = res.statusCode ?? 0;
+    // Counted when the headers arrive, as client-go counts a watch; a stream has no meaningful latency.
+    this.observe('GET', this.server.host, path, restClientCode(status), undefined);
     if (status !== 200) {
       const chunks: Buffer[] = [];
       for await (const c of res) chunks.push(c as Buffer);

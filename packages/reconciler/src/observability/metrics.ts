@@ -1,6 +1,8 @@
 // All metrics of the reconciler in one registry: controller-runtime's names for reconcile,
 // workqueue and leader election, `dynamodb_operator_*` for what is ours.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { REST_CLIENT_LATENCY_BUCKETS, restClientUrlTemplate } from '@dynamodb-operator/api';
+import type { RestClientObserver } from '@dynamodb-operator/api';
 
 export interface Metrics {
   registry: Registry;
@@ -21,6 +23,10 @@ export interface Metrics {
   awsCalls: Counter<'operation' | 'code'>;
   awsDuration: Histogram<'operation'>;
   tables: Gauge<'kind' | 'status'>;
+  restRequests: Counter<'code' | 'method' | 'host'>;
+  restLatency: Histogram<'verb' | 'url'>;
+  /** Feeds restRequests/restLatency; handed to KubeHttp. */
+  restClient: RestClientObserver;
 }
 
 // controller-runtime's reconcile_time buckets.
@@ -40,7 +46,7 @@ export function makeMetrics(withDefaults = true): Metrics {
     for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
   }
   const wq = ['name', 'controller'] as const;
-  return {
+  const metrics: Omit<Metrics, 'restClient'> = {
     registry,
     reconcileTotal: new Counter({
       name: 'controller_runtime_reconcile_total',
@@ -148,5 +154,29 @@ export function makeMetrics(withDefaults = true): Metrics {
       labelNames: ['kind', 'status'],
       registers: [registry],
     }),
+    // client-go's names, labels and buckets (component-base restclient metrics): API-server errors and
+    // throttling (429) show on the standard controller-runtime dashboards.
+    restRequests: new Counter({
+      name: 'rest_client_requests_total',
+      help: 'Number of HTTP requests, partitioned by status code, method, and host.',
+      labelNames: ['code', 'method', 'host'],
+      registers: [registry],
+    }),
+    restLatency: new Histogram({
+      name: 'rest_client_request_duration_seconds',
+      help: 'Request latency in seconds. Broken down by verb, and URL.',
+      labelNames: ['verb', 'url'],
+      buckets: REST_CLIENT_LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+  };
+  return { ...metrics, restClient: restClientObserver(metrics) };
+}
+
+/** The KubeHttp observer that feeds the rest_client_* metrics. */
+export function restClientObserver(metrics: Pick<Metrics, 'restRequests' | 'restLatency'>): RestClientObserver {
+  return (method, host, path, code, seconds) => {
+    metrics.restRequests.inc({ code, method, host });
+    if (seconds !== undefined) metrics.restLatency.observe({ verb: method, url: restClientUrlTemplate(path) }, seconds);
   };
 }

@@ -2,9 +2,11 @@
 // SubjectAccessReview when metrics are secure). A fresh token per call: kubelet rotates it.
 import { Agent, request } from 'node:https';
 import type { KubeAccess } from '../providers/kube-access.ts';
-import type { KubePost } from '@dynamodb-operator/api';
+import { restClientCode } from '@dynamodb-operator/api';
+import type { KubePost, RestClientObserver } from '@dynamodb-operator/api';
 
-export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
+export function kubePost(access: KubeAccess, timeoutMs = 5000, observe: RestClientObserver = () => {}): KubePost {
+  const host = access.server.host;
   const agent = new Agent({
     keepAlive: true,
     maxSockets: 4,
@@ -17,6 +19,14 @@ export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
     new Promise((resolve, reject) => {
       const text = JSON.stringify(body);
       const token = access.token();
+      const started = performance.now();
+      let observed = false;
+      // Once per request: the status when the body has been read, "<error>" when no answer came.
+      const record = (code: string) => {
+        if (observed) return;
+        observed = true;
+        observe('POST', host, path, code, (performance.now() - started) / 1000);
+      };
       const req = request(
         {
           host: access.server.hostname.replace(/^\[|\]$/g, ''),
@@ -36,6 +46,7 @@ export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
+            record(restClientCode(res.statusCode));
             const out = Buffer.concat(chunks).toString('utf8');
             if ((res.statusCode ?? 0) >= 300) {
               reject(new Error(`POST ${path}: HTTP ${res.statusCode}: ${out.slice(0, 200)}`));
@@ -51,7 +62,10 @@ export function kubePost(access: KubeAccess, timeoutMs = 5000): KubePost {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`POST ${path}: no answer in ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error) => {
+        record(restClientCode(undefined));
+        reject(error);
+      });
       req.end(text);
     });
 }

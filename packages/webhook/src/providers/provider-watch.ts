@@ -5,7 +5,8 @@
 import { Agent, request } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { API_GROUP, API_VERSION } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, restClientCode } from '@dynamodb-operator/api';
+import type { RestClientObserver } from '@dynamodb-operator/api';
 import type { KubeAccess } from './kube-access.ts';
 import { defaultTagsOf } from './lookup.ts';
 import type { ProviderInfo, ProviderLookup } from './lookup.ts';
@@ -24,7 +25,12 @@ interface WatchEvent {
 
 class Gone extends Error {}
 
-export function watchProviders(access: KubeAccess, log: Logger): ProviderLookup {
+export function watchProviders(
+  access: KubeAccess,
+  log: Logger,
+  observe: RestClientObserver = () => {},
+): ProviderLookup {
+  const host = access.server.host;
   const agent = new Agent({
     keepAlive: true,
     ca: access.ca,
@@ -42,9 +48,13 @@ export function watchProviders(access: KubeAccess, log: Logger): ProviderLookup 
 
   const key = (object: ObjectLike) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
-  const open = (path: string): Promise<IncomingMessage> =>
+  /** `streaming`: a watch, counted when its headers arrive and not timed (client-go does the same). */
+  const open = (path: string, streaming = false): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       const token = access.token();
+      const started = performance.now();
+      let responded = false;
+      const seconds = () => (streaming ? undefined : (performance.now() - started) / 1000);
       const req = request(
         {
           host: access.server.hostname.replace(/^\[|\]$/g, ''),
@@ -55,17 +65,27 @@ export function watchProviders(access: KubeAccess, log: Logger): ProviderLookup 
           headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         },
         (res) => {
-          if (res.statusCode === 200) return resolve(res);
+          responded = true;
+          if (res.statusCode === 200) {
+            if (streaming) observe('GET', host, path, restClientCode(200), undefined);
+            else res.once('end', () => observe('GET', host, path, restClientCode(200), seconds()));
+            return resolve(res);
+          }
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));
           res.on('end', () => {
+            observe('GET', host, path, restClientCode(res.statusCode), seconds());
             const error = new Error(`GET ${path.split('?')[0]}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
             reject(res.statusCode === 410 ? new Gone(error.message) : error);
           });
         },
       );
       current = req;
-      req.on('error', reject);
+      req.on('error', (error) => {
+        // Only before a response: afterwards errors surface on the response stream, already counted.
+        if (!responded) observe('GET', host, path, restClientCode(undefined), seconds());
+        reject(error);
+      });
       req.end();
     });
 
@@ -91,7 +111,7 @@ export function watchProviders(access: KubeAccess, log: Logger): ProviderLookup 
   /** Applies events until the server ends the watch; returns the last resourceVersion seen. */
   const watch = async (resourceVersion: string): Promise<string> => {
     const query = `watch=true&allowWatchBookmarks=true&timeoutSeconds=290&resourceVersion=${encodeURIComponent(resourceVersion)}`;
-    const res = await open(`${COLLECTION}?${query}`);
+    const res = await open(`${COLLECTION}?${query}`, true);
     let version = resourceVersion;
     let pending = '';
     for await (const chunk of res) {
