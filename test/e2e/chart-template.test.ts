@@ -709,6 +709,25 @@ describe('chart: helm lint and template', function () {
       expect(pm.filter((o) => o.metadata.name.endsWith('-metrics-scraper'))).to.have.length(0);
     });
 
+    it('watchNamespace as a list or a comma string becomes one --watch-namespace=a,b; watchLabelSelector is passed quoted', function () {
+      const argsOf = (reconciler: object): string[] =>
+        container(findObject(helmTemplate({ reconciler }), 'Deployment', '-reconciler')).args;
+      const watchArgs = (reconciler: object): string[] => argsOf(reconciler).filter((a) => a.startsWith('--watch-'));
+      expect(watchArgs({ watchNamespace: ['team-a', 'team-b'] })).to.deep.equal(['--watch-namespace=team-a,team-b']);
+      expect(watchArgs({ watchNamespace: 'team-a,team-b' })).to.deep.equal(['--watch-namespace=team-a,team-b']);
+      expect(watchArgs({ watchNamespace: 'tables' })).to.deep.equal(['--watch-namespace=tables']);
+      expect(watchArgs({ watchNamespace: [] })).to.deep.equal([]);
+      expect(watchArgs({})).to.deep.equal([]);
+      expect(watchArgs({ watchLabelSelector: 'team=a,env in (prod,staging)' })).to.deep.equal([
+        '--watch-label-selector=team=a,env in (prod,staging)',
+      ]);
+      for (const bad of ['Team-A', 'a;b', 'a, b', ['ok', 'Not_OK'], 3]) {
+        const r = helmTemplateRaw({ reconciler: { watchNamespace: bad } });
+        expect(r.code, JSON.stringify(bad)).to.not.equal(0);
+        expect(r.stderr, JSON.stringify(bad)).to.contain('/reconciler/watchNamespace');
+      }
+    });
+
     it('scope none removes Secret access; leader election off removes the flag and the Lease Role', function () {
       const objects = helmTemplate({
         reconciler: { rbac: { secrets: { scope: 'none' } }, leaderElection: { enabled: false } },
