@@ -2,6 +2,7 @@
 // everything through real kubectl: create → Ready, delete under each policy (checked in the
 // emulator), a foreign table refused and untouched then adopted by annotation, missing provider and
 // missing Secret conditions, status-only writes causing no AWS calls.
+import { expectRestClientFamilies } from './support/rest-client-metrics.ts';
 import { expect } from 'chai';
 import { CreateTableCommand, DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -173,6 +174,8 @@ describe('reconciler lifecycle (dynalite)', function () {
     ]) {
       expect(text, name).to.contain(name);
     }
+    // client-go's rest_client_* families from the reconciler's own Kubernetes client
+    expectRestClientFamilies(text, [ns, 't-create']);
     for (const probe of ['healthz', 'readyz']) {
       const r = await fetch(`http://127.0.0.1:${rec.healthPort}/${probe}`);
       expect(r.status, probe).to.equal(200);

@@ -1,6 +1,7 @@
 // The webhook through the real API server and kubectl: started as a process with a test serving
 // certificate, registered with Validating- and MutatingWebhookConfiguration (url + caBundle,
 // failurePolicy Fail, sideEffects None, timeoutSeconds 5), scoped to this suite's namespace.
+import { expectRestClientFamilies } from './support/rest-client-metrics.ts';
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -347,5 +348,7 @@ spec:
       /controller_runtime_webhook_admission_responses_total\{webhook="\/mutate",allowed="true",admission_code="200"\} [1-9]/,
     );
     expect(text).to.match(/controller_runtime_webhook_panics_total 0/);
+    // client-go's rest_client_* families from the AWSProvider list + watch
+    expectRestClientFamilies(text, [namespace, 'watched']);
   });
 });
