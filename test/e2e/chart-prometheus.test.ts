@@ -191,7 +191,7 @@ describe('chart: a real Prometheus scrapes both deployables and evaluates the Pr
       { timeoutMs: 30_000, intervalMs: 500 },
     );
     const rules = groups.flatMap((g) => g.rules);
-    expect(rules).to.have.length(11);
+    expect(rules).to.have.length(12);
     for (const r of rules) expect(r.health, `${r.name}: ${r.lastError ?? ''}`).to.equal('ok');
     const alerts = await api<{ alerts: { labels: { alertname: string }; state: string }[] }>('/api/v1/alerts');
     const active = alerts.alerts.map((a) => a.labels.alertname);

@@ -603,7 +603,7 @@ describe('chart: helm lint and template', function () {
       const rule = findObject(objects, 'PrometheusRule');
       const check = promtoolCheckRules(rule);
       expect(check.code, check.out).to.equal(0);
-      expect(check.out).to.contain('SUCCESS: 12 rules found');
+      expect(check.out).to.contain('SUCCESS: 13 rules found');
       const alerts = (
         rule.spec as { groups: { rules: { alert: string; expr: string; labels: Record<string, string> }[] }[] }
       ).groups.flatMap((g) => g.rules);
@@ -612,6 +612,7 @@ describe('chart: helm lint and template', function () {
         'DynamoDBOperatorTerminalErrors',
         'DynamoDBOperatorWebhookLatencyHigh',
         'DynamoDBOperatorWebhookDenialsHigh',
+        'DynamoDBOperatorAPIServerErrors',
         'DynamoDBOperatorCustom',
       ]);
       for (const a of alerts.filter((x) => x.alert !== 'DynamoDBOperatorCustom')) {
@@ -631,6 +632,8 @@ describe('chart: helm lint and template', function () {
         'controller_runtime_webhook_latency_seconds_bucket',
         'dynamodb_operator_tables',
         'dynamodb_operator_aws_api_calls_total',
+        'rest_client_requests_total',
+        'rest_client_request_duration_seconds_bucket',
       ]) {
         expect(exprs).to.contain(metric);
       }
@@ -756,7 +759,7 @@ describe('chart: helm lint and template', function () {
       );
       const check = promtoolCheckRules(rule);
       expect(check.code, check.out).to.equal(0);
-      expect(check.out).to.contain('SUCCESS: 11 rules found');
+      expect(check.out).to.contain('SUCCESS: 12 rules found');
     });
   });
 
