@@ -40,9 +40,11 @@ describe('KubeHttp rest_client metrics', () => {
     const kube = new KubeHttp({ server: server_, headers: () => Promise.resolve({}) }, metrics.restClient);
     return { metrics, kube };
   };
-  const value = async (metrics: ReturnType<typeof makeMetrics>, labels: Record<string, string>) =>
-    (await metrics.restRequests.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-      ?.value ?? 0;
+  type Labels = Partial<Record<'code' | 'method' | 'host', string>>;
+  const value = async (metrics: ReturnType<typeof makeMetrics>, labels: Labels) =>
+    (await metrics.restRequests.get()).values.find((v) =>
+      (Object.keys(labels) as (keyof Labels)[]).every((k) => v.labels[k] === labels[k]),
+    )?.value ?? 0;
 
   it('counts by code, method and host and times by verb and url template', async () => {
     const { metrics, kube } = kubeWith(base);
