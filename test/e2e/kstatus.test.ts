@@ -211,6 +211,28 @@ describe('kstatus reads our status right (issue 15)', function () {
     expect(o?.status?.conditions?.find((c) => c.type === 'Reconciling')).to.include({ status: 'True' });
   });
 
+  it("AWSProvider: the chart's provider.lua says Healthy when Ready (kstatus Current), Progressing while its Secret is missing (kstatus InProgress)", async () => {
+    const providerLua = join(testEnv().root, 'charts', 'dynamodb-operator', 'health', 'provider.lua');
+    const verdicts = (name: string) => {
+      const o = getObj('awsprovider', ns, name);
+      if (!o?.status?.observedGeneration) return undefined;
+      const run = (binary: string, args: string[]) =>
+        (JSON.parse(execFileSync(binary, args, { input: JSON.stringify(o), encoding: 'utf8' })) as { status: string })
+          .status;
+      return { kstatus: run(bin, []), argo: run(argoBin, [providerLua]) };
+    };
+    // 'dyn' (before): Ready against dynalite
+    const ready = await waitFor('dyn Ready seen by kstatus', () => {
+      const v = verdicts('dyn');
+      return v?.kstatus === 'Current' ? v : undefined;
+    });
+    expect(ready.argo).to.equal('Healthy');
+    // no Secret: the reconciler keeps re-checking (Ready=False, Reconciling=True)
+    mustApply(providerYaml('no-secret', dyn.endpoint, { noSecret: true }), ns);
+    const waiting = await waitFor('no-secret status written', () => verdicts('no-secret'));
+    expect(waiting).to.deep.equal({ kstatus: 'InProgress', argo: 'Progressing' });
+  });
+
   it('deletion: Terminating while the table is DELETING, then the object is gone', async () => {
     const r = kubectl(['delete', 'dynamodbtable', 't', '-n', ns, '--wait=false']);
     expect(r.code, r.stderr).to.equal(0);
