@@ -211,7 +211,7 @@ describe('kstatus reads our status right (issue 15)', function () {
     expect(o?.status?.conditions?.find((c) => c.type === 'Reconciling')).to.include({ status: 'True' });
   });
 
-  it("AWSProvider: the chart's provider.lua says Healthy when Ready (kstatus Current), Progressing while its Secret is missing (kstatus InProgress)", async () => {
+  it("AWSProvider: the chart's provider.lua says Healthy when Ready (kstatus Current), Progressing while its Secret is missing (kstatus InProgress), Degraded when its spec is invalid (kstatus Failed)", async () => {
     const providerLua = join(testEnv().root, 'charts', 'dynamodb-operator', 'health', 'provider.lua');
     const verdicts = (name: string) => {
       const o = getObj('awsprovider', ns, name);
@@ -231,6 +231,19 @@ describe('kstatus reads our status right (issue 15)', function () {
     mustApply(providerYaml('no-secret', dyn.endpoint, { noSecret: true }), ns);
     const waiting = await waitFor('no-secret status written', () => verdicts('no-secret'));
     expect(waiting).to.deep.equal({ kstatus: 'InProgress', argo: 'Progressing' });
+    // an invalid spec the CRD schema lets through (no webhook here): externalID without assumeRoleARN
+    // is InvalidProvider, Stalled — only an edit helps
+    mustApply(
+      JSON.stringify({
+        apiVersion: 'aws-infra-operator.runner.codes/v1alpha1',
+        kind: 'AWSProvider',
+        metadata: { name: 'invalid' },
+        spec: { region: 'us-east-1', endpoint: dyn.endpoint, externalID: 'ab' },
+      }),
+      ns,
+    );
+    const invalid = await waitFor('invalid status written', () => verdicts('invalid'));
+    expect(invalid).to.deep.equal({ kstatus: 'Failed', argo: 'Degraded' });
   });
 
   it('deletion: Terminating while the table is DELETING, then the object is gone', async () => {
