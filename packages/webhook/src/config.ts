@@ -12,6 +12,8 @@ export interface CliConfig {
   providerCache: boolean;
   maxInFlightRequests: number;
   maxInFlightBytes: number;
+  /** SIGTERM → keep serving this long (answers say Connection: close), then drain. */
+  shutdownDelaySeconds: number;
   clientCaFile?: string;
   metricsSecure: boolean;
   /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
@@ -46,6 +48,9 @@ Flags (environment variable in brackets; the flag wins):
                         request body bytes held at once (declared Content-Length, or 3 MiB when not
                         declared); the default fits a 256Mi container with --max-old-space-size=128
                         [MAX_INFLIGHT_BYTES] (default 8388608 = 8 MiB)
+  --shutdown-delay S    on SIGTERM keep serving S seconds, every answer closing its connection, so the
+                        API server retires its pooled connections before they are cut (it does not
+                        retry a POST on a closed one) [SHUTDOWN_DELAY] (default 5; 0 = drain at once)
   --client-ca-file FILE PEM CA bundle: TLS then requires a client certificate it signed (the API
                         server's, see the chart README) [CLIENT_CA_FILE] (default: none, any caller)
   --metrics-secure      serve --metrics-port over HTTPS (the serving certificate) and /metrics only
@@ -98,6 +103,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
         'no-provider-cache': { type: 'boolean' },
         'max-inflight-requests': { type: 'string' },
         'max-inflight-bytes': { type: 'string' },
+        'shutdown-delay': { type: 'string' },
         'client-ca-file': { type: 'string' },
         'metrics-secure': { type: 'boolean' },
         'tenancy-policy': { type: 'string' },
@@ -128,6 +134,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     values['max-inflight-bytes'] ?? env.MAX_INFLIGHT_BYTES ?? String(8 * 1024 * 1024),
   );
   if (typeof maxInFlightBytes === 'string') return { kind: 'error', message: maxInFlightBytes };
+  const delayText = values['shutdown-delay'] ?? env.SHUTDOWN_DELAY ?? '5';
+  const shutdownDelaySeconds = Number(delayText);
+  if (!Number.isFinite(shutdownDelaySeconds) || shutdownDelaySeconds < 0 || shutdownDelaySeconds > 60) {
+    return { kind: 'error', message: `--shutdown-delay: "${delayText}" is not a number of seconds from 0 to 60` };
+  }
   const config: CliConfig = {
     port,
     host: values.host ?? env.WEBHOOK_HOST ?? '0.0.0.0',
@@ -138,6 +149,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     providerCache: values['no-provider-cache'] !== true,
     maxInFlightRequests,
     maxInFlightBytes,
+    shutdownDelaySeconds,
     metricsSecure: values['metrics-secure'] === true || env.METRICS_SECURE === 'true',
   };
   const clientCaFile = values['client-ca-file'] ?? env.CLIENT_CA_FILE;

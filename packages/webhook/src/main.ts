@@ -31,6 +31,7 @@ const config: WebhookConfig = {
   logger: log,
   maxInFlightRequests: cli.maxInFlightRequests,
   maxInFlightBytes: cli.maxInFlightBytes,
+  shutdownDelayMs: cli.shutdownDelaySeconds * 1000,
   metricsSecure: cli.metricsSecure,
 };
 if (cli.clientCaFile) config.clientCaFile = cli.clientCaFile;

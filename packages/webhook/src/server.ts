@@ -67,6 +67,8 @@ export interface WebhookConfig {
   metricsAuthorizer?: MetricsAuthorizer;
   /** Longest time close() waits for in-flight requests before cutting connections. */
   drainTimeoutMs?: number;
+  /** close() first keeps serving this long, each answer closing its connection (default 0). */
+  shutdownDelayMs?: number;
   certDebounceMs?: number;
   certPollMs?: number;
   /** How long /mutate waits for the provider cache's first sync. */
@@ -164,7 +166,12 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   // names a kubeconfig for this webhook (see the chart README, "Client certificates").
   const clientCa = config.clientCaFile ? readFileSync(config.clientCaFile) : undefined;
   const clientAuth = clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {};
-  const https = createServer({ ...tlsOptions(pair), ...clientAuth }, app);
+  // While shutting down, every answer closes its connection: the API server then retires the connections
+  // it pooled to this pod instead of writing its next review into one we are about to cut.
+  const https = createServer({ ...tlsOptions(pair), ...clientAuth }, (req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
   // A caller that trickles its body holds a slot; the API server never takes more than 30 s (timeoutSeconds).
   https.requestTimeout = 30_000;
   https.headersTimeout = 10_000;
@@ -217,6 +224,13 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      // Not ready now, yet still serving: the endpoint removal takes a moment to reach the API server,
+      // and reviews it sends meanwhile must not fail (failurePolicy Fail).
+      const delayMs = config.shutdownDelayMs ?? 0;
+      if (delayMs > 0) {
+        log.info({ delayMs }, 'shutting down: serving with Connection: close before draining');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       watcher.stop();
       // close() stops accepting and closes idle keep-alive connections; busy ones finish their request.
       const drained = new Promise<void>((resolve) => https.close(() => resolve()));
