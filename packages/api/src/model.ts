@@ -11,7 +11,9 @@ export const GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
 
 export const TABLE_KINDS = ['DynamoDBTable', 'DynamoDB'] as const;
 export type TableKind = (typeof TABLE_KINDS)[number];
-export type Kind = TableKind | 'AWSProvider';
+export type Kind = TableKind | ProviderKind;
+export const PROVIDER_KINDS = ['AWSProvider', 'ClusterAWSProvider'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 export const ATTRIBUTE_TYPES = ['S', 'N', 'B'] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -79,7 +81,8 @@ export interface TableModel {
   namespace: string;
   name: string;
   tableName: string;
-  providerRef: { name: string; namespace?: string; path: FieldPath };
+  /** kind: absent for an AWSProvider (the seed's form), or ClusterAWSProvider. */
+  providerRef: { name: string; namespace?: string; kind?: 'ClusterAWSProvider'; path: FieldPath };
   /** undefined until defaulted (the webhook defaults it to PAY_PER_REQUEST). */
   billingMode?: BillingMode;
   billingModePath: FieldPath;

@@ -42,23 +42,25 @@ function* nodes(schema: JsonSchema, path = ''): Generator<[string, JsonSchema]> 
 }
 
 describe('crd: customResourceDefinitions', () => {
-  it('one namespaced CRD per kind, with names, short names and categories', () => {
+  it('one CRD per kind (ClusterAWSProvider cluster-scoped), with names, short names and categories', () => {
     expect(crds.map((c) => c.metadata.name)).to.deep.equal([
       'awsproviders.aws-infra-operator.runner.codes',
+      'clusterawsproviders.aws-infra-operator.runner.codes',
       'dynamodbtables.aws-infra-operator.runner.codes',
       'dynamodbs.aws-infra-operator.runner.codes',
     ]);
     for (const crd of crds) {
-      expect(crd.spec.scope).to.equal('Namespaced');
+      expect(crd.spec.scope).to.equal(crd.spec.names.kind === 'ClusterAWSProvider' ? 'Cluster' : 'Namespaced');
       expect(crd.spec.group).to.equal('aws-infra-operator.runner.codes');
       // the table kinds also under dynamodb-tables (issue 15): `kubectl get dynamodb-tables` lists every table
-      const tables = crd.spec.names.kind === 'AWSProvider' ? [] : ['dynamodb-tables'];
+      const tables = crd.spec.names.kind.endsWith('AWSProvider') ? [] : ['dynamodb-tables'];
       expect(crd.spec.names.categories).to.deep.equal(['aws', 'dynamodb-operator', ...tables]);
       expect(crd.spec.versions).to.have.length(1);
       expect(version(crd.spec.names.kind)).to.include({ name: 'v1alpha1', served: true, storage: true });
       expect(version(crd.spec.names.kind).subresources).to.deep.equal({ status: {} });
     }
     expect(byKind('AWSProvider').spec.names.shortNames).to.deep.equal(['awsp']);
+    expect(byKind('ClusterAWSProvider').spec.names.shortNames).to.deep.equal(['cawsp']);
     expect(byKind('DynamoDBTable').spec.names.shortNames).to.deep.equal(['ddb', 'ddbtable']);
     expect(byKind('DynamoDB').spec.names).to.include({ plural: 'dynamodbs', singular: 'dynamodb' });
     expect(byKind('DynamoDB').spec.names.shortNames).to.deep.equal(['dynamo']);

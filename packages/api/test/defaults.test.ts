@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { applyDefaults, mergeTags, yamlBooleanReplacements } from '../src/index.ts';
+import { applyDefaults, isTableObject, mergeTags, yamlBooleanReplacements } from '../src/index.ts';
 import type { DefaultsConfig, KnownObject } from '../src/index.ts';
 import { dynamodb, dynamodbTable, exampleObjects, parsed, seedObjects } from './seed.helpers.ts';
 
@@ -67,7 +67,7 @@ describe('defaults: applyDefaults', () => {
       providerTags: { team: 'provider', env: 'provider' },
     };
     const { object, changedPaths } = applyDefaults(parsed(dynamodb({ tags: { env: 'user' } })), cfg);
-    expect(object.kind !== 'AWSProvider' && object.spec.tags).to.deep.equal({
+    expect(isTableObject(object) && object.spec.tags).to.deep.equal({
       owner: 'operator',
       team: 'provider',
       env: 'user',

@@ -155,7 +155,7 @@ describe('schemas: parseObject', () => {
 
   it('rejects an unknown kind of our group, and foreign or unknown API versions', () => {
     expect(errorAt({ apiVersion: GV, kind: 'S3Bucket', metadata: { name: 'b' }, spec: {} }, 'kind')).to.contain(
-      'use one of AWSProvider, DynamoDBTable, DynamoDB',
+      'use one of AWSProvider, ClusterAWSProvider, DynamoDBTable, DynamoDB',
     );
     expect(errorAt({ ...dynamodb(), apiVersion: 'aws-infra-operator.runner.codes/v1' }, 'apiVersion')).to.contain(
       'unknown version',

@@ -39,19 +39,22 @@ const unchangedOptional = (field: string, what: string): Validation => ({
 
 const NEW_TABLE = 'create a new object (with a new tableName) instead';
 
+const PROVIDER_VALIDATIONS: Validation[] = [
+  {
+    rule: 'has(self.accessKeyIDRef) == has(self.secretAccessKeyRef)',
+    message: 'spec.accessKeyIDRef and spec.secretAccessKeyRef go together: set both or neither',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: '!has(self.credentialsSecret) || !has(self.accessKeyIDRef)',
+    message: 'spec.credentialsSecret and spec.accessKeyIDRef/secretAccessKeyRef are alternatives: keep one',
+    reason: 'FieldValueForbidden',
+  },
+];
+
 const SPEC_VALIDATIONS: Record<Kind, Validation[]> = {
-  AWSProvider: [
-    {
-      rule: 'has(self.accessKeyIDRef) == has(self.secretAccessKeyRef)',
-      message: 'spec.accessKeyIDRef and spec.secretAccessKeyRef go together: set both or neither',
-      reason: 'FieldValueRequired',
-    },
-    {
-      rule: '!has(self.credentialsSecret) || !has(self.accessKeyIDRef)',
-      message: 'spec.credentialsSecret and spec.accessKeyIDRef/secretAccessKeyRef are alternatives: keep one',
-      reason: 'FieldValueForbidden',
-    },
-  ],
+  AWSProvider: PROVIDER_VALIDATIONS,
+  ClusterAWSProvider: PROVIDER_VALIDATIONS,
   DynamoDBTable: [
     unchanged('tableName', `renaming means a new table; ${NEW_TABLE}`),
     unchanged('providerRef', 'a table stays with the AWS account and region it was created in'),
@@ -125,16 +128,19 @@ const TABLE_COLUMNS: PrinterColumn[] = [
   { name: 'Billing', type: 'string', jsonPath: '.spec.billingMode', description: 'Billing mode.', priority: 1 },
 ];
 
+const PROVIDER_COLUMNS: PrinterColumn[] = [
+  { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'AWS region.' },
+  { ...READY, description: 'The Ready condition: the credentials work.' },
+  { name: 'Account', type: 'string', jsonPath: '.status.accountId', description: 'AWS account ID.' },
+  AGE,
+  REASON,
+  MESSAGE,
+  { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint', description: 'Custom endpoint.', priority: 1 },
+];
+
 const PRINTER_COLUMNS: Record<Kind, PrinterColumn[]> = {
-  AWSProvider: [
-    { name: 'Region', type: 'string', jsonPath: '.spec.region', description: 'AWS region.' },
-    { ...READY, description: 'The Ready condition: the credentials work.' },
-    { name: 'Account', type: 'string', jsonPath: '.status.accountId', description: 'AWS account ID.' },
-    AGE,
-    REASON,
-    MESSAGE,
-    { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint', description: 'Custom endpoint.', priority: 1 },
-  ],
+  AWSProvider: PROVIDER_COLUMNS,
+  ClusterAWSProvider: PROVIDER_COLUMNS,
   DynamoDBTable: TABLE_COLUMNS,
   DynamoDB: TABLE_COLUMNS,
 };
@@ -165,7 +171,10 @@ function customResourceDefinition(info: KindInfo): Record<string, unknown> {
     listKind: info.listKind,
     plural: info.plural,
     singular: info.singular,
-    categories: info.kind === 'AWSProvider' ? CRD_CATEGORIES : [...CRD_CATEGORIES, TABLE_CATEGORY],
+    categories:
+      info.kind === 'AWSProvider' || info.kind === 'ClusterAWSProvider'
+        ? CRD_CATEGORIES
+        : [...CRD_CATEGORIES, TABLE_CATEGORY],
   };
   if (info.shortNames.length > 0) names.shortNames = info.shortNames;
   return {
@@ -178,7 +187,7 @@ function customResourceDefinition(info: KindInfo): Record<string, unknown> {
     spec: {
       group: API_GROUP,
       names,
-      scope: 'Namespaced',
+      scope: info.clusterScoped ? 'Cluster' : 'Namespaced',
       versions: [
         {
           name: API_VERSION,
@@ -193,7 +202,7 @@ function customResourceDefinition(info: KindInfo): Record<string, unknown> {
   };
 }
 
-/** The generated CustomResourceDefinitions, one per kind (AWSProvider, DynamoDBTable, DynamoDB). */
+/** The generated CustomResourceDefinitions, one per kind (AWSProvider, ClusterAWSProvider, DynamoDBTable, DynamoDB). */
 export function customResourceDefinitions(): Record<string, unknown>[] {
   return Object.values(KINDS).map(customResourceDefinition);
 }

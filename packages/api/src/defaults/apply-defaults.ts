@@ -100,10 +100,10 @@ function defaultDynamoDB(obj: DynamoDBObject, cfg: DefaultsConfig, changed: Fiel
   defaultTags(spec, cfg, changed);
 }
 
-/** Defaults filled into a copy of `obj`; `obj` itself is not touched. AWSProvider has none. */
+/** Defaults filled into a copy of `obj`; `obj` itself is not touched. The provider kinds have none. */
 export function applyDefaults<T extends KnownObject>(obj: T, cfg: DefaultsConfig): DefaultsResult<T> {
   const changedPaths: FieldPath[] = [];
-  if (obj.kind === 'AWSProvider') return { object: { ...obj }, changedPaths };
+  if (obj.kind === 'AWSProvider' || obj.kind === 'ClusterAWSProvider') return { object: { ...obj }, changedPaths };
   // Defaults only ever touch spec: a deep copy of the spec alone (metadata can carry a large
   // last-applied annotation). A JSON round trip, not structuredClone: the spec came from JSON/YAML and
   // holds nothing else, and this is 2–3× faster on the webhook's hot path.

@@ -204,6 +204,7 @@ function common(obj: DynamoDBTableObject | DynamoDBObject): Common {
     tableClassPath: 'spec.tableClass',
   };
   if (spec.providerRef.namespace !== undefined) model.providerRef.namespace = spec.providerRef.namespace;
+  if (spec.providerRef.kind === 'ClusterAWSProvider') model.providerRef.kind = 'ClusterAWSProvider';
   if (spec.billingMode) model.billingMode = spec.billingMode;
   if (spec.encryption?.type) model.encryption.type = spec.encryption.type;
   if (spec.encryption?.kmsKeyArn !== undefined) model.encryption.kmsKeyArn = spec.encryption.kmsKeyArn;

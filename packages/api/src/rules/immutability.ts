@@ -55,7 +55,10 @@ export function checkImmutable(model: TableModel, old: TableModel): Findings {
       `local secondary indexes are immutable (were: ${lsisText(old) || 'none'}): DynamoDB creates LSIs only with the table; restore them, or create a new object for a new table`,
     );
   }
-  const ref = (m: TableModel): string => `${m.providerRef.namespace || m.namespace}/${m.providerRef.name}`;
+  const ref = (m: TableModel): string =>
+    m.providerRef.kind
+      ? `${m.providerRef.kind}/${m.providerRef.name}`
+      : `${m.providerRef.namespace || m.namespace}/${m.providerRef.name}`;
   if (ref(model) !== ref(old)) {
     out.error(
       model.providerRef.path,

@@ -2,5 +2,6 @@
 // validateObject (the whole pipeline for any of the three kinds).
 export { TABLE_RULES, validateTable } from './table.ts';
 export { validateProvider } from './provider.ts';
+export { validateClusterProvider } from './cluster-provider.ts';
 export { validateObject } from './object.ts';
 export * as limits from './limits.ts';

@@ -9,6 +9,7 @@ import type { KnownObject } from '../schemas/objects.ts';
 import type { TableModel, ValidationResult } from '../model.ts';
 import { validateTable } from './table.ts';
 import { validateProvider } from './provider.ts';
+import { validateClusterProvider } from './cluster-provider.ts';
 
 function tableModel(obj: KnownObject): TableModel {
   return toTableModel(applyDefaults(obj, { operatorTags: {} }).object);
@@ -21,5 +22,6 @@ export function validateObject(obj: unknown, oldObj?: unknown): ValidationResult
   // An old object that no longer parses (older schema) cannot be compared; the new one is still checked.
   const old = oldParsed?.ok && oldParsed.kind === parsed.kind ? oldParsed.object : undefined;
   if (parsed.kind === 'AWSProvider') return validateProvider(parsed.object, old);
+  if (parsed.kind === 'ClusterAWSProvider') return validateClusterProvider(parsed.object, old);
   return validateTable(tableModel(parsed.object), old ? tableModel(old) : undefined);
 }

@@ -8,7 +8,19 @@ export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 
 export function checkProviderRef(model: TableModel): Findings {
   const out = new Findings();
-  const { name, namespace, path } = model.providerRef;
+  const { name, namespace, path, kind } = model.providerRef;
+  if (kind === 'ClusterAWSProvider') {
+    if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+      out.error(
+        `${path}.name`,
+        `${show(name)} cannot be the name of a ClusterAWSProvider: use lower-case letters, digits, '-' and '.'`,
+      );
+    }
+    if (namespace) {
+      out.error(`${path}.namespace`, 'a ClusterAWSProvider has no namespace: remove providerRef.namespace');
+    }
+    return out;
+  }
   if (!name) {
     out.error(`${path}.name`, 'providerRef needs the name of an AWSProvider in this namespace: set providerRef.name');
   } else if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {

@@ -147,8 +147,15 @@ export const providerRefSchema = z
       .max(63)
       .optional()
       .describe("Namespace of the AWSProvider; must be this object's own namespace (the default)."),
+    kind: z
+      .enum(['AWSProvider', 'ClusterAWSProvider'])
+      .optional()
+      .describe(
+        'AWSProvider (the default: a provider in this namespace) or ClusterAWSProvider (a cluster-wide provider ' +
+          "the cluster admin owns; it must select this object's namespace).",
+      ),
   })
-  .describe('Reference to the AWSProvider resource that gives access to AWS. Immutable.');
+  .describe('Reference to the AWSProvider (or ClusterAWSProvider) that gives access to AWS. Immutable.');
 
 /**
  * The CRD's bound on a tag map: against abuse only, NOT DynamoDB's 50. The API server checks the schema

@@ -16,6 +16,7 @@ export {
   timeToLiveSchema,
 } from './common.ts';
 export * from './awsprovider.ts';
+export * from './cluster-awsprovider.ts';
 export * from './dynamodbtable.ts';
 export * from './dynamodb.ts';
 export * from './table-status.ts';

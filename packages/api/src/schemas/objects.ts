@@ -5,6 +5,8 @@ import { API_GROUP, API_VERSION, GROUP_VERSION } from '../model.ts';
 import type { Kind } from '../model.ts';
 import { awsProviderSpecSchema, awsProviderStatusSchema } from './awsprovider.ts';
 import type { AWSProviderSpec, AWSProviderStatus } from './awsprovider.ts';
+import { clusterAWSProviderSpecSchema, clusterAWSProviderStatusSchema } from './cluster-awsprovider.ts';
+import type { ClusterAWSProviderSpec, ClusterAWSProviderStatus } from './cluster-awsprovider.ts';
 import type { conditionSchema } from './common.ts';
 import { objectMetaSchema } from './common.ts';
 import { dynamoDBSpecSchema } from './dynamodb.ts';
@@ -44,11 +46,13 @@ interface ObjectOf<K extends Kind, Spec, Status> {
 }
 
 export type AWSProviderObject = ObjectOf<'AWSProvider', AWSProviderSpec, AWSProviderStatus>;
+export type ClusterAWSProviderObject = ObjectOf<'ClusterAWSProvider', ClusterAWSProviderSpec, ClusterAWSProviderStatus>;
+export type ProviderObject = AWSProviderObject | ClusterAWSProviderObject;
 export type DynamoDBTableObject = ObjectOf<'DynamoDBTable', DynamoDBTableSpec, TableStatus>;
 export type DynamoDBObject = ObjectOf<'DynamoDB', DynamoDBSpec, TableStatus>;
 export type TableObject = DynamoDBTableObject | DynamoDBObject;
 /** A parsed object of one of our three kinds (spec/status typed by the zod schemas). */
-export type KnownObject = AWSProviderObject | TableObject;
+export type KnownObject = ProviderObject | TableObject;
 
 export interface KindInfo {
   kind: Kind;
@@ -59,6 +63,8 @@ export interface KindInfo {
   specSchema: z.ZodType;
   statusSchema: z.ZodType;
   description: string;
+  /** Cluster-scoped (ClusterAWSProvider); the others are namespaced. */
+  clusterScoped?: true;
 }
 
 export const KINDS: Record<Kind, KindInfo> = {
@@ -71,6 +77,18 @@ export const KINDS: Record<Kind, KindInfo> = {
     specSchema: awsProviderSpecSchema,
     statusSchema: awsProviderStatusSchema,
     description: 'AWSProvider: the AWS region, endpoint and credentials that tables referring to it use.',
+  },
+  ClusterAWSProvider: {
+    kind: 'ClusterAWSProvider',
+    plural: 'clusterawsproviders',
+    singular: 'clusterawsprovider',
+    shortNames: ['cawsp'],
+    listKind: 'ClusterAWSProviderList',
+    specSchema: clusterAWSProviderSpecSchema,
+    statusSchema: clusterAWSProviderStatusSchema,
+    description:
+      'ClusterAWSProvider: an AWSProvider owned by the cluster admin, shared by the tables of the namespaces it selects.',
+    clusterScoped: true,
   },
   DynamoDBTable: {
     kind: 'DynamoDBTable',
@@ -101,6 +119,10 @@ export function isKind(kind: unknown): kind is Kind {
 
 export function isTableObject(obj: KnownObject): obj is TableObject {
   return obj.kind === 'DynamoDBTable' || obj.kind === 'DynamoDB';
+}
+
+export function isProviderObject(obj: KnownObject): obj is ProviderObject {
+  return obj.kind === 'AWSProvider' || obj.kind === 'ClusterAWSProvider';
 }
 
 /** true for apiVersions of our API group, whatever the version. */

@@ -8,6 +8,8 @@ import {
   renderTimeToLiveInput,
   toTableModel,
   validateObject,
+  isProviderObject,
+  isTableObject,
 } from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
 import { stringify } from 'yaml';
@@ -39,8 +41,12 @@ interface Rendered {
 }
 
 function providerTags(providers: KnownObject[], table: KnownObject): Record<string, string> | undefined {
-  if (table.kind === 'AWSProvider') return undefined;
+  if (!isTableObject(table)) return undefined;
   const ref = table.spec.providerRef;
+  if (ref.kind === 'ClusterAWSProvider') {
+    const cluster = providers.find((p) => p.kind === 'ClusterAWSProvider' && p.metadata.name === ref.name);
+    return cluster?.kind === 'ClusterAWSProvider' ? cluster.spec.defaultTags : undefined;
+  }
   const namespace = ref.namespace ?? table.metadata.namespace;
   const provider = providers.find(
     (p) =>
@@ -74,7 +80,7 @@ export async function runRender(args: string[], io: Io): Promise<number> {
     documents.push(...loaded.documents.map((doc) => ({ file: loaded.file, doc })));
   }
   const parsed = documents.map(({ doc }) => parseObject(doc.value));
-  const providers = parsed.flatMap((result) => (result.ok && result.kind === 'AWSProvider' ? [result.object] : []));
+  const providers = parsed.flatMap((result) => (result.ok && isProviderObject(result.object) ? [result.object] : []));
 
   let code = EXIT_OK;
   const rendered: Rendered[] = [];
@@ -88,7 +94,7 @@ export async function runRender(args: string[], io: Io): Promise<number> {
       for (const error of validation.errors) io.err(`${label}: error: ${error.path || '(object)'}: ${error.message}`);
       return;
     }
-    if (result.kind === 'AWSProvider') return;
+    if (!isTableObject(result.object)) return;
     const cfg = { operatorTags: {}, providerTags: providerTags(providers, result.object) ?? {} };
     const model = toTableModel(applyDefaults(result.object, cfg).object);
     const entry: Rendered = {

@@ -12,6 +12,12 @@ const providerRef = { name: 'aws' };
 /** Valid objects that omit every defaulted field; indexes twice so that both defaulting branches run. */
 export const DEFAULTS_SAMPLES: Record<Kind, Record<string, unknown>> = {
   AWSProvider: { apiVersion: GROUP_VERSION, kind: 'AWSProvider', metadata, spec: { region: 'us-east-1' } },
+  ClusterAWSProvider: {
+    apiVersion: GROUP_VERSION,
+    kind: 'ClusterAWSProvider',
+    metadata: { name: 'sample' },
+    spec: { region: 'us-east-1', namespaces: ['team-*'] },
+  },
   DynamoDBTable: {
     apiVersion: GROUP_VERSION,
     kind: 'DynamoDBTable',

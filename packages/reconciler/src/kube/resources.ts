@@ -7,7 +7,7 @@ export interface Resource {
   /** e.g. `/apis/group/version` or `/api/v1` */
   prefix: string;
   plural: string;
-  namespaced: true;
+  namespaced: boolean;
 }
 
 export const RESOURCES: Record<Kind, Resource> = {
@@ -16,6 +16,12 @@ export const RESOURCES: Record<Kind, Resource> = {
     prefix: `/apis/${API_GROUP}/${API_VERSION}`,
     plural: 'awsproviders',
     namespaced: true,
+  },
+  ClusterAWSProvider: {
+    kind: 'ClusterAWSProvider',
+    prefix: `/apis/${API_GROUP}/${API_VERSION}`,
+    plural: 'clusterawsproviders',
+    namespaced: false,
   },
   DynamoDBTable: {
     kind: 'DynamoDBTable',
@@ -28,6 +34,7 @@ export const RESOURCES: Record<Kind, Resource> = {
 
 export const SECRETS: Resource = { kind: 'Secret', prefix: '/api/v1', plural: 'secrets', namespaced: true };
 export const EVENTS: Resource = { kind: 'Event', prefix: '/api/v1', plural: 'events', namespaced: true };
+export const NAMESPACES: Resource = { kind: 'Namespace', prefix: '/api/v1', plural: 'namespaces', namespaced: false };
 export const LEASES: Resource = {
   kind: 'Lease',
   prefix: '/apis/coordination.k8s.io/v1',
@@ -35,13 +42,16 @@ export const LEASES: Resource = {
   namespaced: true,
 };
 
-/** Collection path, across all namespaces when `namespace` is empty. */
+/** Collection path, across all namespaces when `namespace` is empty (always, for a cluster-scoped kind). */
 export function collectionPath(r: Resource, namespace?: string): string {
-  return namespace ? `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${r.prefix}/${r.plural}`;
+  return namespace && r.namespaced
+    ? `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}`
+    : `${r.prefix}/${r.plural}`;
 }
 
 export function objectPath(r: Resource, namespace: string, name: string, sub?: 'status'): string {
-  const p = `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}/${encodeURIComponent(name)}`;
+  const scope = r.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const p = `${r.prefix}${scope}/${r.plural}/${encodeURIComponent(name)}`;
   return sub ? `${p}/${sub}` : p;
 }
 

@@ -6,7 +6,7 @@ import type { DenialTarget } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
 import { allow } from './response.ts';
 
-export const SERVED_KINDS: readonly string[] = ['AWSProvider', ...TABLE_KINDS];
+export const SERVED_KINDS: readonly string[] = ['AWSProvider', 'ClusterAWSProvider', ...TABLE_KINDS];
 
 export type GateResult =
   /** Decide nothing: answer with this response. */

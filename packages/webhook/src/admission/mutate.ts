@@ -2,7 +2,13 @@
 // only `add` operations under /spec are kept: whatever else `compare` might see (fields the schema
 // strips, values it normalises) is the user's, and a mutating webhook must not rewrite it — except a
 // YAML 1.1 boolean read as an enum string, written back canonical (see defaultsPatch).
-import { applyDefaults, parseObject, validateObject, yamlBooleanReplacements } from '@dynamodb-operator/api';
+import {
+  applyDefaults,
+  isTableObject,
+  parseObject,
+  validateObject,
+  yamlBooleanReplacements,
+} from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
 import jsonpatch from 'fast-json-patch';
 import type { Operation as PatchOperation } from 'fast-json-patch';
@@ -36,10 +42,12 @@ export function defaultsPatch(spec: unknown, defaultedSpec: unknown): PatchOpera
   ].map((operation) => ({ ...operation, path: `/spec${operation.path}` }));
 }
 
+/** A ClusterAWSProvider is looked up under namespace '' (how the provider cache keys cluster-scoped objects). */
 function providerRefOf(object: KnownObject): { namespace: string; name: string } | undefined {
-  if (object.kind === 'AWSProvider') return undefined;
+  if (!isTableObject(object)) return undefined;
   const ref: unknown = object.spec.providerRef;
   if (!isRecord(ref) || typeof ref.name !== 'string') return undefined;
+  if (ref.kind === 'ClusterAWSProvider') return { namespace: '', name: ref.name };
   const namespace = typeof ref.namespace === 'string' ? ref.namespace : object.metadata.namespace;
   return namespace ? { namespace, name: ref.name } : undefined;
 }

@@ -1,7 +1,7 @@
 // The admission pipeline: a chain of small plugins, each `(context) → { errors, warnings }` (the way
 // cert-manager composes its webhook). Every plugin runs; their findings are concatenated, so a denial
 // carries every error at once. The context parses and models the object once, for all plugins.
-import { applyDefaults, parseObject, toTableModel } from '@dynamodb-operator/api';
+import { applyDefaults, isTableObject, parseObject, toTableModel } from '@dynamodb-operator/api';
 import type { KnownObject, ParseResult, TableModel } from '@dynamodb-operator/api';
 import type { ProviderLookup } from '../providers/lookup.ts';
 import type { AdmissionRequest, Findings } from './types.ts';
@@ -40,7 +40,7 @@ function memo<T>(compute: () => T): () => T {
 
 /** The model the rules see: defaults first, as the API server will store the object (validateObject does the same). */
 function modelOf(object: KnownObject | undefined): TableModel | undefined {
-  if (!object || object.kind === 'AWSProvider') return undefined;
+  if (!object || !isTableObject(object)) return undefined;
   return toTableModel(applyDefaults(object, { operatorTags: {} }).object);
 }
 

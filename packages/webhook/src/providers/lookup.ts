@@ -1,12 +1,21 @@
-// Where the mutating webhook finds an AWSProvider's defaultTags. The real one is a watch-backed cache
-// (provider-cache.ts); a fixed map serves tests, benchmarks and runs without a cluster.
+// Where the webhook finds an AWSProvider's defaultTags, a ClusterAWSProvider's (under namespace '')
+// and which namespaces it serves, and a namespace's labels. The real one is a watch-backed cache
+// (provider-watch.ts); a fixed map serves tests, benchmarks and runs without a cluster.
+import { clusterProviderScopeOf } from '@dynamodb-operator/api';
+import type { ClusterProviderScope } from '@dynamodb-operator/api';
+
 export interface ProviderInfo {
   defaultTags: Record<string, string>;
+  /** A ClusterAWSProvider's spec.namespaces / spec.namespaceSelector. */
+  scope?: ClusterProviderScope;
 }
 
 export interface ProviderLookup {
-  /** The provider as last seen, or undefined when it does not exist (or the cache has not synced). */
+  /** The provider as last seen, or undefined when it does not exist (or the cache has not synced).
+   * A ClusterAWSProvider is found under namespace ''. */
   get(namespace: string, name: string): ProviderInfo | undefined;
+  /** A namespace's labels; undefined when the namespace is not known (or namespaces are not watched). */
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
   /** True once the initial list has been loaded: only then does "not found" mean "does not exist". */
   synced(): boolean;
   /** Resolves true when synced, false after timeoutMs. */
@@ -14,10 +23,14 @@ export interface ProviderLookup {
   stop(): Promise<void>;
 }
 
-/** A fixed set of providers keyed `namespace/name`; always synced. */
-export function staticProviders(providers: Record<string, ProviderInfo> = {}): ProviderLookup {
+/** A fixed set of providers keyed `namespace/name` (`/name` for a cluster provider); always synced. */
+export function staticProviders(
+  providers: Record<string, ProviderInfo> = {},
+  namespaces: Record<string, Record<string, string>> = {},
+): ProviderLookup {
   return {
     get: (namespace, name) => providers[`${namespace}/${name}`],
+    namespaceLabels: (namespace) => namespaces[namespace],
     synced: () => true,
     waitForSync: () => Promise.resolve(true),
     stop: () => Promise.resolve(),
@@ -34,4 +47,20 @@ export function defaultTagsOf(object: unknown): Record<string, string> {
     if (typeof value === 'string') result[key] = value;
   }
   return result;
+}
+
+/** What the cache keeps of a provider object: its defaultTags, and for a cluster provider its scope. */
+export function providerInfoOf(object: unknown, cluster: boolean): ProviderInfo {
+  const info: ProviderInfo = { defaultTags: defaultTagsOf(object) };
+  if (cluster) info.scope = clusterProviderScopeOf((object as { spec?: unknown } | null)?.spec);
+  return info;
+}
+
+/** metadata.labels of an object, string values only. */
+export function labelsOf(object: unknown): Record<string, string> {
+  const labels = (object as { metadata?: { labels?: unknown } } | null)?.metadata?.labels;
+  const out: Record<string, string> = {};
+  if (typeof labels !== 'object' || labels === null) return out;
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
 }

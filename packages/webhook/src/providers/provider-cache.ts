@@ -60,6 +60,9 @@ export function kubernetesProviderCache(kubeConfig: KubeConfig, log: Logger): Pr
       const object = informer.get(name, namespace);
       return object ? { defaultTags: defaultTagsOf(object) } : undefined;
     },
+    // This fallback (kubeconfigs with exec plugins) watches AWSProviders only: cluster providers and
+    // namespace labels are unknown here, so the tenancy plugin leaves that check to the reconciler.
+    namespaceLabels: () => undefined,
     synced: () => synced,
     waitForSync(timeoutMs) {
       if (synced) return Promise.resolve(true);

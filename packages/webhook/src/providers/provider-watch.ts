@@ -1,21 +1,25 @@
-// AWSProviders of all namespaces from a list + watch, kept in memory as namespace/name → defaultTags,
-// so that /mutate never does a GET per request. The loop: list (remember resourceVersion) → watch from
-// it (bookmarks on) → on a normal end, watch again from the last version; on 410 Gone or an error,
-// list again after a capped exponential backoff.
+// AWSProviders of all namespaces, ClusterAWSProviders and the namespaces' labels, each from a list +
+// watch, kept in memory (namespace/name → defaultTags; name → scope; namespace → labels), so that
+// admission never does a GET per request. The loop per collection: list (remember resourceVersion) →
+// watch from it (bookmarks on) → on a normal end, watch again from the last version; on 410 Gone or an
+// error, list again after a capped exponential backoff. Synced once all three have listed.
 import { Agent, request } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { API_GROUP, API_VERSION, restClientCode } from '@dynamodb-operator/api';
 import type { RestClientObserver } from '@dynamodb-operator/api';
 import type { KubeAccess } from './kube-access.ts';
-import { defaultTagsOf } from './lookup.ts';
+import { labelsOf, providerInfoOf } from './lookup.ts';
 import type { ProviderInfo, ProviderLookup } from './lookup.ts';
 
 export const AWSPROVIDER_PLURAL = 'awsproviders';
-const COLLECTION = `/apis/${API_GROUP}/${API_VERSION}/${AWSPROVIDER_PLURAL}`;
+export const CLUSTER_AWSPROVIDER_PLURAL = 'clusterawsproviders';
+const PROVIDERS = `/apis/${API_GROUP}/${API_VERSION}/${AWSPROVIDER_PLURAL}`;
+const CLUSTER_PROVIDERS = `/apis/${API_GROUP}/${API_VERSION}/${CLUSTER_AWSPROVIDER_PLURAL}`;
+const NAMESPACES = '/api/v1/namespaces';
 
 interface ObjectLike {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: unknown };
   spec?: unknown;
 }
 interface WatchEvent {
@@ -24,6 +28,14 @@ interface WatchEvent {
 }
 
 class Gone extends Error {}
+
+interface Collection<V> {
+  path: string;
+  what: string;
+  value(object: ObjectLike): V;
+  items: Map<string, V>;
+  synced: boolean;
+}
 
 export function watchProviders(
   access: KubeAccess,
@@ -38,12 +50,31 @@ export function watchProviders(
     key: access.key,
     rejectUnauthorized: !access.insecureSkipTlsVerify,
   });
-  const providers = new Map<string, ProviderInfo>();
+  const providers: Collection<ProviderInfo> = {
+    path: PROVIDERS,
+    what: 'AWSProvider',
+    value: (o) => providerInfoOf(o, false),
+    items: new Map(),
+    synced: false,
+  };
+  const clusterProviders: Collection<ProviderInfo> = {
+    path: CLUSTER_PROVIDERS,
+    what: 'ClusterAWSProvider',
+    value: (o) => providerInfoOf(o, true),
+    items: new Map(),
+    synced: false,
+  };
+  const namespaces: Collection<Record<string, string>> = {
+    path: NAMESPACES,
+    what: 'Namespace',
+    value: labelsOf,
+    items: new Map(),
+    synced: false,
+  };
   let synced = false;
   let stopped = false;
-  let current: ClientRequest | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let backoffMs = 500;
+  const requests = new Set<ClientRequest>();
+  const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
 
   const key = (object: ObjectLike) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
@@ -80,7 +111,8 @@ export function watchProviders(
           });
         },
       );
-      current = req;
+      requests.add(req);
+      req.on('close', () => requests.delete(req));
       req.on('error', (error) => {
         // Only before a response: afterwards errors surface on the response stream, already counted.
         if (!responded) observe('GET', host, path, restClientCode(undefined), seconds());
@@ -89,29 +121,35 @@ export function watchProviders(
       req.end();
     });
 
-  const list = async (): Promise<string> => {
-    const res = await open(COLLECTION);
+  const markSynced = <V>(c: Collection<V>): void => {
+    if (c.synced) return;
+    c.synced = true;
+    log.info({ [c.what]: c.items.size }, `${c.what} cache synced`);
+    if (!synced && providers.synced && clusterProviders.synced && namespaces.synced) {
+      synced = true;
+      for (const wake of waiters) wake();
+      waiters.clear();
+    }
+  };
+
+  const list = async <V>(c: Collection<V>): Promise<string> => {
+    const res = await open(c.path);
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
       items?: ObjectLike[];
       metadata?: { resourceVersion?: string };
     };
-    providers.clear();
-    for (const item of body.items ?? []) providers.set(key(item), { defaultTags: defaultTagsOf(item) });
-    if (!synced) {
-      synced = true;
-      log.info({ providers: providers.size }, 'AWSProvider cache synced');
-      for (const wake of waiters) wake();
-      waiters.clear();
-    }
+    c.items.clear();
+    for (const item of body.items ?? []) c.items.set(key(item), c.value(item));
+    markSynced(c);
     return body.metadata?.resourceVersion ?? '';
   };
 
   /** Applies events until the server ends the watch; returns the last resourceVersion seen. */
-  const watch = async (resourceVersion: string): Promise<string> => {
+  const watch = async <V>(c: Collection<V>, resourceVersion: string, reset: () => void): Promise<string> => {
     const query = `watch=true&allowWatchBookmarks=true&timeoutSeconds=290&resourceVersion=${encodeURIComponent(resourceVersion)}`;
-    const res = await open(`${COLLECTION}?${query}`, true);
+    const res = await open(`${c.path}?${query}`, true);
     let version = resourceVersion;
     let pending = '';
     for await (const chunk of res) {
@@ -127,42 +165,55 @@ export function watchProviders(
           throw new Error(`watch error: ${event.object.message ?? JSON.stringify(event.object)}`);
         }
         if (event.type === 'ADDED' || event.type === 'MODIFIED') {
-          providers.set(key(event.object), { defaultTags: defaultTagsOf(event.object) });
+          c.items.set(key(event.object), c.value(event.object));
         } else if (event.type === 'DELETED') {
-          providers.delete(key(event.object));
+          c.items.delete(key(event.object));
         }
         version = event.object.metadata?.resourceVersion ?? version;
       }
-      backoffMs = 500;
+      reset();
     }
     return version;
   };
 
-  const run = async (): Promise<void> => {
+  const run = async <V>(c: Collection<V>): Promise<void> => {
     let version = '';
+    let backoffMs = 500;
+    const reset = (): void => {
+      backoffMs = 500;
+    };
     while (!stopped) {
       try {
-        if (version === '') version = await list();
-        version = await watch(version);
+        if (version === '') version = await list(c);
+        version = await watch(c, version, reset);
       } catch (error) {
         if (stopped) return;
         if (error instanceof Gone) {
           version = '';
           continue;
         }
-        log.warn({ err: error, retryInMs: backoffMs }, 'AWSProvider list/watch failed; retrying');
+        log.warn({ err: error, retryInMs: backoffMs }, `${c.what} list/watch failed; retrying`);
         version = '';
         await new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, backoffMs);
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, backoffMs);
+          timers.add(timer);
         });
         backoffMs = Math.min(backoffMs * 2, 30_000);
       }
     }
   };
-  void run();
+  void run(providers);
+  void run(clusterProviders);
+  void run(namespaces);
 
   return {
-    get: (namespace, name) => providers.get(`${namespace}/${name}`),
+    // Cluster-scoped objects have no namespace: their key is `/name`.
+    get: (namespace, name) =>
+      namespace === '' ? clusterProviders.items.get(`/${name}`) : providers.items.get(`${namespace}/${name}`),
+    namespaceLabels: (namespace) => namespaces.items.get(`/${namespace}`),
     synced: () => synced,
     waitForSync(timeoutMs) {
       if (synced) return Promise.resolve(true);
@@ -180,8 +231,8 @@ export function watchProviders(
     },
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      current?.destroy();
+      for (const timer of timers) clearTimeout(timer);
+      for (const req of requests) req.destroy();
       agent.destroy();
       return Promise.resolve();
     },

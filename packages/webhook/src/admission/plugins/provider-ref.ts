@@ -1,5 +1,6 @@
-// Warns when a table refers to an AWSProvider that does not exist (yet): the table is admitted, but
-// nothing happens in AWS until the provider appears, and its defaultTags could not be applied.
+// Warns when a table refers to an AWSProvider (or ClusterAWSProvider) that does not exist (yet): the
+// table is admitted, but nothing happens in AWS until the provider appears, and its defaultTags could
+// not be applied.
 import type { AdmissionPlugin } from '../plugins.ts';
 
 export const providerRefPlugin: AdmissionPlugin = {
@@ -7,13 +8,15 @@ export const providerRefPlugin: AdmissionPlugin = {
   run: (context) => {
     const model = context.model();
     if (!model || !context.providers.synced()) return { errors: [], warnings: [] };
-    const namespace = model.providerRef.namespace ?? model.namespace;
+    const cluster = model.providerRef.kind === 'ClusterAWSProvider';
+    const namespace = cluster ? '' : (model.providerRef.namespace ?? model.namespace);
     if (context.providers.get(namespace, model.providerRef.name)) return { errors: [], warnings: [] };
+    const what = cluster
+      ? `ClusterAWSProvider ${model.providerRef.name}`
+      : `AWSProvider ${namespace}/${model.providerRef.name}`;
     return {
       errors: [],
-      warnings: [
-        `${model.providerRef.path}: AWSProvider ${namespace}/${model.providerRef.name} not found; the table waits for it`,
-      ],
+      warnings: [`${model.providerRef.path}: ${what} not found; the table waits for it`],
     };
   },
 };

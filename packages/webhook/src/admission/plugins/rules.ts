@@ -1,7 +1,7 @@
 // Every rule of the api package: structure, DynamoDB's rules, immutability against oldObject. The same
 // composition as the api's validateObject (parse → defaults → model → rules), on the context's one
 // parse and one model instead of a second of each; the parity test keeps the two in step.
-import { validateProvider, validateTable } from '@dynamodb-operator/api';
+import { checkManagement, validateClusterProvider, validateProvider, validateTable } from '@dynamodb-operator/api';
 import type { AdmissionPlugin } from '../plugins.ts';
 
 export const rulesPlugin: AdmissionPlugin = {
@@ -13,6 +13,16 @@ export const rulesPlugin: AdmissionPlugin = {
       const old = context.oldKnown();
       return validateProvider(parsed.object, old?.kind === 'AWSProvider' ? old : undefined);
     }
-    return validateTable(context.model()!, context.oldModel());
+    if (parsed.object.kind === 'ClusterAWSProvider') {
+      const old = context.oldKnown();
+      return validateClusterProvider(parsed.object, old?.kind === 'ClusterAWSProvider' ? old : undefined);
+    }
+    const model = context.model()!;
+    const table = validateTable(model, context.oldModel());
+    const management = checkManagement(parsed.object, model, context.oldKnown());
+    return {
+      errors: [...table.errors, ...management.errors],
+      warnings: [...table.warnings, ...management.warnings],
+    };
   },
 };

@@ -1,8 +1,13 @@
-// Denies what the admin-owned tenancy policy (issue 16) forbids: an AWSProvider naming an identity,
-// role or endpoint its namespace is not granted, and an adopt annotation where adoption (of that table
-// name) is not granted. The decision is the api package's, shared with the reconciler, which checks
+// Denies what the admin-owned tenancy policy forbids: an AWSProvider naming an identity, role or
+// endpoint its namespace is not granted, an adopt annotation where adoption (of that table name) is not
+// granted, and a table naming a ClusterAWSProvider that does not serve its namespace. The decision is the api package's, shared with the reconciler, which checks
 // again before any AWS call (this webhook can be bypassed or down, and the policy can change).
-import { adoptionViolations, providerIdentityOf, providerViolations } from '@dynamodb-operator/api';
+import {
+  adoptionViolations,
+  clusterProviderViolations,
+  providerIdentityOf,
+  providerViolations,
+} from '@dynamodb-operator/api';
 import type { FieldError, TenancyPolicy } from '@dynamodb-operator/api';
 import type { AdmissionPlugin } from '../plugins.ts';
 
@@ -33,10 +38,28 @@ export function tenancyPlugin(policy: TenancyPolicy): AdmissionPlugin {
       let errors: FieldError[] = [];
       if (request.kind.kind === 'AWSProvider') {
         errors = providerViolations(policy, namespace, providerIdentityOf(object.spec));
-      } else if (adopts(object)) {
-        const tableName = context.model()?.tableName;
+      } else {
+        const model = context.model();
         // An object that does not parse is denied by the rules plugin, which names its fields.
-        if (tableName !== undefined) errors = adoptionViolations(policy, namespace, tableName, ADOPT_PATH);
+        if (model && adopts(object)) errors = adoptionViolations(policy, namespace, model.tableName, ADOPT_PATH);
+        if (model?.providerRef.kind === 'ClusterAWSProvider' && context.providers.synced()) {
+          const provider = context.providers.get('', model.providerRef.name);
+          const labels = context.providers.namespaceLabels(namespace);
+          // Not found: the provider-ref plugin warns. Unknown labels (a namespace newer than the cache) with
+          // a label selector cannot be decided here; the reconciler decides it before any AWS call.
+          if (provider?.scope && (labels !== undefined || !provider.scope.namespaceSelector)) {
+            errors = [
+              ...errors,
+              ...clusterProviderViolations(
+                model.providerRef.name,
+                provider.scope,
+                namespace,
+                labels,
+                `${model.providerRef.path}.name`,
+              ),
+            ];
+          }
+        }
       }
       return { errors, warnings: [] };
     },
