@@ -148,6 +148,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$cs/cni"
+  # hack/registry.sh writes <host:port>/hosts.toml here (its CA); read on every pull, so a registry
+  # started after containerd is trusted too, and only for its own host:port
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$state/registry/certs.d"
 EOF
 }
 

@@ -527,6 +527,8 @@ main() {
         down
         # the cluster's image builds may have started a dockerd (hack/images.sh stops only its own)
         bash "$root/hack/images.sh" down >/dev/null 2>&1 || true
+        # and the release path a registry (hack/registry.sh stops only its own)
+        bash "$root/hack/registry.sh" down >/dev/null 2>&1 || true
       fi
       ;;
     status)
