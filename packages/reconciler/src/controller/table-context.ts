@@ -6,7 +6,7 @@ import type { TableKind, TenancyPolicy } from '@dynamodb-operator/api';
 import type { ClientCache, ProviderClients } from '../aws/clients.ts';
 import { classifyAwsError } from '../aws/errors.ts';
 import type { KubeHttp } from '../kube/http.ts';
-import { objectPath } from '../kube/resources.ts';
+import { keyOf, objectPath } from '../kube/resources.ts';
 import type { KubeObject, Resource } from '../kube/resources.ts';
 import type { LeaderGate } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
@@ -15,9 +15,15 @@ import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResu
 import type { EventSink } from './events.ts';
 import { OwnedTables } from './owned-tables.ts';
 import { FINALIZER } from './ownership.ts';
+import { PollDelays } from './poll-delays.ts';
+import type { PollPhase } from './poll-delays.ts';
 import { k8sNow } from './table-status.ts';
 import type { TableStatus } from './table-status.ts';
 import type { TerminalMemo } from './terminal-memo.ts';
+
+// Short enough that an emulator's (or a small AWS table's) transition is seen at once, and at most
+// about ten DescribeTable calls per table per second while it lasts.
+export const DEFAULT_POLL_FIRST_MS = 100;
 
 export const CREATE_INTENT_ANNOTATION = 'dynamodb.aws-infra-operator.runner.codes/create-requested-at';
 
@@ -41,12 +47,26 @@ export interface TableDeps {
   steadyRead?: (ctx: SteadyReadContext) => Promise<SteadyReadResult>;
   /** AWS-terminal failures per object, so resyncs do not replay a refused request. */
   terminalMemo: TerminalMemo;
-  /** Polling interval while a table is CREATING/DELETING/UPDATING. */
+  /** Longest wait between looks while a table is CREATING/DELETING/UPDATING (see poll-delays.ts). */
   pollMs: number;
+  /** First wait of such a transition (default 100 ms), doubled per look up to pollMs. */
+  pollFirstMs?: number;
+  /** Per-object poll backoff; created on first use. */
+  polls?: PollDelays;
   /** Ownership confirmed from AWS by this process (see owned-tables.ts); created on first use. */
   owned?: OwnedTables;
   /** The admin's tenancy policy (issue 16); absent: everything allowed. */
   tenancy?: TenancyPolicy;
+  /** ClusterAWSProviders keyed `/name`; absent: none known. */
+  clusterProviders?: Store;
+  /** A namespace's labels (for ClusterAWSProvider namespace selectors); undefined: not known. */
+  namespaceLabels?(namespace: string): Record<string, string> | undefined;
+}
+
+/** The deps' poll backoff, created on first use (so whoever builds the deps need not). */
+export function pollDelays(d: TableDeps): PollDelays {
+  d.polls ??= new PollDelays(d.pollFirstMs ?? DEFAULT_POLL_FIRST_MS, d.pollMs);
+  return d.polls;
 }
 
 /** The deps' ownership memory, created on first use (so whoever builds the deps need not). */
@@ -83,6 +103,11 @@ export class TableRun {
   }
   get status(): TableStatus {
     return (this.obj.status ?? {}) as TableStatus;
+  }
+
+  /** The delay before the next look at this table during a transition (short first, then doubling). */
+  poll(phase: PollPhase): number {
+    return pollDelays(this.d).next(keyOf(this.obj), phase);
   }
 
   /** Metadata merge patch guarded by resourceVersion, so a stale cache cannot clobber a list. */

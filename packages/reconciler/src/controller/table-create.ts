@@ -87,7 +87,7 @@ export async function createTable(
     created = out.TableDescription;
   } catch (err) {
     // Someone (or our own earlier, unanswered call) is creating it: observe again shortly.
-    if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: d.pollMs };
+    if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: run.poll('create-busy') };
     throw err;
   }
   d.events.emit(run.obj, 'Normal', 'Creating', `CreateTable sent for ${model.tableName}`);
@@ -105,7 +105,7 @@ export async function createTable(
       k8sNow(),
     ),
   );
-  return { requeueAfterMs: d.pollMs };
+  return { requeueAfterMs: run.poll('creating') };
 }
 
 /** After CreateTable (or adoption): tags, TTL and PITR — each read first, written only if needed. */

@@ -181,12 +181,12 @@ export async function handleTableDeletion(
     });
   if (described.TableStatus === 'DELETING') {
     await run.writeStatus(beingDeleted('DELETING'));
-    return { requeueAfterMs: d.pollMs };
+    return { requeueAfterMs: run.poll('deleting') };
   }
   if (described.TableStatus !== 'ACTIVE') {
     // CREATING/UPDATING: DeleteTable would be refused with ResourceInUseException; wait (not Ready meanwhile).
     await run.writeStatus(beingDeleted(described.TableStatus ?? 'UNKNOWN'));
-    return { requeueAfterMs: d.pollMs };
+    return { requeueAfterMs: run.poll('delete-busy') };
   }
   if (described.DeletionProtectionEnabled) {
     if (!target.deletionProtectionEnabled) {
@@ -196,7 +196,7 @@ export async function handleTableDeletion(
         abortSignal: d.gate.signal(),
       });
       d.events.emit(run.obj, 'Normal', 'DeletionProtectionDisabled', `deletion protection of ${table} turned off`);
-      return { requeueAfterMs: d.pollMs };
+      return { requeueAfterMs: run.poll('delete-busy') };
     }
     throw new TerminalError(
       'DeletionProtectionEnabled',
@@ -211,10 +211,10 @@ export async function handleTableDeletion(
       await releaseObject(run);
       return {};
     }
-    if (name === 'ResourceInUseException') return { requeueAfterMs: d.pollMs };
+    if (name === 'ResourceInUseException') return { requeueAfterMs: run.poll('delete-busy') };
     throw err;
   }
   d.events.emit(run.obj, 'Normal', 'Deleting', `DeleteTable sent for ${table}`);
   await run.writeStatus(beingDeleted('DELETING'));
-  return { requeueAfterMs: d.pollMs };
+  return { requeueAfterMs: run.poll('deleting') };
 }

@@ -30,7 +30,7 @@ export async function observeOwned(
         k8sNow(),
       ),
     );
-    return { requeueAfterMs: d.pollMs };
+    return { requeueAfterMs: run.poll('not-active') };
   }
 
   // syncedGeneration, not observedGeneration: the latter is written from the first status on (kstatus).
@@ -71,5 +71,5 @@ export async function observeOwned(
   );
   if (wrote && ready && !wasReady) d.events.emit(run.obj, 'Normal', 'Ready', readyMsg);
   if (result.requeueAfterMs !== undefined) return { requeueAfterMs: result.requeueAfterMs };
-  return ready ? {} : { requeueAfterMs: d.pollMs };
+  return ready ? {} : { requeueAfterMs: run.poll('converging') };
 }
