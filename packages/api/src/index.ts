@@ -8,6 +8,7 @@ export * from './render/index.ts';
 export * from './crd/index.ts';
 export * from './contract.ts';
 export * from './plan/index.ts';
+export * from './autoscaling/index.ts';
 export * from './rules/index.ts';
 export * from './access/metrics-auth.ts';
 export * from './tenancy/index.ts';

@@ -48,6 +48,25 @@ export interface Throughput {
   path: FieldPath;
 }
 
+/** Auto scaling of one capacity dimension (read or write) of the table or a GSI. */
+export interface ScalingDimension {
+  minCapacity: number;
+  maxCapacity: number;
+  /** Percent, 20 to 90. */
+  targetUtilization: number;
+  scaleInCooldown?: number;
+  scaleOutCooldown?: number;
+  disableScaleIn?: boolean;
+  path: FieldPath;
+}
+
+/** Auto scaling of the table's or a GSI's provisioned capacity (Application Auto Scaling). */
+export interface AutoScaling {
+  read?: ScalingDimension;
+  write?: ScalingDimension;
+  path: FieldPath;
+}
+
 export interface AttributeDefinition {
   name: string;
   type: AttributeType;
@@ -72,6 +91,8 @@ export interface SecondaryIndex {
   projection: Projection;
   /** GSIs only; undefined when the spec gives none. */
   provisionedThroughput?: Throughput;
+  /** GSIs only. */
+  autoScaling?: AutoScaling;
   path: FieldPath;
 }
 
@@ -89,6 +110,7 @@ export interface TableModel {
   provisionedThroughput?: Throughput;
   /** Where table capacity lives in this kind, for "add capacity at …" messages. */
   provisionedThroughputPath: FieldPath;
+  autoScaling?: AutoScaling;
   attributeDefinitions: AttributeDefinition[];
   attributeDefinitionsPath: FieldPath;
   keySchema: KeyElement[];

@@ -17,6 +17,7 @@
 // `streamEnabled: true`, or when it has a `streamViewType` and no `streamEnabled`.
 import type { AttributeDefinition, FieldPath, KeyElement, SecondaryIndex, TableModel, Throughput } from '../model.ts';
 import type { DynamoDBObject, DynamoDBTableObject, KnownObject } from '../schemas/objects.ts';
+import { autoScalingOf } from './autoscaling.ts';
 
 type Capacity = { readCapacityUnits: number; writeCapacityUnits: number } | undefined;
 
@@ -60,6 +61,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
     };
     const capacity = throughput(gsi.provisionedThroughput, `${path}.provisionedThroughput`);
     if (capacity) index.provisionedThroughput = capacity;
+    Object.assign(index, autoScalingOf(gsi, path));
     return index;
   });
 
@@ -99,6 +101,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
   if (spec.streamViewType) model.stream.viewType = spec.streamViewType;
   const capacity = throughput(spec.provisionedThroughput, 'spec.provisionedThroughput');
   if (capacity) model.provisionedThroughput = capacity;
+  Object.assign(model, autoScalingOf(spec, 'spec'));
   return model;
 }
 
@@ -129,6 +132,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
     const index = indexOf(gsi, path);
     const capacity = throughput(gsi.billingModeConfig, `${path}.billingModeConfig`);
     if (capacity) index.provisionedThroughput = capacity;
+    Object.assign(index, autoScalingOf(gsi, path));
     return index;
   });
   const localSecondaryIndexes = (spec.localSecondaryIndexes ?? []).map((lsi, i) =>
@@ -165,6 +169,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
     model.pointInTimeRecovery.recoveryPeriodInDays = pitr.recoveryPeriodInDays;
   const capacity = throughput(spec.billingModeConfig, 'spec.billingModeConfig');
   if (capacity) model.provisionedThroughput = capacity;
+  Object.assign(model, autoScalingOf(spec, 'spec'));
   return model;
 }
 

@@ -24,6 +24,7 @@ import {
   sseMatches,
 } from './normal.ts';
 import type { PlanOptions } from './plan.ts';
+import { scaledThroughput } from '../autoscaling/capacity.ts';
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
 
@@ -45,7 +46,7 @@ export function driftOf(desired: TableModel, observed: ObservedTable, opts: Plan
     const changes = shapeChanges(observedIndexShape(o, have), desiredIndexShape(d, g));
     if (changes.length > 0) out.push(`GSI ${g.indexName} differs: ${changes.join(', ')} (AWS → spec)`);
     else if (desiredBilling(d) === 'PROVISIONED' && o.billingMode === 'PROVISIONED' && !opts.externalCapacity) {
-      const t = desiredGsiThroughput(d, g);
+      const t = scaledThroughput(desiredGsiThroughput(d, g), have.provisionedThroughput, g.autoScaling);
       if (!sameThroughput(t, have.provisionedThroughput))
         out.push(
           `GSI ${g.indexName} capacity is ${fmtThroughput(have.provisionedThroughput)}, the spec says ${fmtThroughput(t)}`,
@@ -55,7 +56,7 @@ export function driftOf(desired: TableModel, observed: ObservedTable, opts: Plan
   const billing = desiredBilling(d);
   if (billing !== o.billingMode) out.push(`billing mode is ${o.billingMode} in AWS, the spec says ${billing}`);
   else {
-    const tp = desiredThroughput(d);
+    const tp = scaledThroughput(desiredThroughput(d), o.provisionedThroughput, d.autoScaling);
     if (tp && !opts.externalCapacity && !sameThroughput(tp, o.provisionedThroughput))
       out.push(`table capacity is ${fmtThroughput(o.provisionedThroughput)}, the spec says ${fmtThroughput(tp)}`);
   }

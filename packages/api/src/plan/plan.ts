@@ -6,6 +6,7 @@
 // with `wait`: AWS refuses every UpdateTable until then, so the caller must not send one. The caller
 // executes only the first executable step (see nextStep), observes again and plans again; AWS moves
 // the table to UPDATING after each UpdateTable, so the next plan starts with `wait` by itself.
+import { scaledThroughput } from '../autoscaling/capacity.ts';
 import type { TableModel } from '../model.ts';
 import type { ObservedIndex, ObservedTable } from './observed.ts';
 import {
@@ -136,7 +137,12 @@ function tableSettings(d: TableModel, o: ObservedTable, opts: PlanOptions): Plan
     step.billingMode = billing;
     changed = true;
   }
-  const tp = desiredThroughput(d);
+  // Auto scaling owns a scaled dimension's capacity within its range (no fight with the scaler).
+  const tp = scaledThroughput(
+    desiredThroughput(d),
+    billing === o.billingMode ? o.provisionedThroughput : undefined,
+    d.autoScaling,
+  );
   const capacityDiffers = !opts.externalCapacity && !sameThroughput(tp, o.provisionedThroughput);
   if (tp && (billing !== o.billingMode || capacityDiffers)) {
     step.provisionedThroughput = tp;
@@ -169,7 +175,7 @@ function gsiCapacity(d: TableModel, o: ObservedTable, opts: PlanOptions): PlanSt
   const byName = new Map(d.globalSecondaryIndexes.map((g) => [g.indexName, g]));
   const indexes = keptGsis(d, o).flatMap((g) => {
     const w = byName.get(g.indexName);
-    const t = w && desiredGsiThroughput(d, w);
+    const t = w && scaledThroughput(desiredGsiThroughput(d, w), g.provisionedThroughput, w.autoScaling);
     return t && !sameThroughput(t, g.provisionedThroughput)
       ? [{ indexName: g.indexName, provisionedThroughput: t }]
       : [];

@@ -1,6 +1,7 @@
 // validateTable: every rule family on the model, every error and warning at once.
 import type { TableModel, ValidationResult } from '../model.ts';
 import { checkAttributes } from './attributes.ts';
+import { checkAutoScaling } from './autoscaling.ts';
 import { checkCapacity } from './capacity.ts';
 import { checkDeletion, checkTableClass } from './deletion.ts';
 import { checkEncryption } from './encryption.ts';
@@ -25,6 +26,7 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
   checkIndexes,
   checkProjections,
   checkCapacity,
+  checkAutoScaling,
   checkStreams,
   checkEncryption,
   checkPointInTimeRecovery,

@@ -1,6 +1,7 @@
 // DynamoDB: the seed's examples shape, close to the CreateTable API (attributes + keySchema,
 // indexes with keys and projection, billingModeConfig for capacity).
 import { z } from 'zod';
+import { autoScalingSchema } from './autoscaling.ts';
 import {
   attributeNameSchema,
   attributeTypeSchema,
@@ -77,6 +78,7 @@ export const dynamoDBSpecSchema = z
             keys: keys('Index keys (can differ from the primary key)'),
             projection: projection.optional(),
             billingModeConfig: capacity('index'),
+            autoScaling: autoScalingSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )
@@ -130,6 +132,7 @@ export const dynamoDBSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    autoScaling: autoScalingSchema('table').optional(),
   })
   .describe('Desired state of a DynamoDB table (API shape: attributes + keySchema).');
 

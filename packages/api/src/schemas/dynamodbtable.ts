@@ -2,6 +2,7 @@
 // types); index keys are attribute names whose types come from hashKey, rangeKey or `attributes`.
 // Concepts that the seed lacks use the same names as in kind DynamoDB where they mean the same thing.
 import { z } from 'zod';
+import { autoScalingSchema } from './autoscaling.ts';
 import {
   attributeNameSchema,
   attributeTypeSchema,
@@ -70,6 +71,7 @@ export const dynamoDBTableSpecSchema = z
             provisionedThroughput: capacitySchema(
               'Index capacity; required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.',
             ).optional(),
+            autoScaling: autoScalingSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )
@@ -116,6 +118,7 @@ export const dynamoDBTableSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    autoScaling: autoScalingSchema('table').optional(),
   })
   .describe('Desired state of a DynamoDB table (quick-start shape: named hashKey/rangeKey).');
 

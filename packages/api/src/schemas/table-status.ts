@@ -53,6 +53,20 @@ export const tableStatusSchema = z
       .array(indexStatusSchema)
       .optional()
       .describe('State of each global secondary index in AWS.'),
+    autoScaling: z
+      .array(
+        z
+          .object({
+            resourceId: z.string().describe('Application Auto Scaling resource: table/NAME or table/NAME/index/GSI.'),
+            scalableDimension: z.string().describe('e.g. dynamodb:table:ReadCapacityUnits.'),
+            minCapacity: z.number().int().optional().describe('Registered minimum capacity.'),
+            maxCapacity: z.number().int().optional().describe('Registered maximum capacity.'),
+            targetUtilization: z.number().optional().describe("Target utilisation (percent) of the operator's policy."),
+          })
+          .describe('One scalable target the operator registered.'),
+      )
+      .optional()
+      .describe('Scalable targets registered in Application Auto Scaling for spec.autoScaling (table and GSIs).'),
     conditions: conditionsSchema.optional(),
   })
   .describe('Observed state of the table in AWS.');
