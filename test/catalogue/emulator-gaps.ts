@@ -100,6 +100,11 @@ export const OPERATOR_RULES: readonly OperatorRule[] = [
   { id: 'deletion-policy', why: "deletionPolicy is the operator's field", errors: /^spec\.deletionPolicy :: / },
   { id: 'provider-ref', why: "providerRef is the operator's field", errors: /^spec\.providerRef/ },
   {
+    id: 'management-annotations',
+    why: 'paused and management-policy are annotations for the operator; nothing of them reaches AWS',
+    errors: /^metadata\.annotations\[aws-infra-operator\.runner\.codes\//,
+  },
+  {
     id: 'ownership-tags',
     why: 'the operator adds 2 ownership tags and reserves their prefix',
     errors: /ownership tags/,

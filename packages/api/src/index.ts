@@ -12,4 +12,5 @@ export * from './autoscaling/index.ts';
 export * from './rules/index.ts';
 export * from './access/metrics-auth.ts';
 export * from './tenancy/index.ts';
+export * from './management/annotations.ts';
 export * from './access/rest-client.ts';

@@ -14,6 +14,7 @@ import { EventRecorder } from './controller/events.ts';
 import { ADOPT_ANNOTATION, FINALIZER } from './controller/ownership.ts';
 import { reconcileProvider } from './controller/provider-reconciler.ts';
 import { loadTenancyPolicy } from './aws/tenancy.ts';
+import { MANAGEMENT_POLICY_ANNOTATION, PAUSED_ANNOTATION } from '@dynamodb-operator/api';
 import type { TenancyPolicy } from '@dynamodb-operator/api';
 import { CREATE_INTENT_ANNOTATION } from './controller/table-context.ts';
 import type { TableDeps } from './controller/table-context.ts';
@@ -76,6 +77,9 @@ export function tableChangeMatters(oldObj: KubeObject, newObj: KubeObject): bool
   if (a[ADOPT_ANNOTATION] !== b[ADOPT_ANNOTATION]) return true;
   // Someone removed our finalizer from a live object: put it back.
   const had = (oldObj.metadata.finalizers ?? []).includes(FINALIZER);
+  // Pause, resume and a new management policy take effect at once, not at the next resync.
+  if (a[PAUSED_ANNOTATION] !== b[PAUSED_ANNOTATION]) return true;
+  if (a[MANAGEMENT_POLICY_ANNOTATION] !== b[MANAGEMENT_POLICY_ANNOTATION]) return true;
   const has = (newObj.metadata.finalizers ?? []).includes(FINALIZER);
   return had && !has && !newObj.metadata.deletionTimestamp;
 }

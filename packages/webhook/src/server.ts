@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { mutateRequest } from './admission/mutate.ts';
 import { providerChangesPlugin } from './admission/plugins/provider-changes.ts';
 import { tenancyPlugin } from './admission/plugins/tenancy.ts';
+import { observeTenancyPlugin } from './admission/plugins/observe-tenancy.ts';
 import { VALIDATING_PLUGINS, validateRequest } from './admission/validate.ts';
 import { admissionApp } from './http/admission-app.ts';
 import { healthServer } from './http/health-server.ts';
@@ -142,6 +143,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     ...VALIDATING_PLUGINS,
     providerChangesPlugin(config.defaultTags),
     tenancyPlugin(config.tenancyPolicy ?? PERMISSIVE_POLICY),
+    observeTenancyPlugin(config.tenancyPolicy ?? PERMISSIVE_POLICY),
   ];
   const app = admissionApp({
     handlers: {

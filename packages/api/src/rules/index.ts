@@ -4,4 +4,5 @@ export { TABLE_RULES, validateTable } from './table.ts';
 export { validateProvider } from './provider.ts';
 export { validateClusterProvider } from './cluster-provider.ts';
 export { validateObject } from './object.ts';
+export { checkManagement } from './management.ts';
 export * as limits from './limits.ts';

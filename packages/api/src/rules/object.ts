@@ -8,6 +8,7 @@ import { parseObject } from '../schemas/parse.ts';
 import type { KnownObject } from '../schemas/objects.ts';
 import type { TableModel, ValidationResult } from '../model.ts';
 import { validateTable } from './table.ts';
+import { checkManagement } from './management.ts';
 import { validateProvider } from './provider.ts';
 import { validateClusterProvider } from './cluster-provider.ts';
 
@@ -23,5 +24,8 @@ export function validateObject(obj: unknown, oldObj?: unknown): ValidationResult
   const old = oldParsed?.ok && oldParsed.kind === parsed.kind ? oldParsed.object : undefined;
   if (parsed.kind === 'AWSProvider') return validateProvider(parsed.object, old);
   if (parsed.kind === 'ClusterAWSProvider') return validateClusterProvider(parsed.object, old);
-  return validateTable(tableModel(parsed.object), old ? tableModel(old) : undefined);
+  const model = tableModel(parsed.object);
+  const table = validateTable(model, old ? tableModel(old) : undefined);
+  const management = checkManagement(parsed.object, model, old);
+  return { errors: [...table.errors, ...management.errors], warnings: [...table.warnings, ...management.warnings] };
 }

@@ -20,6 +20,8 @@ import type { ReconcileResult, TableDeps } from './table-context.ts';
 import { readTable } from './table-read.ts';
 import { providerOf, resolveTable } from './table-resolve.ts';
 import type { Resolved } from './table-resolve.ts';
+import { manageFirst } from './table-management.ts';
+import { observeOnly } from './table-observe.ts';
 import { TerminalMemo } from './terminal-memo.ts';
 import { conds, k8sNow, nextStatus } from './table-status.ts';
 import type { ConditionSet, TableStatus } from './table-status.ts';
@@ -46,10 +48,13 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
   if ('done' in resolved) return resolved.done;
   try {
     if ('deletion' in resolved) return await handleTableDeletion(run, resolved.deletion, resolved.clients, undefined);
+  const managed = await manageFirst(run);
+  if ('done' in managed) return managed.done;
     await run.addFinalizer();
     return await createOrUpdate(run, resolved);
   } catch (err) {
     throw wrapAws(run, resolved.providerKey, 'AWS call', err);
+    if (managed.mode === 'observe') return await observeOnly(run, resolved.model, resolved.clients);
   }
 }
 

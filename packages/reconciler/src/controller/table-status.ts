@@ -103,7 +103,7 @@ export interface ConditionSet {
 export function kstatusConditions(set: ConditionSet): { reconciling: ConditionInput; stalled: ConditionInput } {
   const gen = set.ready.observedGeneration;
   const terminal = set.terminal.status === 'True';
-  const done = set.ready.status === 'True' && set.synced.status === 'True';
+  const done = (set.ready.status === 'True' && set.synced.status === 'True') || set.idle !== undefined;
   const stalled = terminal
     ? cond('Stalled', true, set.terminal.reason, set.terminal.message, gen)
     : cond('Stalled', false, 'None', 'not stalled', gen);
@@ -119,8 +119,8 @@ export function kstatusConditions(set: ConditionSet): { reconciling: ConditionIn
       : cond(
           'Reconciling',
           false,
-          terminal ? set.terminal.reason : 'Done',
-          terminal ? 'stalled: a human must act' : 'nothing left to do for this generation',
+          terminal ? set.terminal.reason : (set.idle?.reason ?? 'Done'),
+          terminal ? 'stalled: a human must act' : (set.idle?.message ?? 'nothing left to do for this generation'),
           gen,
         );
   return { reconciling, stalled };
@@ -132,6 +132,12 @@ export function kstatusConditions(set: ConditionSet): { reconciling: ConditionIn
  * metadata.generation before it reads any condition).
  */
 export function nextStatus(
+  /**
+   * The operator will do nothing for this generation although the table is not both Ready and Synced
+   * (paused with nothing pending, or observe-only drift it never repairs): Reconciling=False with this
+   * reason, so kstatus reads Current instead of waiting forever for work nobody will do.
+   */
+  idle?: { reason: string; message: string };
   prev: TableStatus | undefined,
   patch: Partial<TableStatus>,
   conds: ConditionSet,

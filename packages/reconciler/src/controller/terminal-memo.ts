@@ -1,13 +1,16 @@
 // A request that AWS refused as terminal (ValidationException, AccessDenied…) is not sent again until
-// the object's spec (metadata.generation) or its AWSProvider (resourceVersion) changes: a resync must
+// the object's spec (metadata.generation), its management policy or its AWSProvider (resourceVersion) changes: a resync must
 // not replay a request that can only fail again. Kept in memory; a restarted reconciler tries once more.
+import { MANAGEMENT_POLICY_ANNOTATION } from '@dynamodb-operator/api';
 import type { KubeObject } from '../kube/resources.ts';
 
 export class TerminalMemo {
   private readonly failedAt = new Map<string, string>();
 
   static fingerprint(obj: KubeObject, provider: KubeObject | undefined): string {
-    return `${obj.metadata.generation ?? 0}/${provider?.metadata.resourceVersion ?? '-'}`;
+    // A new management policy asks AWS something else (Observe only reads): not the same request.
+    const policy = obj.metadata.annotations?.[MANAGEMENT_POLICY_ANNOTATION] ?? '';
+    return `${obj.metadata.generation ?? 0}/${provider?.metadata.resourceVersion ?? '-'}/${policy}`;
   }
 
   remember(key: string, fingerprint: string): void {

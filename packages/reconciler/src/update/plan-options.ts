@@ -13,6 +13,11 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  */
 export const CAPACITY_MANAGEMENT_ANNOTATION = 'aws-infra-operator.runner.codes/capacity-management';
 
+/** The object says capacity is managed elsewhere (any case: a user who wrote `external` means it). */
+export function externalCapacityOf(object: KubeObject): boolean {
+  return object.metadata.annotations?.[CAPACITY_MANAGEMENT_ANNOTATION]?.toLowerCase() === 'external';
+}
+
 /** Tag keys the user declared in the previous `kubectl apply` (so we set them, so we may remove them). */
 function lastAppliedTagKeys(annotations: Record<string, string> | undefined): string[] {
   const raw = annotations?.[LAST_APPLIED];
@@ -48,8 +53,7 @@ export function planOptionsFor(
   ];
   const statusTtl = statusField(status, 'lastTtlChangeTime', isString);
   const lastTtlChangeAt = m.lastTtlChangeAt ?? (statusTtl ? new Date(statusTtl) : undefined);
-  // Any case: a user who wrote `external` would not expect the operator to keep reverting the scaler.
-  const externalCapacity = object.metadata.annotations?.[CAPACITY_MANAGEMENT_ANNOTATION]?.toLowerCase() === 'external';
+  const externalCapacity = externalCapacityOf(object);
   return {
     managedTagKeys,
     extraTags: desiredTags,
