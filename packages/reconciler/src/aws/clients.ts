@@ -3,6 +3,7 @@
 // SDK-level retries are off (maxAttempts 1): the work queue retries with backoff, and a silent SDK
 // retry of CreateTable after a lost response would be a second CreateTable. Every call, including
 // the credential providers' STS calls, has hard deadlines (deadlines.ts).
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
@@ -18,6 +19,8 @@ import type { ProviderSpecView } from './provider-settings.ts';
 export interface ProviderClients {
   dynamodb: DynamoDBClient;
   sts: STSClient;
+  /** Application Auto Scaling (spec.autoScaling); same endpoint, region and credentials. */
+  autoscaling: ApplicationAutoScalingClient;
   settings: ProviderSpecView;
   /** uid:generation — the provider spec these clients were built from. */
   specKey: string;
@@ -35,7 +38,7 @@ interface Stack {
   add(mw: AnyMiddleware, opts: { step: 'initialize'; name: string }): void;
 }
 
-function instrument(client: DynamoDBClient | STSClient, metrics: Metrics | undefined): void {
+function instrument(client: DynamoDBClient | STSClient | ApplicationAutoScalingClient, metrics: Metrics | undefined): void {
   if (!metrics) return;
   const mw: AnyMiddleware = (next, context) => async (args) => {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
@@ -136,14 +139,18 @@ export async function buildClients(
   const common = { ...base, credentials };
   const dynamodb = new DynamoDBClient(common);
   const sts = new STSClient(common);
+  const autoscaling = new ApplicationAutoScalingClient(common);
   installDeadline(dynamodb, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', settings.region));
   installDeadline(sts, timeouts, endpointLabel(settings.endpoint, 'STS', settings.region));
+  installDeadline(autoscaling, timeouts, endpointLabel(settings.endpoint, 'Application Auto Scaling', settings.region));
   instrument(dynamodb, metrics);
   if (settings.endpoint) tolerateUnmodelledReads(dynamodb);
   instrument(sts, metrics);
+  instrument(autoscaling, metrics);
   return {
     dynamodb,
     sts,
+    autoscaling,
     settings,
     specKey: specKeyOf(provider),
     secretVersions: stat?.versions ?? [],
@@ -197,6 +204,7 @@ export class ClientCache {
     ) {
       fresh.dynamodb.destroy();
       fresh.sts.destroy();
+      fresh.autoscaling.destroy();
       return cached;
     }
     this.replace(providerKey, fresh);
@@ -208,7 +216,7 @@ export class ClientCache {
     this.byProvider.delete(providerKey);
     // Let in-flight calls on the old client finish (each ends by its call deadline) before its sockets go.
     const grace = Math.max(30_000, this.timeouts.callMs);
-    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy()), grace).unref();
+    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy(), c.autoscaling.destroy()), grace).unref();
   }
 
   private replace(providerKey: string, c: ProviderClients): void {
@@ -220,6 +228,7 @@ export class ClientCache {
     for (const c of this.byProvider.values()) {
       c.dynamodb.destroy();
       c.sts.destroy();
+      c.autoscaling.destroy();
     }
     this.byProvider.clear();
   }

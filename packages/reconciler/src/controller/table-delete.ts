@@ -14,6 +14,7 @@ import type { DeletionTarget } from './deletion-target.ts';
 import { TerminalError } from './errors.ts';
 import { describeLocation, movedFrom } from './location.ts';
 import { FINALIZER, OWNER_TAG, OWNER_UID_TAG, decideOwnership } from './ownership.ts';
+import { removeAutoScaling } from './table-autoscaling.ts';
 import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
@@ -203,6 +204,8 @@ export async function handleTableDeletion(
       `table ${table} has deletion protection enabled; set spec.deletionProtectionEnabled to false (or deletionPolicy Retain/Orphan)`,
     );
   }
+  // Its scalable targets go first (only those our status lists): none outlives the table.
+  await removeAutoScaling(run, c);
   try {
     await c.dynamodb.send(new DeleteTableCommand({ TableName: table }), { abortSignal: d.gate.signal() });
   } catch (err) {

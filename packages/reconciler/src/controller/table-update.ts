@@ -3,6 +3,7 @@
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
+import { syncAutoScaling } from './table-autoscaling.ts';
 import { applyCreateFollowUps } from './table-create.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { allActive, conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
@@ -50,6 +51,8 @@ export async function observeOwned(
     reads,
   });
   const active = allActive(described);
+  // Auto scaling once the table and every index match the spec: a target needs its index to exist.
+  const scaling = active && result.synced ? await syncAutoScaling(run, model, c) : undefined;
   const ready = active && result.synced;
   const readyMsg = ready
     ? `table ${model.tableName} is ACTIVE and matches the spec`
@@ -60,7 +63,7 @@ export async function observeOwned(
   const wrote = await run.writeStatus(
     nextStatus(
       run.status,
-      { ...observed, syncedGeneration: gen },
+      { ...observed, syncedGeneration: gen, ...(scaling ? { autoScaling: scaling.autoScaling } : {}) },
       conds(
         gen,
         [ready, ready ? 'Available' : active ? result.reason : 'IndexesNotActive', readyMsg],
