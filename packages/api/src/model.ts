@@ -48,6 +48,20 @@ export interface Throughput {
   path: FieldPath;
 }
 
+/** OnDemandThroughput: per-second request-unit caps under PAY_PER_REQUEST; -1 = no cap. */
+export interface OnDemandThroughput {
+  maxReadRequestUnits?: number;
+  maxWriteRequestUnits?: number;
+  path: FieldPath;
+}
+
+/** WarmThroughput: units per second served instantly; DynamoDB only ever raises it. */
+export interface WarmThroughput {
+  readUnitsPerSecond?: number;
+  writeUnitsPerSecond?: number;
+  path: FieldPath;
+}
+
 /** Auto scaling of one capacity dimension (read or write) of the table or a GSI. */
 export interface ScalingDimension {
   minCapacity: number;
@@ -93,6 +107,10 @@ export interface SecondaryIndex {
   provisionedThroughput?: Throughput;
   /** GSIs only. */
   autoScaling?: AutoScaling;
+  /** GSIs only. */
+  onDemandThroughput?: OnDemandThroughput;
+  /** GSIs only. */
+  warmThroughput?: WarmThroughput;
   path: FieldPath;
 }
 
@@ -111,6 +129,8 @@ export interface TableModel {
   /** Where table capacity lives in this kind, for "add capacity at …" messages. */
   provisionedThroughputPath: FieldPath;
   autoScaling?: AutoScaling;
+  onDemandThroughput?: OnDemandThroughput;
+  warmThroughput?: WarmThroughput;
   attributeDefinitions: AttributeDefinition[];
   attributeDefinitionsPath: FieldPath;
   keySchema: KeyElement[];

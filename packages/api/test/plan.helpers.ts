@@ -99,6 +99,12 @@ function usedAttributes(o: ObservedTable): Set<string> {
   return names;
 }
 
+function indexOf(o: ObservedTable, name: string): ObservedIndex {
+  const g = o.globalSecondaryIndexes.find((x) => x.indexName === name);
+  if (!g) throw new Error(`ResourceNotFoundException: index ${name}`);
+  return g;
+}
+
 /** A pure model of AWS's reaction to one step (the parts the planner relies on). */
 export function simulateApply(step: PlanStep, observed: ObservedTable, opts: SimulateOptions = {}): ObservedTable {
   const o = structuredClone(observed);
@@ -147,6 +153,33 @@ export function simulateApply(step: PlanStep, observed: ObservedTable, opts: Sim
         if (!g) throw new Error(`ResourceNotFoundException: index ${u.indexName}`);
         g.provisionedThroughput = { ...u.provisionedThroughput };
         if (opts.transitional) g.status = 'UPDATING';
+      }
+      updating();
+      return o;
+    case 'updateOnDemandThroughput':
+      // -1 removes a cap: DescribeTable then reports none.
+      for (const [owner, caps] of [
+        [o, step.table] as const,
+        ...step.indexes.map((u) => [indexOf(o, u.indexName), u.onDemandThroughput] as const),
+      ]) {
+        if (!caps) continue;
+        const next = { ...owner.onDemandThroughput };
+        for (const [k, v] of Object.entries(caps) as [keyof typeof next, number][])
+          if (v === -1) delete next[k];
+          else next[k] = v;
+        owner.onDemandThroughput = next;
+      }
+      updating();
+      return o;
+    case 'updateWarmThroughput':
+      for (const [owner, warm] of [
+        [o, step.table] as const,
+        ...step.indexes.map((u) => [indexOf(o, u.indexName), u.warmThroughput] as const),
+      ]) {
+        if (!warm) continue;
+        for (const [k, v] of Object.entries(warm) as ['readUnitsPerSecond' | 'writeUnitsPerSecond', number][])
+          if (v < (owner.warmThroughput?.[k] ?? 0)) throw new Error(`ValidationException: warm ${k} cannot be lowered`);
+        owner.warmThroughput = { ...owner.warmThroughput, ...warm, status: 'ACTIVE' };
       }
       updating();
       return o;

@@ -15,7 +15,16 @@
 // a boolean (the recovery period is only in kind DynamoDB); an LSI's partition key is the table's
 // hashKey unless the LSI names one. For DynamoDB: a `streamSpecification` is on when
 // `streamEnabled: true`, or when it has a `streamViewType` and no `streamEnabled`.
-import type { AttributeDefinition, FieldPath, KeyElement, SecondaryIndex, TableModel, Throughput } from '../model.ts';
+import type {
+  AttributeDefinition,
+  FieldPath,
+  KeyElement,
+  OnDemandThroughput,
+  SecondaryIndex,
+  TableModel,
+  Throughput,
+  WarmThroughput,
+} from '../model.ts';
 import type { DynamoDBObject, DynamoDBTableObject, KnownObject } from '../schemas/objects.ts';
 import { autoScalingOf } from './autoscaling.ts';
 
@@ -23,6 +32,23 @@ type Capacity = { readCapacityUnits: number; writeCapacityUnits: number } | unde
 
 const throughput = (capacity: Capacity, path: FieldPath): Throughput | undefined =>
   capacity ? { ...capacity, path } : undefined;
+
+type Limits = { onDemandThroughput?: OnDemandThroughput; warmThroughput?: WarmThroughput };
+
+/** onDemandThroughput / warmThroughput of a table or GSI: both kinds spell them the same way. */
+function throughputLimits(
+  source: {
+    onDemandThroughput?: Omit<OnDemandThroughput, 'path'> | undefined;
+    warmThroughput?: Omit<WarmThroughput, 'path'> | undefined;
+  },
+  path: FieldPath,
+): Limits {
+  const out: Limits = {};
+  if (source.onDemandThroughput)
+    out.onDemandThroughput = { ...source.onDemandThroughput, path: `${path}.onDemandThroughput` };
+  if (source.warmThroughput) out.warmThroughput = { ...source.warmThroughput, path: `${path}.warmThroughput` };
+  return out;
+}
 
 /** The path of an element's attribute name or key type, for either kind. */
 export function keyFieldPath(element: KeyElement, field: 'attributeName' | 'keyType'): FieldPath {
@@ -62,6 +88,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
     const capacity = throughput(gsi.provisionedThroughput, `${path}.provisionedThroughput`);
     if (capacity) index.provisionedThroughput = capacity;
     Object.assign(index, autoScalingOf(gsi, path));
+    Object.assign(index, throughputLimits(gsi, path));
     return index;
   });
 
@@ -102,6 +129,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
   const capacity = throughput(spec.provisionedThroughput, 'spec.provisionedThroughput');
   if (capacity) model.provisionedThroughput = capacity;
   Object.assign(model, autoScalingOf(spec, 'spec'));
+  Object.assign(model, throughputLimits(spec, 'spec'));
   return model;
 }
 
@@ -133,6 +161,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
     const capacity = throughput(gsi.billingModeConfig, `${path}.billingModeConfig`);
     if (capacity) index.provisionedThroughput = capacity;
     Object.assign(index, autoScalingOf(gsi, path));
+    Object.assign(index, throughputLimits(gsi, path));
     return index;
   });
   const localSecondaryIndexes = (spec.localSecondaryIndexes ?? []).map((lsi, i) =>
@@ -170,6 +199,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
   const capacity = throughput(spec.billingModeConfig, 'spec.billingModeConfig');
   if (capacity) model.provisionedThroughput = capacity;
   Object.assign(model, autoScalingOf(spec, 'spec'));
+  Object.assign(model, throughputLimits(spec, 'spec'));
   return model;
 }
 

@@ -1,6 +1,7 @@
 // Human-readable step descriptions for status messages and Events.
 import { fmtThroughput } from './normal.ts';
 import type { PlanStep } from './steps.ts';
+import { throughputStepText } from './throughput.ts';
 
 /** "creating GSI by-email (2 of 3)"; i is 1-based. */
 export function describeStep(step: PlanStep, i: number, n: number): string {
@@ -28,6 +29,9 @@ export function stepText(step: PlanStep): string {
       return `updating capacity of GSI ${step.indexes
         .map((g) => `${g.indexName} → ${fmtThroughput(g.provisionedThroughput)}`)
         .join(', ')}`;
+    case 'updateOnDemandThroughput':
+    case 'updateWarmThroughput':
+      return throughputStepText(step);
     case 'createGsi':
       return `creating GSI ${step.indexName}`;
     case 'updateStream':

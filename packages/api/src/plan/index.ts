@@ -5,3 +5,4 @@ export * from './normal.ts';
 export * from './plan.ts';
 export * from './describe.ts';
 export * from './drift.ts';
+export * from './throughput.ts';

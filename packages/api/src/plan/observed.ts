@@ -11,6 +11,15 @@ export interface AwsThroughput {
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
 }
+export interface AwsOnDemandThroughputOut {
+  MaxReadRequestUnits?: number;
+  MaxWriteRequestUnits?: number;
+}
+export interface AwsWarmThroughputOut {
+  ReadUnitsPerSecond?: number;
+  WriteUnitsPerSecond?: number;
+  Status?: string;
+}
 export interface AwsIndexDescription {
   IndexName?: string;
   KeySchema?: AwsKeyElement[];
@@ -18,6 +27,8 @@ export interface AwsIndexDescription {
   IndexStatus?: string;
   Backfilling?: boolean;
   ProvisionedThroughput?: AwsThroughput;
+  OnDemandThroughput?: AwsOnDemandThroughputOut;
+  WarmThroughput?: AwsWarmThroughputOut;
 }
 /** DescribeTableOutput.Table */
 export interface AwsTableDescription {
@@ -26,6 +37,8 @@ export interface AwsTableDescription {
   TableStatus?: string;
   BillingModeSummary?: { BillingMode?: string };
   ProvisionedThroughput?: AwsThroughput;
+  OnDemandThroughput?: AwsOnDemandThroughputOut;
+  WarmThroughput?: AwsWarmThroughputOut;
   AttributeDefinitions?: { AttributeName?: string; AttributeType?: string }[];
   KeySchema?: AwsKeyElement[];
   GlobalSecondaryIndexes?: AwsIndexDescription[];
@@ -64,6 +77,16 @@ export interface ObservedThroughput {
   readCapacityUnits: number;
   writeCapacityUnits: number;
 }
+/** On-demand caps as AWS reports them; undefined = no cap (AWS reports none, 0 or -1). */
+export interface ObservedOnDemand {
+  maxReadRequestUnits?: number;
+  maxWriteRequestUnits?: number;
+}
+export interface ObservedWarm {
+  readUnitsPerSecond?: number;
+  writeUnitsPerSecond?: number;
+  status?: string;
+}
 export interface ObservedIndex {
   indexName: string;
   status: ResourceStatus;
@@ -72,6 +95,8 @@ export interface ObservedIndex {
   projection: { type: ProjectionType; nonKeyAttributes: string[] };
   /** Absent (or zero) under PAY_PER_REQUEST. */
   provisionedThroughput?: ObservedThroughput;
+  onDemandThroughput?: ObservedOnDemand;
+  warmThroughput?: ObservedWarm;
 }
 
 /**
@@ -85,6 +110,8 @@ export interface ObservedTable {
   status: ResourceStatus;
   billingMode: BillingMode;
   provisionedThroughput?: ObservedThroughput;
+  onDemandThroughput?: ObservedOnDemand;
+  warmThroughput?: ObservedWarm;
   attributeDefinitions: { name: string; type: string }[];
   keySchema: ObservedKey[];
   globalSecondaryIndexes: ObservedIndex[];
@@ -125,6 +152,34 @@ function index(i: AwsIndexDescription): ObservedIndex {
   };
   const t = throughput(i.ProvisionedThroughput);
   if (t) out.provisionedThroughput = t;
+  Object.assign(out, observedLimits(i));
+  return out;
+}
+
+/** OnDemandThroughput / WarmThroughput of a table or index description. */
+function observedLimits(d: { OnDemandThroughput?: AwsOnDemandThroughputOut; WarmThroughput?: AwsWarmThroughputOut }): {
+  onDemandThroughput?: ObservedOnDemand;
+  warmThroughput?: ObservedWarm;
+} {
+  const out: { onDemandThroughput?: ObservedOnDemand; warmThroughput?: ObservedWarm } = {};
+  const cap = (v: number | undefined): number | undefined => (v !== undefined && v >= 1 ? v : undefined);
+  const od = d.OnDemandThroughput;
+  if (od) {
+    const caps: ObservedOnDemand = {};
+    const read = cap(od.MaxReadRequestUnits);
+    const write = cap(od.MaxWriteRequestUnits);
+    if (read !== undefined) caps.maxReadRequestUnits = read;
+    if (write !== undefined) caps.maxWriteRequestUnits = write;
+    out.onDemandThroughput = caps;
+  }
+  const w = d.WarmThroughput;
+  if (w) {
+    const warm: ObservedWarm = {};
+    if (w.ReadUnitsPerSecond !== undefined) warm.readUnitsPerSecond = w.ReadUnitsPerSecond;
+    if (w.WriteUnitsPerSecond !== undefined) warm.writeUnitsPerSecond = w.WriteUnitsPerSecond;
+    if (w.Status !== undefined) warm.status = w.Status;
+    out.warmThroughput = warm;
+  }
   return out;
 }
 
@@ -192,6 +247,7 @@ export function observedFromAws(
   if (describe.TableArn) out.tableArn = describe.TableArn;
   const t = throughput(describe.ProvisionedThroughput);
   if (t) out.provisionedThroughput = t;
+  Object.assign(out, observedLimits(describe));
   if (out.stream.enabled && stream?.StreamViewType) out.stream.viewType = stream.StreamViewType as StreamViewType;
   if (describe.LatestStreamArn) out.stream.streamArn = describe.LatestStreamArn;
   if (describe.ItemCount !== undefined) out.itemCount = describe.ItemCount;

@@ -1,10 +1,11 @@
 // plan(desired, observed) → the ordered steps that bring a live table to its spec. Pure.
 //
 // Order (issue 7): GSI deletes → table settings (billing, capacity, deletion protection; table class on
-// its own) → GSI capacity → GSI creates, one per call → streams (view-type change = disable, enable) →
-// SSE → TTL → PITR → tags (untag, then tag). When the table or an index is not ACTIVE the plan starts
-// with `wait`: AWS refuses every UpdateTable until then, so the caller must not send one. The caller
-// executes only the first executable step (see nextStep), observes again and plans again; AWS moves
+// its own) → GSI capacity → on-demand caps → warm throughput (one call each, table and GSIs together) →
+// GSI creates, one per call → streams (view-type change = disable, enable) → SSE → TTL → PITR → tags
+// (untag, then tag). When the table or an index is not ACTIVE the plan starts with `wait`: AWS refuses
+// every UpdateTable until then, so the caller must not send one. The caller executes only the first
+// executable step (see nextStep), observes again and plans again; AWS moves
 // the table to UPDATING after each UpdateTable, so the next plan starts with `wait` by itself.
 import { scaledThroughput } from '../autoscaling/capacity.ts';
 import type { TableModel } from '../model.ts';
@@ -39,6 +40,7 @@ import type {
   UpdateTtlStep,
   WaitStep,
 } from './steps.ts';
+import { gsiCreateLimits, onDemandSteps, warmSteps } from './throughput.ts';
 
 export interface PlanOptions {
   /** Tag keys we set on this table before (e.g. from status): only these may be removed. */
@@ -72,6 +74,8 @@ export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOpt
     ...gsiDeletes(desired, observed),
     ...tableSettings(desired, observed, opts),
     ...gsiCapacity(desired, observed, opts),
+    ...onDemandSteps(desired, observed),
+    ...warmSteps(desired, observed),
     ...gsiCreates(desired, observed),
     ...stream(desired, observed),
     ...sse(desired, observed),
@@ -212,6 +216,7 @@ function gsiCreates(d: TableModel, o: ObservedTable): PlanStep[] {
       };
       const t = desiredGsiThroughput(d, g);
       if (t) step.provisionedThroughput = t;
+      Object.assign(step, gsiCreateLimits(d, g));
       return step;
     });
 }

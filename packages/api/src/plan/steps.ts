@@ -37,6 +37,35 @@ export interface UpdateGsiCapacityStep {
   indexes: { indexName: string; provisionedThroughput: StepThroughput }[];
 }
 
+/** OnDemandThroughput caps to send; -1 removes a cap. */
+export interface StepOnDemandThroughput {
+  maxReadRequestUnits?: number;
+  maxWriteRequestUnits?: number;
+}
+
+export interface StepWarmThroughput {
+  readUnitsPerSecond?: number;
+  writeUnitsPerSecond?: number;
+}
+
+/** One UpdateTable: the table's OnDemandThroughput and/or an Update action per GSI whose caps differ. */
+export interface UpdateOnDemandThroughputStep {
+  kind: 'updateOnDemandThroughput';
+  table?: StepOnDemandThroughput;
+  indexes: { indexName: string; onDemandThroughput: StepOnDemandThroughput }[];
+}
+
+/**
+ * One UpdateTable: the table's WarmThroughput and/or an Update action per GSI whose warm throughput is
+ * below the spec. Both values are sent (the one not raised at its current value), so that an emulator
+ * that replaces the whole WarmThroughput does not lose the other.
+ */
+export interface UpdateWarmThroughputStep {
+  kind: 'updateWarmThroughput';
+  table?: StepWarmThroughput;
+  indexes: { indexName: string; warmThroughput: StepWarmThroughput }[];
+}
+
 export interface CreateGsiStep {
   kind: 'createGsi';
   indexName: string;
@@ -45,6 +74,8 @@ export interface CreateGsiStep {
   attributeDefinitions: { name: string; type: AttributeType }[];
   projection: { type: ProjectionType; nonKeyAttributes: string[] };
   provisionedThroughput?: StepThroughput;
+  onDemandThroughput?: StepOnDemandThroughput;
+  warmThroughput?: StepWarmThroughput;
 }
 
 export interface UpdateStreamStep {
@@ -90,6 +121,8 @@ export type PlanStep =
   | DeleteGsiStep
   | UpdateTableSettingsStep
   | UpdateGsiCapacityStep
+  | UpdateOnDemandThroughputStep
+  | UpdateWarmThroughputStep
   | CreateGsiStep
   | UpdateStreamStep
   | UpdateSseStep
@@ -105,6 +138,8 @@ export const UPDATE_TABLE_KINDS: readonly PlanStepKind[] = [
   'deleteGsi',
   'updateTableSettings',
   'updateGsiCapacity',
+  'updateOnDemandThroughput',
+  'updateWarmThroughput',
   'createGsi',
   'updateStream',
   'updateSse',

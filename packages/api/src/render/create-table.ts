@@ -2,6 +2,7 @@
 // (DynamoDB rejects them); capacity is sent only with PROVISIONED (DynamoDB rejects it otherwise).
 import type { KeyElement, SecondaryIndex, TableModel, Throughput } from '../model.ts';
 import { renderTags } from './tags.ts';
+import { renderOnDemandThroughput, renderWarmThroughput } from './throughput.ts';
 import type { AwsKeyElement, AwsProjection, AwsTag, AwsThroughput, CreateTableRequest } from './types.ts';
 
 const keySchema = (keys: readonly KeyElement[]): AwsKeyElement[] =>
@@ -58,6 +59,10 @@ export function renderCreateTableInput(model: TableModel, extraTags: AwsTag[] = 
   if (provisioned && model.provisionedThroughput) {
     request.ProvisionedThroughput = throughput(model.provisionedThroughput);
   }
+  const caps = provisioned ? undefined : renderOnDemandThroughput(model.onDemandThroughput, true);
+  if (caps) request.OnDemandThroughput = caps;
+  const warm = renderWarmThroughput(model.warmThroughput);
+  if (warm) request.WarmThroughput = warm;
   if (model.globalSecondaryIndexes.length > 0) {
     request.GlobalSecondaryIndexes = model.globalSecondaryIndexes.map((index) => {
       const gsi: NonNullable<CreateTableRequest['GlobalSecondaryIndexes']>[number] = {
@@ -67,6 +72,10 @@ export function renderCreateTableInput(model: TableModel, extraTags: AwsTag[] = 
       };
       if (provisioned && index.provisionedThroughput)
         gsi.ProvisionedThroughput = throughput(index.provisionedThroughput);
+      const gsiCaps = provisioned ? undefined : renderOnDemandThroughput(index.onDemandThroughput, true);
+      if (gsiCaps) gsi.OnDemandThroughput = gsiCaps;
+      const gsiWarm = renderWarmThroughput(index.warmThroughput);
+      if (gsiWarm) gsi.WarmThroughput = gsiWarm;
       return gsi;
     });
   }

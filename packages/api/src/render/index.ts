@@ -3,3 +3,4 @@ export type { AwsTag, CreateTableRequest, UpdateContinuousBackupsRequest, Update
 export * from './create-table.ts';
 export * from './tags.ts';
 export * from './backups-ttl.ts';
+export * from './throughput.ts';

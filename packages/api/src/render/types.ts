@@ -1,6 +1,7 @@
 // AWS request shapes, written here (the api package does not depend on the AWS SDK) and kept
 // structurally assignable to @aws-sdk/client-dynamodb's command inputs.
 import type { AttributeType, KeyType, ProjectionType, StreamViewType, TableClass } from '../model.ts';
+import type { AwsOnDemandThroughput, AwsWarmThroughput } from './throughput.ts';
 
 export interface AwsTag {
   Key: string;
@@ -27,6 +28,8 @@ export interface AwsGlobalSecondaryIndex {
   KeySchema: AwsKeyElement[];
   Projection: AwsProjection;
   ProvisionedThroughput?: AwsThroughput;
+  OnDemandThroughput?: AwsOnDemandThroughput;
+  WarmThroughput?: AwsWarmThroughput;
 }
 
 export interface AwsLocalSecondaryIndex {
@@ -41,6 +44,8 @@ export interface CreateTableRequest {
   KeySchema: AwsKeyElement[];
   BillingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
   ProvisionedThroughput?: AwsThroughput;
+  OnDemandThroughput?: AwsOnDemandThroughput;
+  WarmThroughput?: AwsWarmThroughput;
   GlobalSecondaryIndexes?: AwsGlobalSecondaryIndex[];
   LocalSecondaryIndexes?: AwsLocalSecondaryIndex[];
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: StreamViewType };

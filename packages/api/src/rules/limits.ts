@@ -37,3 +37,13 @@ export const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** The operator adds its two ownership tags to every table it creates; they count towards the 50. */
 export const OWNER_TAG_PREFIX = 'aws-infra-operator.runner.codes/';
 export const OPERATOR_TAG_COUNT = 2;
+
+/**
+ * WarmThroughput minimums: a new on-demand table or index starts at 12,000 read and 4,000 write units per
+ * second and cannot be set below that; under PROVISIONED the minimum is the provisioned capacity (moto
+ * 5.2.5 validates exactly this at CreateTable; Terraform's provider checks the on-demand pair).
+ */
+export const WARM_READ_MIN_ON_DEMAND = 12_000;
+export const WARM_WRITE_MIN_ON_DEMAND = 4_000;
+/** OnDemandThroughput's sentinel for "no cap" (UpdateTable removes a cap with it). */
+export const ON_DEMAND_NO_LIMIT = -1;

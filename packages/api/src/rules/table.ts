@@ -15,6 +15,7 @@ import { checkProviderRef } from './provider-ref.ts';
 import { Findings } from './result.ts';
 import { checkStreams } from './streams.ts';
 import { checkTags } from './tags.ts';
+import { checkThroughputLimits, checkWarmThroughputRaised } from './throughput.ts';
 import { checkTimeToLive } from './ttl.ts';
 
 /** The rule families, in the order their errors are reported. */
@@ -27,6 +28,7 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
   checkProjections,
   checkCapacity,
   checkAutoScaling,
+  checkThroughputLimits,
   checkStreams,
   checkEncryption,
   checkPointInTimeRecovery,
@@ -40,6 +42,9 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
 export function validateTable(model: TableModel, old?: TableModel): ValidationResult {
   const out = new Findings();
   for (const rule of TABLE_RULES) out.add(rule(model));
-  if (old) out.add(checkImmutable(model, old));
+  if (old) {
+    out.add(checkImmutable(model, old));
+    out.add(checkWarmThroughputRaised(model, old));
+  }
   return { errors: out.errors, warnings: out.warnings };
 }

@@ -24,6 +24,7 @@ import {
   timeToLiveSchema,
   userTagsSchema,
 } from './common.ts';
+import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 
 const keyElement = z
   .strictObject({
@@ -57,6 +58,8 @@ export const dynamoDBSpecSchema = z
     tableName: tableNameSchema,
     billingMode: billingModeSchema.optional(),
     billingModeConfig: capacity('table'),
+    onDemandThroughput: onDemandThroughputSchema('table').optional(),
+    warmThroughput: warmThroughputSchema('table').optional(),
     attributes: z
       .array(
         z
@@ -79,6 +82,8 @@ export const dynamoDBSpecSchema = z
             projection: projection.optional(),
             billingModeConfig: capacity('index'),
             autoScaling: autoScalingSchema('index').optional(),
+            onDemandThroughput: onDemandThroughputSchema('index').optional(),
+            warmThroughput: warmThroughputSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )

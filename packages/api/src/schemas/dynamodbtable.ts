@@ -24,6 +24,7 @@ import {
   timeToLiveSchema,
   userTagsSchema,
 } from './common.ts';
+import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 
 const keyAttribute = (which: string) =>
   z
@@ -41,6 +42,8 @@ export const dynamoDBTableSpecSchema = z
     provisionedThroughput: capacitySchema(
       'Table capacity; required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.',
     ).optional(),
+    onDemandThroughput: onDemandThroughputSchema('table').optional(),
+    warmThroughput: warmThroughputSchema('table').optional(),
     hashKey: keyAttribute('partition key (HASH)'),
     rangeKey: keyAttribute('sort key (RANGE)').optional(),
     attributes: z
@@ -72,6 +75,8 @@ export const dynamoDBTableSpecSchema = z
               'Index capacity; required with billingMode PROVISIONED; ignored (with a warning, never sent) under PAY_PER_REQUEST.',
             ).optional(),
             autoScaling: autoScalingSchema('index').optional(),
+            onDemandThroughput: onDemandThroughputSchema('index').optional(),
+            warmThroughput: warmThroughputSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )

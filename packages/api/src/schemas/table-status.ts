@@ -2,6 +2,30 @@
 import { z } from 'zod';
 import { conditionsSchema } from './common.ts';
 
+const warmThroughputStatusSchema = (where: string) =>
+  z
+    .object({
+      readUnitsPerSecond: z.number().int().optional().describe(`Read units per second the ${where} serves instantly.`),
+      writeUnitsPerSecond: z
+        .number()
+        .int()
+        .optional()
+        .describe(`Write units per second the ${where} serves instantly.`),
+      status: z
+        .string()
+        .optional()
+        .describe('ACTIVE, or UPDATING while DynamoDB raises it (DescribeTable WarmThroughput.Status).'),
+    })
+    .describe(`Warm throughput of the ${where} in AWS.`);
+
+const onDemandThroughputStatusSchema = (where: string) =>
+  z
+    .object({
+      maxReadRequestUnits: z.number().int().optional().describe('Read cap in AWS; absent = no limit.'),
+      maxWriteRequestUnits: z.number().int().optional().describe('Write cap in AWS; absent = no limit.'),
+    })
+    .describe(`On-demand maximum throughput of the ${where} in AWS.`);
+
 export const indexStatusSchema = z
   .object({
     indexName: z.string().describe('Index name.'),
@@ -11,6 +35,8 @@ export const indexStatusSchema = z
       .describe('CREATING, UPDATING, DELETING or ACTIVE, as reported by DescribeTable.'),
     backfilling: z.boolean().optional().describe('true while DynamoDB fills a new index from the table.'),
     itemCount: z.number().int().min(0).optional().describe('Items in the index (updated by AWS about every 6 hours).'),
+    warmThroughput: warmThroughputStatusSchema('index').optional(),
+    onDemandThroughput: onDemandThroughputStatusSchema('index').optional(),
   })
   .describe('State of one global secondary index.');
 
@@ -34,6 +60,8 @@ export const tableStatusSchema = z
       .optional()
       .describe('Number of items in the table (updated by AWS about every 6 hours).'),
     tableSizeBytes: z.number().int().min(0).optional().describe('Total table size in bytes.'),
+    warmThroughput: warmThroughputStatusSchema('table').optional(),
+    onDemandThroughput: onDemandThroughputStatusSchema('table').optional(),
     ready: z.boolean().optional().describe('true when the table is ACTIVE and matches the spec.'),
     lastSyncTime: z.string().optional().describe('Timestamp of the last sync with AWS (RFC 3339).'),
     streamArn: z.string().optional().describe('ARN of the latest DynamoDB stream, when streams are enabled.'),

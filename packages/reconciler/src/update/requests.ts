@@ -6,6 +6,7 @@ import type {
   UpdateTableCommandInput,
   UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { renderOnDemandThroughput, renderWarmThroughput } from '@dynamodb-operator/api';
 import type { PlanStep, StepThroughput } from '@dynamodb-operator/api';
 
 export type StepRequest =
@@ -57,6 +58,25 @@ export function requestFor(step: PlanStep, tableName: string, tableArn?: string)
           })),
         },
       };
+    case 'updateOnDemandThroughput':
+    case 'updateWarmThroughput': {
+      // Table part and one Update per GSI in one call, as AWS's own examples for warm throughput do.
+      const input: UpdateTableCommandInput = { TableName };
+      if (step.kind === 'updateOnDemandThroughput') {
+        if (step.table) input.OnDemandThroughput = renderOnDemandThroughput(step.table);
+        if (step.indexes.length > 0)
+          input.GlobalSecondaryIndexUpdates = step.indexes.map((g) => ({
+            Update: { IndexName: g.indexName, OnDemandThroughput: renderOnDemandThroughput(g.onDemandThroughput) },
+          }));
+      } else {
+        if (step.table) input.WarmThroughput = renderWarmThroughput(step.table);
+        if (step.indexes.length > 0)
+          input.GlobalSecondaryIndexUpdates = step.indexes.map((g) => ({
+            Update: { IndexName: g.indexName, WarmThroughput: renderWarmThroughput(g.warmThroughput) },
+          }));
+      }
+      return { operation: 'UpdateTable', input };
+    }
     case 'createGsi':
       return {
         operation: 'UpdateTable',
@@ -76,6 +96,10 @@ export function requestFor(step: PlanStep, tableName: string, tableArn?: string)
                     ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...step.projection.nonKeyAttributes] }
                     : { ProjectionType: step.projection.type },
                 ...(step.provisionedThroughput ? { ProvisionedThroughput: tp(step.provisionedThroughput) } : {}),
+                ...(step.onDemandThroughput
+                  ? { OnDemandThroughput: renderOnDemandThroughput(step.onDemandThroughput) }
+                  : {}),
+                ...(step.warmThroughput ? { WarmThroughput: renderWarmThroughput(step.warmThroughput) } : {}),
               },
             },
           ],
