@@ -2,7 +2,7 @@
 // next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human) for people;
 // Reconciling and Stalled, derived from those three in one place (kstatusConditions), for GitOps tools
 // that judge readiness with kstatus (Flux, kpt, Argo CD via health checks).
-import type { Condition } from '@dynamodb-operator/api';
+import type { AwsOnDemandThroughputOut, AwsWarmThroughputOut, Condition } from '@dynamodb-operator/api';
 import type { ConditionInput } from './conditions.ts';
 import { getCondition, setCondition } from './conditions.ts';
 
@@ -13,18 +13,57 @@ export interface DescribedTable {
   TableSizeBytes?: number;
   LatestStreamArn?: string;
   TableId?: string;
-  GlobalSecondaryIndexes?: { IndexName?: string; IndexStatus?: string; Backfilling?: boolean; ItemCount?: number }[];
+  OnDemandThroughput?: AwsOnDemandThroughputOut;
+  WarmThroughput?: AwsWarmThroughputOut;
+  GlobalSecondaryIndexes?: {
+    IndexName?: string;
+    IndexStatus?: string;
+    Backfilling?: boolean;
+    ItemCount?: number;
+    OnDemandThroughput?: AwsOnDemandThroughputOut;
+    WarmThroughput?: AwsWarmThroughputOut;
+  }[];
+}
+
+/** status.warmThroughput / status.onDemandThroughput of the table or an index. */
+export interface ThroughputStatus {
+  warmThroughput?: { readUnitsPerSecond?: number; writeUnitsPerSecond?: number; status?: string };
+  onDemandThroughput?: { maxReadRequestUnits?: number; maxWriteRequestUnits?: number };
+}
+
+/** What AWS reports; on-demand caps of -1 or 0 (no limit) are left out. */
+export function throughputStatus(d: {
+  OnDemandThroughput?: AwsOnDemandThroughputOut;
+  WarmThroughput?: AwsWarmThroughputOut;
+}): ThroughputStatus {
+  const out: ThroughputStatus = {};
+  const w = d.WarmThroughput;
+  if (w) {
+    const warm: NonNullable<ThroughputStatus['warmThroughput']> = {};
+    if (w.ReadUnitsPerSecond !== undefined) warm.readUnitsPerSecond = w.ReadUnitsPerSecond;
+    if (w.WriteUnitsPerSecond !== undefined) warm.writeUnitsPerSecond = w.WriteUnitsPerSecond;
+    if (w.Status !== undefined) warm.status = w.Status;
+    out.warmThroughput = warm;
+  }
+  const od = d.OnDemandThroughput;
+  if (od) {
+    const caps: NonNullable<ThroughputStatus['onDemandThroughput']> = {};
+    if ((od.MaxReadRequestUnits ?? 0) >= 1) caps.maxReadRequestUnits = od.MaxReadRequestUnits;
+    if ((od.MaxWriteRequestUnits ?? 0) >= 1) caps.maxWriteRequestUnits = od.MaxWriteRequestUnits;
+    out.onDemandThroughput = caps;
+  }
+  return out;
 }
 
 /** status.globalSecondaryIndexes[] (LSIs have no state of their own: they live with the table). */
-export interface IndexStatus {
+export interface IndexStatus extends ThroughputStatus {
   indexName: string;
   indexStatus: string;
   backfilling?: boolean;
   itemCount?: number;
 }
 
-export interface TableStatus {
+export interface TableStatus extends ThroughputStatus {
   tableArn?: string;
   tableStatus?: string;
   itemCount?: number;
@@ -50,6 +89,7 @@ export function indexStatuses(d: DescribedTable): IndexStatus[] {
     const out: IndexStatus = { indexName: g.IndexName ?? '', indexStatus: g.IndexStatus ?? 'ACTIVE' };
     if (g.Backfilling !== undefined) out.backfilling = g.Backfilling;
     if (g.ItemCount !== undefined) out.itemCount = g.ItemCount;
+    Object.assign(out, throughputStatus(g));
     return out;
   });
 }
@@ -66,6 +106,7 @@ export function observedFields(d: DescribedTable): Partial<TableStatus> {
     tableStatus: d.TableStatus,
     itemCount: d.ItemCount ?? 0,
     tableSizeBytes: d.TableSizeBytes ?? 0,
+    ...throughputStatus(d),
   };
   const gsis = indexStatuses(d);
   if (gsis.length > 0) out.globalSecondaryIndexes = gsis;
