@@ -287,10 +287,14 @@ describe('chart: helm lint and template', function () {
         expect(hook.clientConfig).to.deep.equal({
           service: { name: service.metadata.name, namespace: NS, path, port: servicePort?.port },
         });
-        expect(hook.rules).to.have.length(1);
-        expect(hook.rules[0]?.apiGroups).to.deep.equal(['aws-infra-operator.runner.codes']);
-        expect([...(hook.rules[0]?.resources ?? [])].sort()).to.deep.equal(crdPlurals());
-        expect(hook.rules[0]?.operations).to.deep.equal(['CREATE', 'UPDATE']);
+        // One rule for the namespaced kinds, one (scope Cluster) for ClusterAWSProvider.
+        expect(hook.rules).to.have.length(2);
+        for (const rule of hook.rules) {
+          expect(rule.apiGroups).to.deep.equal(['aws-infra-operator.runner.codes']);
+          expect(rule.operations).to.deep.equal(['CREATE', 'UPDATE']);
+        }
+        expect(hook.rules.flatMap((r) => r.resources).sort()).to.deep.equal(crdPlurals());
+        expect((hook.rules[1] as unknown as { scope: string }).scope).to.equal('Cluster');
         expect(hook.namespaceSelector.matchExpressions).to.deep.equal([
           { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] },
         ]);
@@ -327,7 +331,12 @@ describe('chart: helm lint and template', function () {
       }
       const webhookRole = findObject(objects, 'ClusterRole', '-webhook');
       expect(rulesOf(webhookRole)).to.deep.equal([
-        { apiGroups: ['aws-infra-operator.runner.codes'], resources: ['awsproviders'], verbs: ['list', 'watch'] },
+        {
+          apiGroups: ['aws-infra-operator.runner.codes'],
+          resources: ['awsproviders', 'clusterawsproviders'],
+          verbs: ['list', 'watch'],
+        },
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
       ]);
       const reconcilerRules = rulesOf(findObject(objects, 'ClusterRole', '-reconciler'));
       const plurals = crdPlurals();

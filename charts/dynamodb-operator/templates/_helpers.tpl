@@ -164,6 +164,11 @@ matchExpressions:
   operations: ["CREATE", "UPDATE"]
   resources: ["awsproviders", "dynamodbtables", "dynamodbs"]
   scope: Namespaced
+- apiGroups: ["aws-infra-operator.runner.codes"]
+  apiVersions: ["v1alpha1"]
+  operations: ["CREATE", "UPDATE"]
+  resources: ["clusterawsproviders"]
+  scope: Cluster
 {{- end }}
 
 {{- define "ddbop.webhook.annotations" -}}

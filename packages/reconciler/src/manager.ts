@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type http from 'node:http';
 import { ClientCache } from './aws/clients.ts';
-import { referencedSecrets } from './aws/provider-settings.ts';
+import { referencedSecretKeys } from './aws/provider-settings.ts';
 import type { ReconcilerConfig } from './config.ts';
 import { parseBindAddress } from './config.ts';
 import { Controller } from './controller/controller.ts';
@@ -19,11 +19,12 @@ import type { TenancyPolicy } from '@dynamodb-operator/api';
 import { CREATE_INTENT_ANNOTATION } from './controller/table-context.ts';
 import type { TableDeps } from './controller/table-context.ts';
 import { TerminalMemo } from './controller/terminal-memo.ts';
-import { providerNameOf, reconcileTable } from './controller/table-reconciler.ts';
+import { reconcileTable } from './controller/table-reconciler.ts';
+import { providerKeyOf } from './controller/table-resolve.ts';
 import { KubeApiError, KubeHttp } from './kube/http.ts';
 import { Informer } from './kube/informer.ts';
 import { SecretWatch } from './kube/secret-watch.ts';
-import { RESOURCES, SECRETS, keyOf, objectPath } from './kube/resources.ts';
+import { NAMESPACES, RESOURCES, SECRETS, keyOf, objectPath } from './kube/resources.ts';
 import type { KubeObject } from './kube/resources.ts';
 import { DEFAULT_TIMINGS, LeaderElector } from './leader/election.ts';
 import { LeaderGate } from './leader/gate.ts';
@@ -62,7 +63,8 @@ export interface ReconcilerHandle {
 
 type TableKind = 'DynamoDBTable' | 'DynamoDB';
 interface TableSummary {
-  provider: string | undefined;
+  /** The provider's key: `namespace/name`, or `/name` for a ClusterAWSProvider. */
+  provider: string;
   status: string;
 }
 
@@ -102,16 +104,24 @@ export async function startReconciler(
   const identity = config.identity ?? `${hostname()}_${process.pid}`;
 
   const providers = new Informer<KubeObject>(kube, RESOURCES.AWSProvider, ns, log);
+  // Cluster-scoped, so watched whatever --watch-namespace says; namespaces for their labels, which
+  // a ClusterAWSProvider's namespaceSelector reads.
+  const clusterProviders = new Informer<KubeObject>(kube, RESOURCES.ClusterAWSProvider, undefined, log);
+  const namespaces = new Informer<KubeObject>(kube, NAMESPACES, undefined, log);
   // Per table, the two fields read across the whole cache (provider re-queue, tables gauge).
   const summarize = (t: KubeObject): TableSummary => ({
-    provider: providerNameOf(t),
+    provider: providerKeyOf(t),
     status: typeof t.status?.tableStatus === 'string' ? t.status.tableStatus : 'UNKNOWN',
   });
   const tableInformers: Record<TableKind, Informer<KubeObject, TableSummary>> = {
     DynamoDBTable: new Informer(kube, RESOURCES.DynamoDBTable, ns, log, tableOpts, summarize),
     DynamoDB: new Informer(kube, RESOURCES.DynamoDB, ns, log, tableOpts, summarize),
   };
-  const informers = [providers, tableInformers.DynamoDBTable, tableInformers.DynamoDB];
+  const informers = [providers, clusterProviders, namespaces, tableInformers.DynamoDBTable, tableInformers.DynamoDB];
+  const namespaceLabels = (name: string): Record<string, string> | undefined => {
+    const namespace = namespaces.get(`/${name}`);
+    return namespace ? (namespace.metadata.labels ?? {}) : undefined;
+  };
 
   let elector: LeaderElector | undefined;
   const gate = new LeaderGate(() => (elector ? elector.isLeader() : true));
@@ -141,6 +151,29 @@ export async function startReconciler(
     exists: (k) => providers.get(k) !== undefined,
     reconcile: (key, l) => reconcileProvider({ providers, kube, clients, events, gate, getSecret, tenancy }, key, l),
   });
+  const clusterProviderController = new Controller({
+    name: 'clusterawsprovider',
+    workers: Math.min(config.maxConcurrentReconciles, 2),
+    resyncMs: config.resyncPeriodMs,
+    log,
+    metrics,
+    exists: (k) => clusterProviders.get(k) !== undefined,
+    reconcile: (key, l) =>
+      reconcileProvider(
+        {
+          providers: clusterProviders,
+          kube,
+          clients,
+          events,
+          gate,
+          getSecret,
+          tenancy,
+          resource: RESOURCES.ClusterAWSProvider,
+        },
+        key,
+        l,
+      ),
+  });
 
   const tableControllers = {} as Record<TableKind, Controller>;
   // Issue 7: existing tables converge one planned step per reconcile (packages/reconciler/src/update).
@@ -162,6 +195,8 @@ export async function startReconciler(
       getSecret,
       operatorTags: over.operatorTags ?? {},
       tenancy,
+      clusterProviders,
+      namespaceLabels,
       converge: over.converge ?? planConverger.converge,
       // A replaced converger reads what it needs itself: no rotation then.
       ...(over.converge ? {} : { steadyRead: planConverger.steadyRead }),
@@ -179,7 +214,7 @@ export async function startReconciler(
       // One provider (e.g. a hung endpoint) never holds every worker.
       groupOf: (k) => {
         const t = tableInformers[kind].get(k);
-        return t ? `${t.metadata.namespace ?? ''}/${providerNameOf(t) ?? ''}` : undefined;
+        return t ? providerKeyOf(t) : undefined;
       },
       maxPerGroup: config.maxConcurrentPerProvider,
     });
@@ -193,49 +228,71 @@ export async function startReconciler(
     });
   }
 
-  /** A provider change re-queues the tables that use it. */
+  /** A provider change re-queues the tables that use it (a cluster provider's key is `/name`). */
   const requeueTablesOf = (p: KubeObject): void => {
+    const providerKey = keyOf(p);
     for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
-      const prefix = `${p.metadata.namespace ?? ''}/`;
       for (const [key, sum] of tableInformers[kind].summaries()) {
-        if (key.startsWith(prefix) && sum.provider === p.metadata.name) tableControllers[kind].enqueue(key);
+        if (sum.provider === providerKey) tableControllers[kind].enqueue(key);
       }
     }
   };
+  /** New namespace labels may change which ClusterAWSProviders serve its tables. */
+  const requeueClusterTablesIn = (namespace: string): void => {
+    for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
+      for (const [key, sum] of tableInformers[kind].summaries()) {
+        if (key.startsWith(`${namespace}/`) && sum.provider.startsWith('/')) tableControllers[kind].enqueue(key);
+      }
+    }
+  };
+  const allProviders = (): KubeObject[] => [...providers.list(), ...clusterProviders.list()];
   // A change to a credentials Secret rebuilds the clients of the providers that use it, re-checks
   // them and re-queues their tables (instead of waiting for their resync).
+  const controllerOf = (p: KubeObject): Controller =>
+    p.metadata.namespace ? providerController : clusterProviderController;
   const secretWatch = new SecretWatch(kube, log, (namespace, name) => {
-    for (const p of providers.list()) {
-      if (p.metadata.namespace !== namespace || !referencedSecrets(p).includes(name)) continue;
-      log.info({ namespace, secret: name, provider: p.metadata.name }, 'credentials Secret changed');
+    for (const p of allProviders()) {
+      if (!referencedSecretKeys(p).includes(`${namespace}/${name}`)) continue;
+      log.info({ namespace, secret: name, provider: keyOf(p) }, 'credentials Secret changed');
       clients.invalidate(keyOf(p));
-      providerController.enqueue(keyOf(p));
+      controllerOf(p).enqueue(keyOf(p));
       requeueTablesOf(p);
     }
   });
-  const watchReferencedSecrets = (): void =>
-    secretWatch.sync(
-      [...providers.list()].flatMap((p) => referencedSecrets(p).map((n) => `${p.metadata.namespace ?? ''}/${n}`)),
-    );
-  providers.on({
-    add: (p) => {
-      providerController.enqueue(keyOf(p));
-      requeueTablesOf(p);
-      watchReferencedSecrets();
-    },
+  const watchReferencedSecrets = (): void => secretWatch.sync(allProviders().flatMap((p) => referencedSecretKeys(p)));
+  for (const informer of [providers, clusterProviders]) {
+    informer.on({
+      add: (p) => {
+        controllerOf(p).enqueue(keyOf(p));
+        requeueTablesOf(p);
+        watchReferencedSecrets();
+      },
+      update: (o, n) => {
+        if (providerChangeMatters(o, n)) controllerOf(n).enqueue(keyOf(n));
+        if (providerChangeMatters(o, n) || o.status?.ready !== n.status?.ready) requeueTablesOf(n);
+        if (providerChangeMatters(o, n)) watchReferencedSecrets();
+      },
+      delete: (p) => {
+        controllerOf(p).enqueue(keyOf(p));
+        requeueTablesOf(p);
+        watchReferencedSecrets();
+      },
+    });
+  }
+  namespaces.on({
     update: (o, n) => {
-      if (providerChangeMatters(o, n)) providerController.enqueue(keyOf(n));
-      if (providerChangeMatters(o, n) || o.status?.ready !== n.status?.ready) requeueTablesOf(n);
-      if (providerChangeMatters(o, n)) watchReferencedSecrets();
-    },
-    delete: (p) => {
-      providerController.enqueue(keyOf(p));
-      requeueTablesOf(p);
-      watchReferencedSecrets();
+      if (JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {})) {
+        requeueClusterTablesIn(n.metadata.name);
+      }
     },
   });
 
-  const controllers = [providerController, tableControllers.DynamoDBTable, tableControllers.DynamoDB];
+  const controllers = [
+    providerController,
+    clusterProviderController,
+    tableControllers.DynamoDBTable,
+    tableControllers.DynamoDB,
+  ];
   for (const i of informers) i.start();
   const synced = Promise.all(informers.map((i) => i.waitForSync())).then(() => undefined);
 

@@ -2,7 +2,7 @@
 // reasons that say what happened (pure functions).
 import { expect } from 'chai';
 import { classifyAwsError, classifyNetworkError, networkErrorMessage } from '../src/aws/errors.ts';
-import { ProviderError, readProviderSpec, readStaticKeys } from '../src/aws/provider-settings.ts';
+import { ProviderError, readProviderSpec, readStaticKeys, referencedSecretKeys } from '../src/aws/provider-settings.ts';
 import type { KubeObject } from '../src/kube/resources.ts';
 
 const provider = (spec: Record<string, unknown>): KubeObject => ({
@@ -97,5 +97,44 @@ describe('classifyNetworkError', () => {
       expect(m).to.include('endpoint http://10.0.0.1:4566');
       expect(m).to.match(/check/);
     }
+  });
+});
+
+describe('provider settings: a ClusterAWSProvider names the namespace of its Secrets', () => {
+  const cluster = (spec: Record<string, unknown>): KubeObject => ({
+    metadata: { name: 'shared' },
+    spec: { region: 'us-east-1', ...spec },
+  });
+
+  it('reads the Secret from the namespace it names, and lists it for the Secret watch as namespace/name', async () => {
+    const p = cluster({ credentialsSecret: { name: 'creds', namespace: 'ops' } });
+    const asked: string[] = [];
+    const view = readProviderSpec(p);
+    const read = await readStaticKeys(view, async (name, namespace) => {
+      asked.push(`${namespace ?? '(own)'}/${name}`);
+      return secret({ 'access-key-id': 'AKIA', 'secret-access-key': 's' });
+    });
+    expect(read?.keys.accessKeyId).to.equal('AKIA');
+    expect(asked).to.include('ops/creds').and.not.include('(own)/creds');
+    expect(referencedSecretKeys(p)).to.deep.equal(['ops/creds']);
+    // a namespaced provider's Secrets are in its own namespace
+    expect(referencedSecretKeys(provider({ credentialsSecret: { name: 'creds' } }))).to.deep.equal(['ns/creds']);
+  });
+
+  it('a reference without a namespace is InvalidProvider, naming the field', () => {
+    expect(() =>
+      readProviderSpec(
+        cluster({ accessKeyIDRef: { name: 'c', key: 'id' }, secretAccessKeyRef: { name: 'c', key: 's' } }),
+      ),
+    )
+      .to.throw(ProviderError)
+      .with.property('message')
+      .that.contains('spec.accessKeyIDRef.namespace');
+  });
+
+  it('a missing Secret says in which namespace it was looked for', async () => {
+    const view = readProviderSpec(cluster({ credentialsSecret: { name: 'creds', namespace: 'ops' } }));
+    const err = await providerError(readStaticKeys(view, async () => undefined));
+    expect(err.message).to.contain('not found in namespace ops');
   });
 });

@@ -14,6 +14,7 @@ import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOpt
 import type { AwsTimeouts } from './deadlines.ts';
 import { awsErrorName } from './errors.ts';
 import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
+import type { SecretGetter } from './provider-settings.ts';
 import type { ProviderSpecView } from './provider-settings.ts';
 
 export interface ProviderClients {
@@ -85,7 +86,7 @@ export function specKeyOf(provider: KubeObject): string {
 
 export async function buildClients(
   provider: KubeObject,
-  getSecret: (name: string) => Promise<KubeObject | undefined>,
+  getSecret: SecretGetter,
   metrics: Metrics | undefined,
   env: NodeJS.ProcessEnv = process.env,
   timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS,
@@ -170,11 +171,7 @@ export class ClientCache {
   }
 
   /** Cached clients for the provider, built on first use or when its spec changed. */
-  async get(
-    providerKey: string,
-    provider: KubeObject,
-    getSecret: (name: string) => Promise<KubeObject | undefined>,
-  ): Promise<ProviderClients> {
+  async get(providerKey: string, provider: KubeObject, getSecret: SecretGetter): Promise<ProviderClients> {
     const cached = this.byProvider.get(providerKey);
     if (cached && cached.specKey === specKeyOf(provider)) return cached;
     const inflight = this.building.get(providerKey);
@@ -190,11 +187,7 @@ export class ClientCache {
   }
 
   /** Re-read the Secret; rebuild when the provider spec or a Secret version changed. */
-  async refresh(
-    providerKey: string,
-    provider: KubeObject,
-    getSecret: (name: string) => Promise<KubeObject | undefined>,
-  ): Promise<ProviderClients> {
+  async refresh(providerKey: string, provider: KubeObject, getSecret: SecretGetter): Promise<ProviderClients> {
     const fresh = await buildClients(provider, getSecret, this.metrics, process.env, this.timeouts);
     const cached = this.byProvider.get(providerKey);
     if (

@@ -1,10 +1,17 @@
-// From an AWSProvider (+ the Secret it references) to what an AWS client needs. The provider spec
-// is read defensively here because a provider object may be invalid; every failure names the field.
+// From an AWSProvider or ClusterAWSProvider (+ the Secret it references) to what an AWS client needs.
+// The provider spec is read defensively here because a provider object may be invalid; every failure
+// names the field. A namespaced provider's Secrets are in its own namespace; a cluster provider's
+// name theirs (an admin's namespace), since it has none of its own.
 import type { KubeObject } from '../kube/resources.ts';
+
+/** Reads a Secret; `namespace` absent: the provider's own namespace (the caller knows it). */
+export type SecretGetter = (name: string, namespace?: string) => Promise<KubeObject | undefined>;
 
 export interface SecretRef {
   name: string;
   key: string;
+  /** Set for a ClusterAWSProvider's Secrets only. */
+  namespace?: string;
   /** The spec field the user wrote (for messages): e.g. spec.accessKeyIDRef or spec.credentialsSecret. */
   field: string;
 }
@@ -35,19 +42,39 @@ export class ProviderError extends Error {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function ref(v: unknown, path: string): SecretRef | undefined {
+/** A cluster-scoped provider (no namespace of its own). */
+export const isClusterProvider = (p: KubeObject): boolean => !p.metadata.namespace;
+
+function secretNamespace(r: Record<string, unknown>, path: string, cluster: boolean): string | undefined {
+  if (!cluster) return undefined;
+  const namespace = str(r.namespace);
+  if (!namespace) {
+    throw new ProviderError(
+      'InvalidProvider',
+      `${path}.namespace: a ClusterAWSProvider's Secret needs its namespace (an admin's namespace)`,
+    );
+  }
+  return namespace;
+}
+
+function ref(v: unknown, path: string, cluster: boolean): SecretRef | undefined {
   if (v === undefined || v === null) return undefined;
   const r = v as Record<string, unknown>;
   const name = str(r.name);
   const key = str(r.key);
   if (!name || !key) {
-    throw new ProviderError('InvalidProvider', `${path}: needs both name and key of a Secret in the same namespace`);
+    throw new ProviderError(
+      'InvalidProvider',
+      `${path}: needs both name and key of a Secret${cluster ? '' : ' in the same namespace'}`,
+    );
   }
-  return { name, key, field: path };
+  const namespace = secretNamespace(r, path, cluster);
+  return namespace ? { name, key, namespace, field: path } : { name, key, field: path };
 }
 
 export function readProviderSpec(p: KubeObject): ProviderSpecView {
   const s = p.spec ?? {};
+  const cluster = isClusterProvider(p);
   const region = str(s.region);
   if (!region) throw new ProviderError('InvalidProvider', 'spec.region: required, e.g. us-east-1');
   const view: ProviderSpecView = { region, defaultTags: {} };
@@ -59,10 +86,10 @@ export function readProviderSpec(p: KubeObject): ProviderSpecView {
   if (assume) view.assumeRoleARN = assume;
   const ext = str(s.externalID);
   if (ext) view.externalID = ext;
-  let a = ref(s.accessKeyIDRef, 'spec.accessKeyIDRef');
-  let b = ref(s.secretAccessKeyRef, 'spec.secretAccessKeyRef');
+  let a = ref(s.accessKeyIDRef, 'spec.accessKeyIDRef', cluster);
+  let b = ref(s.secretAccessKeyRef, 'spec.secretAccessKeyRef', cluster);
   let t: SecretRef | undefined;
-  const bundle = s.credentialsSecret as { name?: unknown } | undefined;
+  const bundle = s.credentialsSecret as Record<string, unknown> | undefined;
   if (bundle && typeof bundle === 'object') {
     const name = str(bundle.name);
     if (!name) throw new ProviderError('InvalidProvider', 'spec.credentialsSecret.name: required');
@@ -73,9 +100,11 @@ export function readProviderSpec(p: KubeObject): ProviderSpecView {
       );
     }
     const field = 'spec.credentialsSecret';
-    a = { name, key: 'access-key-id', field };
-    b = { name, key: 'secret-access-key', field };
-    t = { name, key: 'session-token', field };
+    const namespace = secretNamespace(bundle, field, cluster);
+    const where = namespace ? { namespace } : {};
+    a = { name, key: 'access-key-id', field, ...where };
+    b = { name, key: 'secret-access-key', field, ...where };
+    t = { name, key: 'session-token', field, ...where };
   }
   if ((a && !b) || (!a && b)) {
     throw new ProviderError(
@@ -103,7 +132,7 @@ export interface StaticKeys {
 /** Secret data → static keys; `getSecret` returns undefined for a missing Secret. */
 export async function readStaticKeys(
   view: ProviderSpecView,
-  getSecret: (name: string) => Promise<KubeObject | undefined>,
+  getSecret: SecretGetter,
 ): Promise<{ keys: StaticKeys; versions: string[] } | undefined> {
   if (!view.accessKeyIDRef || !view.secretAccessKeyRef) return undefined;
   const versions: string[] = [];
@@ -111,11 +140,12 @@ export async function readStaticKeys(
   const value = async (r: SecretRef): Promise<string> => {
     const field = r.field;
     const bundle = field === 'spec.credentialsSecret';
-    const secret = await getSecret(r.name);
+    const secret = await getSecret(r.name, r.namespace);
     if (!secret) {
+      const where = r.namespace ? `namespace ${r.namespace}` : "the provider's namespace";
       throw new ProviderError(
         'SecretNotFound',
-        `${field}: Secret "${r.name}" not found in the provider's namespace; create it or fix ${field}.name`,
+        `${field}: Secret "${r.name}" not found in ${where}; create it or fix ${field}.name`,
       );
     }
     versions.push(`${r.name}@${secret.metadata.resourceVersion ?? ''}`);
@@ -138,20 +168,22 @@ export async function readStaticKeys(
   };
   // The session token is optional: only credentialsSecret names one, and only if the key exists.
   if (view.sessionTokenRef) {
-    const secret = await getSecret(view.sessionTokenRef.name);
+    const secret = await getSecret(view.sessionTokenRef.name, view.sessionTokenRef.namespace);
     const raw = secret?.data?.[view.sessionTokenRef.key];
     if (raw) keys.sessionToken = Buffer.from(raw, 'base64').toString('utf8').trim();
   }
   return { keys, versions };
 }
 
-/** Names of the Secrets (in the provider's namespace) whose contents the provider's credentials use. */
-export function referencedSecrets(provider: KubeObject): string[] {
+/** `namespace/name` of the Secrets whose contents the provider's credentials use. */
+export function referencedSecretKeys(provider: KubeObject): string[] {
   try {
     const v = readProviderSpec(provider);
-    return [...new Set([v.accessKeyIDRef?.name, v.secretAccessKeyRef?.name, v.sessionTokenRef?.name])].filter(
-      (n): n is string => n !== undefined,
+    const own = provider.metadata.namespace ?? '';
+    const keys = [v.accessKeyIDRef, v.secretAccessKeyRef, v.sessionTokenRef].flatMap((r) =>
+      r ? [`${r.namespace ?? own}/${r.name}`] : [],
     );
+    return [...new Set(keys)];
   } catch {
     return []; // an invalid provider uses no Secret; its condition says why
   }

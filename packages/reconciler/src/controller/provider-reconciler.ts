@@ -1,4 +1,4 @@
-// reconcile(key) for AWSProvider: resolve credentials (re-reading the Secret, so a rotated Secret
+// reconcile(key) for AWSProvider and ClusterAWSProvider: resolve credentials (re-reading the Secret, so a rotated Secret
 // rebuilds the cached clients), check them with STS GetCallerIdentity, and report ready/accountId.
 // An endpoint that cannot be reached, does not answer in time, drops the connection or answers
 // something that is not AWS is Ready=False with that reason (EndpointUnreachable, Timeout,
@@ -16,7 +16,7 @@ import { ProviderError } from '../aws/provider-settings.ts';
 import { POLICY_DENIED, policyMessage, providerPolicyErrors } from '../aws/tenancy.ts';
 import type { KubeHttp } from '../kube/http.ts';
 import { RESOURCES, objectPath } from '../kube/resources.ts';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject, Resource } from '../kube/resources.ts';
 import type { LeaderGate } from '../leader/gate.ts';
 import { NotLeaderError } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
@@ -36,6 +36,8 @@ export interface ProviderDeps {
   getSecret(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The admin's tenancy policy; absent: everything allowed. */
   tenancy?: TenancyPolicy;
+  /** Which kind `providers` holds: AWSProvider (the default) or ClusterAWSProvider. */
+  resource?: Resource;
 }
 
 interface ProviderStatus {
@@ -52,7 +54,8 @@ async function write(d: ProviderDeps, obj: KubeObject, next: ProviderStatus): Pr
   if (sameStatus(prev, next, ['lastCheckedTime'])) return;
   const body: Record<string, unknown> = { ...next, lastCheckedTime: k8sNow() };
   for (const k of Object.keys(prev ?? {})) if (!(k in body)) body[k] = null;
-  await d.kube.patch(objectPath(RESOURCES.AWSProvider, obj.metadata.namespace ?? '', obj.metadata.name, 'status'), {
+  const resource = d.resource ?? RESOURCES.AWSProvider;
+  await d.kube.patch(objectPath(resource, obj.metadata.namespace ?? '', obj.metadata.name, 'status'), {
     status: body,
   });
   const before = prev?.ready;
@@ -119,8 +122,11 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
     );
     return {};
   }
-  // Before any Secret read or AWS call: a provider the policy forbids never signs a request.
-  const denied = d.tenancy ? providerPolicyErrors(d.tenancy, obj) : [];
+  // Before any Secret read or AWS call: a provider the policy forbids never signs a request. A
+  // ClusterAWSProvider is the admin's own (cluster-scoped, out of a namespace editor's reach): the
+  // policy, which bounds what namespace editors may name, does not apply to it.
+  const cluster = (d.resource ?? RESOURCES.AWSProvider).namespaced === false;
+  const denied = d.tenancy && !cluster ? providerPolicyErrors(d.tenancy, obj) : [];
   if (denied.length > 0) {
     d.clients.invalidate(key);
     await write(d, obj, status(obj, false, POLICY_DENIED, policyMessage(denied)));
@@ -128,7 +134,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   }
   let clients;
   try {
-    clients = await d.clients.refresh(key, obj, (name) => d.getSecret(ns, name));
+    clients = await d.clients.refresh(key, obj, (name, namespace) => d.getSecret(namespace ?? ns, name));
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     d.clients.invalidate(key);

@@ -1,9 +1,11 @@
 // Step 1 of a table reconcile: resolve what it needs — the validated model, the AWSProvider (in the
-// object's own namespace) and its AWS clients. When one of them is missing or unusable, the object
+// object's own namespace) or the ClusterAWSProvider (when providerRef.kind says so, and only if it
+// serves the object's namespace) and its AWS clients. When one of them is missing or unusable, the object
 // says why (condition + Event) and the reconcile ends here without an AWS call.
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { ProviderError, readProviderSpec } from '../aws/provider-settings.ts';
+import { clusterProviderScopeOf, clusterProviderViolations } from '@dynamodb-operator/api';
 import { POLICY_DENIED, adoptionPolicyErrors, policyMessage, providerPolicyErrors } from '../aws/tenancy.ts';
 import { keyOf } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/resources.ts';
@@ -25,8 +27,24 @@ export function providerNameOf(obj: KubeObject): string | undefined {
   return typeof ref?.name === 'string' ? ref.name : undefined;
 }
 
+/** spec.providerRef.kind is ClusterAWSProvider (absent or AWSProvider: a provider in the namespace). */
+export function usesClusterProvider(obj: KubeObject): boolean {
+  const ref = (obj.spec ?? {}).providerRef as { kind?: unknown } | undefined;
+  return ref?.kind === 'ClusterAWSProvider';
+}
+
+/** The provider's cache key: `namespace/name`, or `/name` for a ClusterAWSProvider (cluster-scoped). */
+export function providerKeyOf(obj: KubeObject): string {
+  const name = providerNameOf(obj) ?? '';
+  return usesClusterProvider(obj) ? `/${name}` : `${obj.metadata.namespace ?? ''}/${name}`;
+}
+
+function providerStore(run: TableRun) {
+  return usesClusterProvider(run.obj) ? run.d.clusterProviders : run.d.providers;
+}
+
 export function providerOf(run: TableRun): KubeObject | undefined {
-  return run.d.providers.get(`${run.ns}/${providerNameOf(run.obj) ?? ''}`);
+  return providerStore(run)?.get(providerKeyOf(run.obj));
 }
 
 /** Where the object's provider points now; the account only when the provider check reported it. */
@@ -67,8 +85,10 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
   const gen = run.obj.metadata.generation;
   const deleting = Boolean(run.obj.metadata.deletionTimestamp);
   const providerName = providerNameOf(run.obj);
-  const providerKey = `${run.ns}/${providerName ?? ''}`;
-  const provider = providerName ? d.providers.get(providerKey) : undefined;
+  const cluster = usesClusterProvider(run.obj);
+  const kindName = cluster ? 'ClusterAWSProvider' : 'AWSProvider';
+  const providerKey = providerKeyOf(run.obj);
+  const provider = providerName ? providerOf(run) : undefined;
   let providerTags: Record<string, string> = {};
   if (provider) {
     try {
@@ -98,9 +118,10 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
   }
 
   if (!provider) {
-    const msg =
-      `AWSProvider "${providerName}" not found in namespace ${run.ns}` +
-      ' (spec.providerRef.name; providers are looked up in the object’s own namespace)';
+    const msg = cluster
+      ? `ClusterAWSProvider "${providerName}" not found (spec.providerRef.name)`
+      : `AWSProvider "${providerName}" not found in namespace ${run.ns}` +
+        ' (spec.providerRef.name; providers are looked up in the object’s own namespace)';
     if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(
@@ -119,14 +140,28 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
   }
 
   // The tenancy policy, checked here too: the provider's status may predate the policy, and the
-  // adopt annotation is the table object's own. No AWS call for a denied object.
-  if (d.tenancy) {
+  // adopt annotation is the table object's own. A ClusterAWSProvider must serve the object's namespace
+  // (the webhook may have been bypassed, or the selector or the namespace's labels changed since). No
+  // AWS call for a denied object; a deleting one goes to its deletion policy without clients.
+  const servedErrors = cluster
+    ? clusterProviderViolations(
+        providerName ?? '',
+        clusterProviderScopeOf(provider.spec),
+        run.ns,
+        d.namespaceLabels?.(run.ns),
+        'spec.providerRef.name',
+      )
+    : [];
+  if (d.tenancy || servedErrors.length > 0) {
     const denied = [
-      ...providerPolicyErrors(d.tenancy, provider).map((e) => ({
-        ...e,
-        path: `AWSProvider "${providerName}" ${e.path}`,
-      })),
-      ...(model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName) : []),
+      ...servedErrors,
+      ...(d.tenancy && !cluster
+        ? providerPolicyErrors(d.tenancy, provider).map((e) => ({
+            ...e,
+            path: `AWSProvider "${providerName}" ${e.path}`,
+          }))
+        : []),
+      ...(d.tenancy && model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName) : []),
     ];
     if (denied.length > 0) {
       const msg = policyMessage(denied);
@@ -149,7 +184,7 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
   const pst = (provider.status ?? {}) as { ready?: boolean; observedGeneration?: number };
   if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
     const pc = getCondition(provider.status?.conditions, 'Ready');
-    const msg = `AWSProvider "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
+    const msg = `${kindName} "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
     if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(
@@ -169,13 +204,15 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
   }
 
   try {
-    const clients = await d.clients.get(providerKey, provider, (name) => d.getSecret(run.ns, name));
+    const clients = await d.clients.get(providerKey, provider, (name, namespace) =>
+      d.getSecret(namespace ?? run.ns, name),
+    );
     if (target) return { deletion: target, clients, providerKey };
     if (!model) throw new Error('unreachable: a live object has a model');
     return { model, clients, providerKey };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
-    const msg = `AWSProvider "${providerName}" is not usable: ${err.message}`;
+    const msg = `${kindName} "${providerName}" is not usable: ${err.message}`;
     if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
     await run.writeStatus(
       nextStatus(run.status, {}, conds(gen, [false, 'ProviderNotReady', msg], [false, err.reason, msg]), k8sNow()),
