@@ -19,6 +19,8 @@
 # PID in /run/ddbop-dockerd.pid), which keeps running for later builds and tests until `hack/images.sh down`.
 #   hack/images.sh status     exit 0 when a Docker daemon answers (started by this script or not)
 #
+# IMAGES_CONTEXT=DIR builds from DIR instead of this working tree (hack/release.sh: a `git archive` of a commit).
+#
 # No image registry is reachable here, so the Dockerfile's public bases (node:<v>-bookworm-slim and
 # gcr.io/distroless/nodejs24-debian12:nonroot) are replaced by local stand-ins, passed as build args:
 #   ddbop-local/node:<v>               Debian bookworm minbase (mmdebstrap) + Node.js <v> + npm: the build stages
@@ -246,7 +248,7 @@ build_images() {
     # --network host: `npm ci` reaches the registry as the host does (see ensure_dockerd: no bridge)
     if ! DOCKER_BUILDKIT=0 "$DOCKER" build --network host --force-rm --target "$c" \
       --build-arg "NODE_IMAGE=$NODE_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE" \
-      -t "dynamodb-operator-$c:$IMAGE_TAG" "$root" >"$DDBOP_CACHE/docker-build-$c.log" 2>&1; then
+      -t "dynamodb-operator-$c:$IMAGE_TAG" "${IMAGES_CONTEXT:-$root}" >"$DDBOP_CACHE/docker-build-$c.log" 2>&1; then
       tail -n 40 "$DDBOP_CACHE/docker-build-$c.log" >&2
       die "docker build --target $c failed (output above; all of it in $DDBOP_CACHE/docker-build-$c.log)"
     fi
