@@ -9,6 +9,7 @@ import type { FaultAction, FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { GsiAction, LifecycleTimings } from './lifecycle.ts';
 import { overwriteExistingTags } from './tags.ts';
+import { ThroughputModel } from './throughput.ts';
 import type { UpstreamCall } from './tags.ts';
 
 export interface FaultProxyOptions {
@@ -96,6 +97,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const enforce = opts.enforce !== false;
   let faults = new FaultSet(opts.random);
   let lifecycle = new Lifecycle(opts.timings);
+  let throughput = new ThroughputModel();
   let records: CallRecord[] = [];
   let seq = 0;
 
@@ -245,12 +247,19 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
             `Attempt to change a resource which is still in use: ${busy.join(', ')}: ${table}`,
           );
       }
+      // On-demand caps and warm throughput as AWS has them (throughput.ts).
+      const limits = throughput.checkUpdate(input, current);
+      if (limits) return sendError(res, rec, limits.error, limits.message);
+      const sent = JSON.stringify(input).includes('"WarmThroughput"')
+        ? Buffer.from(JSON.stringify(throughput.completeWarm(input, current)))
+        : body;
       const snapshots = new Map<string, Record<string, unknown>>();
       for (const g of (current?.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[])
         snapshots.set(String(g.IndexName), g);
-      return forwardAndRecord(req, res, body, rec, dropResponse, () =>
-        lifecycle.acceptedUpdateTable(table, actions, now(), snapshots),
-      );
+      return forwardAndRecord(req, res, sent, rec, dropResponse, () => {
+        lifecycle.acceptedUpdateTable(table, actions, now(), snapshots);
+        throughput.acceptedUpdate(table, input);
+      });
     }
     if (enforce && table && operation === 'UpdateTimeToLive') {
       const refusal = lifecycle.checkTtl(table, now());
@@ -263,10 +272,19 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (overwritten.length > 0) rec.overwrote = overwritten;
       return forwardAndRecord(req, res, body, rec, dropResponse);
     }
-    if (enforce && table && operation === 'CreateTable')
-      return forwardAndRecord(req, res, body, rec, dropResponse, () => lifecycle.acceptedCreateTable(table, now()));
+    if (enforce && table && operation === 'CreateTable') {
+      const limits = throughput.checkCreate(input);
+      if (limits) return sendError(res, rec, limits.error, limits.message);
+      return forwardAndRecord(req, res, body, rec, dropResponse, () => {
+        lifecycle.acceptedCreateTable(table, now());
+        throughput.acceptedCreate(table, input);
+      });
+    }
     if (enforce && table && operation === 'DeleteTable')
-      return forwardAndRecord(req, res, body, rec, dropResponse, () => lifecycle.deletedTable(table));
+      return forwardAndRecord(req, res, body, rec, dropResponse, () => {
+        lifecycle.deletedTable(table);
+        throughput.deletedTable(table);
+      });
     return forwardAndRecord(req, res, body, rec, dropResponse);
   };
 
@@ -320,6 +338,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       const parsed = parseJson(up.body);
       if (parsed.Table && typeof parsed.Table === 'object') {
         lifecycle.decorateDescription(parsed.Table as Record<string, unknown>, now());
+        if (rec.table) throughput.decorate(rec.table, parsed.Table as Record<string, unknown>);
         out = Buffer.from(JSON.stringify(parsed));
         // The body changed: its checksum header would make the SDK reject it.
         delete headers['x-amz-crc32'];
@@ -371,6 +390,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       seq = 0;
       faults = new FaultSet(opts.random);
       lifecycle = new Lifecycle(opts.timings);
+      throughput = new ThroughputModel();
     },
     close: () =>
       new Promise<void>((resolve) => {
