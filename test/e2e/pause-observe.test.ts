@@ -4,6 +4,7 @@
 // delete — and converges (or is deleted) once unpaused; an observed table created outside Kubernetes is
 // mirrored into status, drift is a condition and an Event, and no write ever reaches AWS, not even
 // when the object is deleted.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { applyYaml, kubectl, makeServingCert, waitFor } from './support/index.ts';
+import { applyYaml, kubectl, makeServingCert, testEnv, waitFor } from './support/index.ts';
 import {
   GROUP,
   condition,
@@ -52,6 +53,14 @@ function eventReasons(ns: string, name: string): string[] {
   return (JSON.parse(r.stdout) as { items: { reason: string }[] }).items.map((e) => e.reason);
 }
 
+/** Build (cached) a Go helper of hack/ (kstatus, Argo CD's gopher-lua); its path. */
+function helperBinary(dir: string, key: string): string {
+  const out = execFileSync('bash', [join(testEnv().root, 'hack', dir, 'build.sh')], { encoding: 'utf8' });
+  const m = new RegExp(`^${key}=(.+)$`, 'm').exec(out);
+  if (!m) throw new Error(`hack/${dir}/build.sh printed no ${key}: ${out}`);
+  return m[1] ?? '';
+}
+
 function must(args: string[]): string {
   const r = kubectl(args);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -68,6 +77,17 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
   let ddb: DynamoDBClient;
   let webhook: WebhookProcess | undefined;
   let rec: ReconcilerProc | undefined;
+  let kstatusBin: string;
+  let argoBin: string;
+
+  /** What kstatus (Flux, kpt) and the chart's Argo CD health script say of the live object. */
+  const verdicts = (name: string): { kstatus: string; argo: string } => {
+    const input = JSON.stringify(obj(name));
+    const lua = join(testEnv().root, 'charts', 'dynamodb-operator', 'health', 'table.lua');
+    const k = JSON.parse(execFileSync(kstatusBin, { input, encoding: 'utf8' })) as { status: string };
+    const a = JSON.parse(execFileSync(argoBin, [lua], { input, encoding: 'utf8' })) as { status: string };
+    return { kstatus: k.status, argo: a.status };
+  };
 
   /** Requests for `table` at the proxy from record index `from` on. */
   const calls = (table: string, from = 0) =>
@@ -83,6 +103,8 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
     });
 
   before(async () => {
+    kstatusBin = helperBinary('kstatus', 'KSTATUS_BIN');
+    argoBin = helperBinary('argocd-health', 'ARGOCD_HEALTH_BIN');
     ns = uniqueNamespace('pause-observe');
     dir = mkdtempSync(join(tmpdir(), 'ddbop-pause-observe-'));
     dyn = await startDynalite('pause-observe-dynalite');
@@ -137,6 +159,7 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
     // Nothing was pending: the table stays Ready and kstatus has nothing to wait for.
     expect(condition(obj('paused'), 'Ready')?.status).to.equal('True');
     expect(condition(obj('paused'), 'Reconciling')?.status).to.equal('False');
+    expect(verdicts('paused')).to.deep.equal({ kstatus: 'Current', argo: 'Suspended' });
     await waitFor('a Paused Event', () => eventReasons(ns, 'paused').includes('Paused'));
     const mark = proxy.records().length;
 
@@ -157,6 +180,8 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
     expect(pending.message).to.contain('generation 2 of the spec is not applied yet');
     expect(condition(obj('paused'), 'Reconciling')?.status).to.equal('True');
     expect(condition(obj('paused'), 'Stalled')?.status).to.equal('False');
+    // Work is owed (never Failed): Flux waits; Argo CD shows the pause.
+    expect(verdicts('paused')).to.deep.equal({ kstatus: 'InProgress', argo: 'Suspended' });
     expect(calls('pz-paused', mark), 'AWS requests while paused').to.deep.equal([]);
 
     // Unpause: the change converges (the tag is written), Ready again, a Resumed Event.
@@ -226,13 +251,15 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
     mustApply(observe('platform'), ns);
     const drift = await waitCondition('observed', 'Synced', 'False', 'DriftDetected');
     expect(drift.message).to.contain('tag team is "data" in AWS, the spec says "platform"').and.contain('not repaired');
-    expect(condition(obj('observed'), 'Reconciling')?.status, 'nothing owed: kstatus Current').to.equal('False');
+    expect(condition(obj('observed'), 'Reconciling')?.status, 'nothing owed').to.equal('False');
+    expect(verdicts('observed')).to.deep.equal({ kstatus: 'Current', argo: 'Healthy' });
     await waitFor('a DriftDetected Event', () => eventReasons(ns, 'observed').includes('DriftDetected'));
 
     // A table that does not exist is not created.
     mustApply(simpleTableYaml('observed-missing', 'pz-missing', 'p', { annotations: { [POLICY]: 'Observe' } }), ns);
     const missing = await waitCondition('observed-missing', 'Ready', 'False', 'TableNotFound');
     expect(missing.message).to.contain('it is not created');
+    expect(verdicts('observed-missing')).to.deep.equal({ kstatus: 'InProgress', argo: 'Progressing' });
 
     must(['delete', RESOURCE, 'observed', 'observed-missing', '-n', ns]);
     await waitFor(

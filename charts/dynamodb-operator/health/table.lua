@@ -1,6 +1,7 @@
 -- Argo CD health check for DynamoDBTable and DynamoDB (aws-infra-operator.runner.codes), the same
 -- verdicts kstatus gives: Progressing until the reconciler has seen this generation and the table is
--- Ready and Synced, Degraded when Stalled (= Terminal: only a human can help), Healthy when done.
+-- Ready and Synced, Degraded when Stalled (= Terminal: only a human can help), Healthy when done,
+-- Suspended while paused.
 local hs = {}
 local function condition(t)
   if obj.status == nil or obj.status.conditions == nil then return nil end
@@ -13,6 +14,14 @@ if obj.status == nil or obj.status.observedGeneration == nil
     or obj.status.observedGeneration ~= obj.metadata.generation then
   hs.status = "Progressing"
   hs.message = "waiting for the reconciler to see generation " .. tostring(obj.metadata.generation)
+  return hs
+end
+-- Paused by its annotation (aws-infra-operator.runner.codes/paused): Argo CD's Suspended, as for a
+-- paused Rollout — nothing happens until a human resumes it, and nothing is wrong.
+local synced = condition("Synced")
+if synced ~= nil and synced.reason == "Paused" then
+  hs.status = "Suspended"
+  hs.message = synced.message
   return hs
 end
 local stalled = condition("Stalled")
