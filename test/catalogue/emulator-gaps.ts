@@ -125,6 +125,11 @@ export const OPERATOR_RULES: readonly OperatorRule[] = [
     errors: /only used with encryption type CUSTOMER_MANAGED/,
   },
   {
+    id: 'auto-scaling',
+    why: 'autoScaling is applied through Application Auto Scaling after CreateTable, not part of it',
+    errors: /^spec\.(globalSecondaryIndexes\[\d+\]\.)?autoScaling|auto scaling range/,
+  },
+  {
     id: 'not-create-table',
     why: 'PITR and TTL are separate calls (UpdateContinuousBackups, UpdateTimeToLive)',
     errors: /^spec\.(pointInTimeRecovery|timeToLive)/,
