@@ -230,6 +230,25 @@ describe('cli: dynamodb-operator', () => {
       expect(withProvider.stdout).to.contain('"Key": "environment"');
     });
 
+    it('prints RegisterScalableTarget and PutScalingPolicy per scaled dimension of autoScaling', () => {
+      const run = cli(['render', '--output', 'json', 'test/catalogue/valid/edge-autoscaling.yaml']);
+      expect(run.code, run.stderr).to.equal(0);
+      const [entry] = JSON.parse(run.stdout) as {
+        RegisterScalableTarget: { ResourceId: string; ScalableDimension: string; MinCapacity: number }[];
+        PutScalingPolicy: { TargetTrackingScalingPolicyConfiguration: { TargetValue: number } }[];
+      }[];
+      expect(
+        entry?.RegisterScalableTarget.map((r) => `${r.ResourceId} ${r.ScalableDimension} ${r.MinCapacity}`),
+      ).to.deep.equal([
+        'table/edge_autoscaling dynamodb:table:ReadCapacityUnits 5',
+        'table/edge_autoscaling dynamodb:table:WriteCapacityUnits 1',
+        'table/edge_autoscaling/index/by-g dynamodb:index:ReadCapacityUnits 7',
+      ]);
+      expect(entry?.PutScalingPolicy.map((p) => p.TargetTrackingScalingPolicyConfiguration.TargetValue)).to.deep.equal([
+        20, 90, 70,
+      ]);
+    });
+
     it('exits 1 with the errors for an invalid table', () => {
       const run = cli(['render', 'examples/broken/provisioned-without-capacity.yaml']);
       expect(run.code).to.equal(1);

@@ -8,6 +8,9 @@ import {
   renderTimeToLiveInput,
   toTableModel,
   validateObject,
+  desiredTargets,
+  putPolicyRequest,
+  registerRequest,
   isProviderObject,
   isTableObject,
 } from '@dynamodb-operator/api';
@@ -23,8 +26,9 @@ import { objectLabel, skipReason } from '../objects.ts';
 export const RENDER_HELP = `Usage: dynamodb-operator render [--output yaml|json] FILE...
 
 Prints, for every DynamoDBTable and DynamoDB object in FILE ("-" = stdin), the requests the operator
-sends to AWS: CreateTable, then UpdateTimeToLive and UpdateContinuousBackups. Defaults are applied as
-the webhook would; an AWSProvider in the same files contributes its defaultTags. The ownership tags the
+sends to AWS: CreateTable, then UpdateTimeToLive and UpdateContinuousBackups, then for autoScaling
+Application Auto Scaling's RegisterScalableTarget and PutScalingPolicy (one each per scaled dimension).
+Defaults are applied as the webhook would; an AWSProvider in the same files contributes its defaultTags. The ownership tags the
 reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
 
 Options:
@@ -38,6 +42,8 @@ interface Rendered {
   CreateTable: unknown;
   UpdateTimeToLive?: unknown;
   UpdateContinuousBackups: unknown;
+  RegisterScalableTarget?: unknown[];
+  PutScalingPolicy?: unknown[];
 }
 
 function providerTags(providers: KnownObject[], table: KnownObject): Record<string, string> | undefined {
@@ -104,6 +110,11 @@ export async function runRender(args: string[], io: Io): Promise<number> {
     };
     const ttl = renderTimeToLiveInput(model);
     if (ttl) entry.UpdateTimeToLive = ttl;
+    const scaled = desiredTargets(model);
+    if (scaled.length > 0) {
+      entry.RegisterScalableTarget = scaled.map(registerRequest);
+      entry.PutScalingPolicy = scaled.map(putPolicyRequest);
+    }
     rendered.push(entry);
   });
   if (values.output === 'json') io.out(JSON.stringify(rendered, null, 2));
