@@ -28,8 +28,8 @@ export const RENDER_HELP = `Usage: dynamodb-operator render [--output yaml|json]
 Prints, for every DynamoDBTable and DynamoDB object in FILE ("-" = stdin), the requests the operator
 sends to AWS: CreateTable, then UpdateTimeToLive and UpdateContinuousBackups, then for autoScaling
 Application Auto Scaling's RegisterScalableTarget and PutScalingPolicy (one each per scaled dimension).
-Defaults are applied as the webhook would; an AWSProvider in the same files contributes its defaultTags. The ownership tags the
-reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
+Defaults are applied as the webhook would; an AWSProvider in the same files contributes its defaultTags.
+The ownership tags the reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
 
 Options:
   -o, --output FORMAT   yaml (default) or json
