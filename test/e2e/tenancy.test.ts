@@ -85,6 +85,23 @@ const podOf = (o: K8sObject) =>
   (o as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> }; spec: PodSpec } } }).spec
     .template;
 
+/** The editor's own static keys: distinctive, so that a leak into logs, Events or status is found. */
+const ACCESS_KEY = `AKIATENANCY${process.pid}`;
+const SECRET_KEY = `tenancy-secret-${process.pid}-must-not-leak`;
+
+/** The editor's own-keys provider: a Secret with ACCESS_KEY / SECRET_KEY and an AWSProvider on it. */
+const ownKeysYaml = (endpoint: string): string =>
+  [
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'own-keys-creds' },
+      type: 'Opaque',
+      stringData: { 'access-key-id': ACCESS_KEY, 'secret-access-key': SECRET_KEY },
+    }),
+    providerYaml('own-keys', endpoint, { noSecret: true, secretName: 'own-keys-creds' }),
+  ].join('---\n');
+
 /** An AWSProvider with no credentials and no role: it would act as the operator's own identity. */
 const bareProvider = (name: string, endpoint: string): string =>
   stringify({
@@ -105,6 +122,8 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
   let denied: Recorder;
   let allowed: Recorder;
   let reconciler: ReconcilerProc | undefined;
+  /** Logs of every webhook process this suite ran (read after they stopped). */
+  const webhookLogs: string[] = [];
 
   before(async () => {
     ns = uniqueNamespace('tenancy');
@@ -193,7 +212,7 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     expect(adopt.stderr).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
 
     // What the policy grants still goes through.
-    const own = applyAsEditor(providerYaml('own-keys', allowed.endpoint), ns);
+    const own = applyAsEditor(ownKeysYaml(allowed.endpoint), ns);
     expect(own.code, own.stderr).to.equal(0);
     expect(getObj('awsproviders', ns, 'borrowed')).to.equal(undefined);
   });
@@ -201,12 +220,13 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
   it('with the webhook off, the reconciler refuses the forced-in objects (PolicyDenied) without an AWS call', async () => {
     unregisterWebhooks(hookName);
     await webhook?.process.stop();
+    if (webhook) webhookLogs.push(webhook.process.logs());
     webhook = undefined;
     // Forced in by the editor: nothing at admission stops these now.
     for (const yaml of [
       bareProvider('borrowed', denied.endpoint),
       simpleTableYaml('on-borrowed', 'tenancy-borrowed-t', 'borrowed'),
-      providerYaml('own-keys', allowed.endpoint),
+      ownKeysYaml(allowed.endpoint),
       simpleTableYaml('take-over', 'payments', 'own-keys', { annotations: { [ADOPT]: 'true' } }),
     ]) {
       const applied = applyAsEditor(yaml, ns);
@@ -246,5 +266,25 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     expect(denied.records(), 'requests to the refused provider endpoint').to.deep.equal([]);
     expect(allowed.records().length).to.be.above(0);
     expect(allowed.records().filter((r) => r.table === 'payments')).to.deep.equal([]);
+  });
+
+  it('no credential value in the logs of either deployable, in Events or in any status after the attempts', () => {
+    expect(reconciler, 'the reconciler of the previous test').to.not.equal(undefined);
+    // The static keys did reach AWS (the proxy saw them), so there was something to leak.
+    expect(allowed.records().some((r) => r.keyId === ACCESS_KEY)).to.equal(true);
+    const sources: Record<string, string> = {
+      'reconciler log': reconciler?.proc.logs() ?? '',
+      'webhook log': webhookLogs.join('\n'),
+      events: kubectl(['get', 'events', '-n', ns, '-o', 'json']).stdout,
+      objects: kubectl(['get', 'awsproviders,dynamodbtables,dynamodbs', '-n', ns, '-o', 'json']).stdout,
+    };
+    expect(sources['reconciler log']).to.contain(ns);
+    expect(sources['webhook log'].length).to.be.above(0);
+    expect(sources.events).to.contain('PolicyDenied');
+    for (const [where, text] of Object.entries(sources)) {
+      expect(text, where).to.not.contain(SECRET_KEY);
+      expect(text, where).to.not.contain(ACCESS_KEY);
+      expect(text, where).to.not.contain(Buffer.from(SECRET_KEY).toString('base64'));
+    }
   });
 });

@@ -87,8 +87,42 @@ describe('tenancy policy (pure)', () => {
     expect(parseTenancyPolicy(JSON.stringify(policy))).to.deep.equal(policy);
     expect(() => parseTenancyPolicy('{"endpoints":"*"}')).to.throw(/endpoints must be a list/);
     expect(() => parseTenancyPolicy('{"roles":[{"namespaces":["a"]}]}')).to.throw(
-      /roles\[0\]: needs namespaces and roleARNs/,
+      /roles\[0\]: namespaces and roleARNs must each be a list of strings/,
     );
+    expect(() => parseTenancyPolicy('{"roles":[{"roleARNs":["*"]}]}')).to.throw(
+      /roles\[0\]: name the namespaces \(globs\) or a namespaceSelector/,
+    );
+    expect(() =>
+      parseTenancyPolicy('{"adoption":[{"namespaceSelector":{"matchLabels":"team"},"tables":["*"]}]}'),
+    ).to.throw(/adoption\[0\].namespaceSelector: not a label selector/);
     expect(() => parseTenancyPolicy('[')).to.throw(/not JSON/);
+  });
+
+  it('grants by namespace label selector: roles and adoption follow the labels, unknown labels grant nothing', () => {
+    const byLabel = parseTenancyPolicy(
+      JSON.stringify({
+        roles: [
+          { namespaceSelector: { matchLabels: { team: 'b' } }, roleARNs: ['arn:aws:iam::111122223333:role/b-*'] },
+        ],
+        adoption: [
+          {
+            namespaceSelector: { matchExpressions: [{ key: 'adopt', operator: 'In', values: ['yes'] }] },
+            tables: ['b-*'],
+          },
+        ],
+      }),
+    );
+    const role = providerIdentityOf({
+      roleARN: 'arn:aws:iam::111122223333:role/b-app',
+      credentialsSecret: { name: 'c' },
+    });
+    expect(providerViolations(byLabel, 'any-name', role, { team: 'b' })).to.deep.equal([]);
+    expect(paths(providerViolations(byLabel, 'any-name', role, { team: 'c' }))).to.deep.equal(['spec.roleARN']);
+    expect(paths(providerViolations(byLabel, 'any-name', role, undefined))).to.deep.equal(['spec.roleARN']);
+    expect(providerViolations(byLabel, 'x', role, { team: 'b' })).to.deep.equal([]);
+    expect(adoptionViolations(byLabel, 'x', 'b-orders', 'a', { adopt: 'yes' })).to.deep.equal([]);
+    expect(adoptionViolations(byLabel, 'x', 'b-orders', 'a', { adopt: 'no' })[0]?.message).to.contain(
+      'namespaces or namespaceSelector',
+    );
   });
 });

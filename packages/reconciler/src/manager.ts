@@ -149,7 +149,8 @@ export async function startReconciler(
     log,
     metrics,
     exists: (k) => providers.get(k) !== undefined,
-    reconcile: (key, l) => reconcileProvider({ providers, kube, clients, events, gate, getSecret, tenancy }, key, l),
+    reconcile: (key, l) =>
+      reconcileProvider({ providers, kube, clients, events, gate, getSecret, tenancy, namespaceLabels }, key, l),
   });
   const clusterProviderController = new Controller({
     name: 'clusterawsprovider',
@@ -237,13 +238,14 @@ export async function startReconciler(
       }
     }
   };
-  /** New namespace labels may change which ClusterAWSProviders serve its tables. */
-  const requeueClusterTablesIn = (namespace: string): void => {
+  /** New namespace labels may change which ClusterAWSProviders serve it and what the policy grants it. */
+  const requeueNamespace = (namespace: string): void => {
     for (const kind of ['DynamoDBTable', 'DynamoDB'] as const) {
-      for (const [key, sum] of tableInformers[kind].summaries()) {
-        if (key.startsWith(`${namespace}/`) && sum.provider.startsWith('/')) tableControllers[kind].enqueue(key);
+      for (const [key] of tableInformers[kind].summaries()) {
+        if (key.startsWith(`${namespace}/`)) tableControllers[kind].enqueue(key);
       }
     }
+    for (const p of providers.list()) if (p.metadata.namespace === namespace) providerController.enqueue(keyOf(p));
   };
   const allProviders = (): KubeObject[] => [...providers.list(), ...clusterProviders.list()];
   // A change to a credentials Secret rebuilds the clients of the providers that use it, re-checks
@@ -282,7 +284,7 @@ export async function startReconciler(
   namespaces.on({
     update: (o, n) => {
       if (JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {})) {
-        requeueClusterTablesIn(n.metadata.name);
+        requeueNamespace(n.metadata.name);
       }
     },
   });

@@ -2,19 +2,29 @@
 // namespace may use. Pure: the webhook (at admission) and the reconciler (before any AWS call) share
 // these decisions, so a bypassed or down webhook does not widen what a namespace editor can do.
 import type { FieldError } from '../model.ts';
+import { labelSelectorMatches, readLabelSelector } from './label-selector.ts';
+import type { LabelSelector } from './label-selector.ts';
 
-export interface RoleGrant {
-  /** Namespace globs (`*` = any run of characters) this grant applies to. */
+/** Which namespaces a grant applies to: one matching a name glob OR the label selector. */
+export interface NamespaceMatch {
+  /** Namespace globs (`*` = any run of characters). */
   namespaces: string[];
+  /** Namespaces by their labels (metav1.LabelSelector), e.g. `{matchLabels: {team: a}}`. */
+  namespaceSelector?: LabelSelector;
+}
+
+export interface RoleGrant extends NamespaceMatch {
   /** Role ARN globs those namespaces may name in spec.roleARN / spec.assumeRoleARN. */
   roleARNs: string[];
 }
 
-export interface AdoptionGrant {
-  namespaces: string[];
+export interface AdoptionGrant extends NamespaceMatch {
   /** Table name globs those namespaces may adopt, e.g. `team-a-*`. */
   tables: string[];
 }
+
+/** A namespace's labels as the caller knows them; undefined (not known): only the name globs decide. */
+export type NamespaceLabels = Readonly<Record<string, string>> | undefined;
 
 export interface TenancyPolicy {
   /** Namespaces whose providers may act as the operator's own identity (no keys, no role). */
@@ -60,6 +70,13 @@ export function globMatch(glob: string, value: string): boolean {
 
 const anyMatch = (globs: readonly string[], value: string): boolean => globs.some((g) => globMatch(g, value));
 
+function grantApplies(grant: NamespaceMatch, namespace: string, labels: NamespaceLabels): boolean {
+  if (anyMatch(grant.namespaces, namespace)) return true;
+  return grant.namespaceSelector !== undefined && labels !== undefined
+    ? labelSelectorMatches(grant.namespaceSelector, labels)
+    : false;
+}
+
 /** AWS's own endpoints: https and a host under amazonaws.com, amazonaws.com.cn or api.aws. */
 export function isAwsEndpoint(endpoint: string): boolean {
   let url: URL;
@@ -100,7 +117,12 @@ export function providerIdentityOf(spec: unknown): ProviderIdentity {
 const ASK = 'ask the cluster admin to add it to the chart value';
 
 /** What the policy forbids in a provider of `namespace`: each error names the field and the policy key. */
-export function providerViolations(policy: TenancyPolicy, namespace: string, id: ProviderIdentity): FieldError[] {
+export function providerViolations(
+  policy: TenancyPolicy,
+  namespace: string,
+  id: ProviderIdentity,
+  labels?: NamespaceLabels,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (id.endpoint !== undefined && !isAwsEndpoint(id.endpoint) && !anyMatch(policy.endpoints, id.endpoint)) {
     errors.push({
@@ -108,13 +130,13 @@ export function providerViolations(policy: TenancyPolicy, namespace: string, id:
       message: `tenancy policy: endpoint "${id.endpoint}" is not an AWS endpoint and not allowed; remove it or ${ASK} tenancy.endpoints`,
     });
   }
-  const roles = policy.roles.filter((g) => anyMatch(g.namespaces, namespace)).flatMap((g) => g.roleARNs);
+  const roles = policy.roles.filter((g) => grantApplies(g, namespace, labels)).flatMap((g) => g.roleARNs);
   for (const field of ['roleARN', 'assumeRoleARN'] as const) {
     const arn = id[field];
     if (arn !== undefined && !anyMatch(roles, arn)) {
       errors.push({
         path: `spec.${field}`,
-        message: `tenancy policy: namespace ${namespace} may not use role "${arn}"; ${ASK} tenancy.roles (namespaces + roleARNs)`,
+        message: `tenancy policy: namespace ${namespace} may not use role "${arn}"; ${ASK} tenancy.roles (namespaces or namespaceSelector + roleARNs)`,
       });
     }
   }
@@ -142,13 +164,14 @@ export function adoptionViolations(
   namespace: string,
   tableName: string,
   annotationPath: string,
+  labels?: NamespaceLabels,
 ): FieldError[] {
-  const tables = policy.adoption.filter((g) => anyMatch(g.namespaces, namespace)).flatMap((g) => g.tables);
+  const tables = policy.adoption.filter((g) => grantApplies(g, namespace, labels)).flatMap((g) => g.tables);
   if (anyMatch(tables, tableName)) return [];
   return [
     {
       path: annotationPath,
-      message: `tenancy policy: namespace ${namespace} may not adopt table "${tableName}"; remove the annotation or ${ASK} tenancy.adoption (namespaces + tables)`,
+      message: `tenancy policy: namespace ${namespace} may not adopt table "${tableName}"; remove the annotation or ${ASK} tenancy.adoption (namespaces or namespaceSelector + tables)`,
     },
   ];
 }
@@ -159,15 +182,28 @@ function grants<K extends 'roleARNs' | 'tables'>(
   v: unknown,
   key: K,
   where: string,
-): ({ namespaces: string[] } & Record<K, string[]>)[] {
+): (NamespaceMatch & Record<K, string[]>)[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new Error(`${where}: must be a list of {namespaces, ${key}}`);
+  if (!Array.isArray(v)) throw new Error(`${where}: must be a list of {namespaces and/or namespaceSelector, ${key}}`);
   return v.map((g: unknown, i) => {
     const r = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
-    if (!isStringList(r.namespaces) || !isStringList(r[key])) {
-      throw new Error(`${where}[${i}]: needs namespaces and ${key}, each a list of strings`);
+    const namespaces = r.namespaces ?? [];
+    if (!isStringList(namespaces) || !isStringList(r[key])) {
+      throw new Error(`${where}[${i}]: namespaces and ${key} must each be a list of strings`);
     }
-    return { namespaces: r.namespaces, [key]: r[key] } as { namespaces: string[] } & Record<K, string[]>;
+    const grant = { namespaces, [key]: r[key] } as unknown as NamespaceMatch & Record<K, string[]>;
+    if (r.namespaceSelector !== undefined) {
+      const selector = readLabelSelector(r.namespaceSelector);
+      if (!selector) {
+        throw new Error(
+          `${where}[${i}].namespaceSelector: not a label selector ({matchLabels: {k: v}, matchExpressions: [{key, operator, values}]})`,
+        );
+      }
+      grant.namespaceSelector = selector;
+    } else if (namespaces.length === 0) {
+      throw new Error(`${where}[${i}]: name the namespaces (globs) or a namespaceSelector`);
+    }
+    return grant;
   });
 }
 

@@ -22,19 +22,30 @@ export function loadTenancyPolicy(file: string | undefined): TenancyPolicy {
   return parseTenancyPolicy(readFileSync(file, 'utf8'));
 }
 
+/** A namespace's labels, or undefined when not known (then only a grant's name globs decide). */
+export type LabelsOf = (namespace: string) => Record<string, string> | undefined;
+
 /** What the policy forbids in this AWSProvider (empty: allowed). */
-export function providerPolicyErrors(policy: TenancyPolicy, provider: KubeObject): FieldError[] {
-  return providerViolations(policy, provider.metadata.namespace ?? '', providerIdentityOf(provider.spec));
+export function providerPolicyErrors(policy: TenancyPolicy, provider: KubeObject, labelsOf?: LabelsOf): FieldError[] {
+  const namespace = provider.metadata.namespace ?? '';
+  return providerViolations(policy, namespace, providerIdentityOf(provider.spec), labelsOf?.(namespace));
 }
 
 /** What the policy forbids in a table object's adopt annotation (empty: allowed, or no annotation). */
-export function adoptionPolicyErrors(policy: TenancyPolicy, obj: KubeObject, tableName: string): FieldError[] {
+export function adoptionPolicyErrors(
+  policy: TenancyPolicy,
+  obj: KubeObject,
+  tableName: string,
+  labelsOf?: LabelsOf,
+): FieldError[] {
   if (obj.metadata.annotations?.[ADOPT_ANNOTATION] !== 'true') return [];
+  const namespace = obj.metadata.namespace ?? '';
   return adoptionViolations(
     policy,
-    obj.metadata.namespace ?? '',
+    namespace,
     tableName,
     `metadata.annotations[${ADOPT_ANNOTATION}]`,
+    labelsOf?.(namespace),
   );
 }
 

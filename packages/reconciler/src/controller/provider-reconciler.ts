@@ -38,6 +38,8 @@ export interface ProviderDeps {
   tenancy?: TenancyPolicy;
   /** Which kind `providers` holds: AWSProvider (the default) or ClusterAWSProvider. */
   resource?: Resource;
+  /** A namespace's labels, for the policy's namespaceSelector grants; undefined: not known. */
+  namespaceLabels?(namespace: string): Record<string, string> | undefined;
 }
 
 interface ProviderStatus {
@@ -126,7 +128,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   // ClusterAWSProvider is the admin's own (cluster-scoped, out of a namespace editor's reach): the
   // policy, which bounds what namespace editors may name, does not apply to it.
   const cluster = (d.resource ?? RESOURCES.AWSProvider).namespaced === false;
-  const denied = d.tenancy && !cluster ? providerPolicyErrors(d.tenancy, obj) : [];
+  const denied = d.tenancy && !cluster ? providerPolicyErrors(d.tenancy, obj, d.namespaceLabels) : [];
   if (denied.length > 0) {
     d.clients.invalidate(key);
     await write(d, obj, status(obj, false, POLICY_DENIED, policyMessage(denied)));

@@ -156,12 +156,12 @@ export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDe
     const denied = [
       ...servedErrors,
       ...(d.tenancy && !cluster
-        ? providerPolicyErrors(d.tenancy, provider).map((e) => ({
+        ? providerPolicyErrors(d.tenancy, provider, d.namespaceLabels).map((e) => ({
             ...e,
             path: `AWSProvider "${providerName}" ${e.path}`,
           }))
         : []),
-      ...(d.tenancy && model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName) : []),
+      ...(d.tenancy && model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName, d.namespaceLabels) : []),
     ];
     if (denied.length > 0) {
       const msg = policyMessage(denied);

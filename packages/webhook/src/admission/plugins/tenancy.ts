@@ -36,15 +36,18 @@ export function tenancyPlugin(policy: TenancyPolicy): AdmissionPlugin {
       if (metadataOf(object).deletionTimestamp) return NONE;
       const namespace = request.namespace ?? String(metadataOf(object).namespace ?? '');
       let errors: FieldError[] = [];
+      // Labels as the cache last saw them (unknown: only the name globs of a grant decide).
+      const labels = context.providers.namespaceLabels(namespace);
       if (request.kind.kind === 'AWSProvider') {
-        errors = providerViolations(policy, namespace, providerIdentityOf(object.spec));
+        errors = providerViolations(policy, namespace, providerIdentityOf(object.spec), labels);
       } else {
         const model = context.model();
         // An object that does not parse is denied by the rules plugin, which names its fields.
-        if (model && adopts(object)) errors = adoptionViolations(policy, namespace, model.tableName, ADOPT_PATH);
+        if (model && adopts(object)) {
+          errors = adoptionViolations(policy, namespace, model.tableName, ADOPT_PATH, labels);
+        }
         if (model?.providerRef.kind === 'ClusterAWSProvider' && context.providers.synced()) {
           const provider = context.providers.get('', model.providerRef.name);
-          const labels = context.providers.namespaceLabels(namespace);
           // Not found: the provider-ref plugin warns. Unknown labels (a namespace newer than the cache) with
           // a label selector cannot be decided here; the reconciler decides it before any AWS call.
           if (provider?.scope && (labels !== undefined || !provider.scope.namespaceSelector)) {
