@@ -94,6 +94,17 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     errors: /is defined twice/,
     catalogue: [],
   },
+  {
+    id: 'throughput-limits-ignored',
+    aws: 'OnDemandThroughput (PAY_PER_REQUEST only, each cap ≥ 1 or -1) and WarmThroughput (≥ 12000/4000 on demand, ≥ the capacity under PROVISIONED) are validated; dynalite drops both',
+    errors: /^spec\.(globalSecondaryIndexes\[\d+\]\.)?(onDemandThroughput|warmThroughput)\S* :: /,
+    catalogue: [
+      'throughput-on-demand-provisioned.yaml',
+      'throughput-on-demand-zero.yaml',
+      'throughput-warm-below-on-demand-minimum.yaml',
+      'table-kind-warm-below-capacity.yaml',
+    ],
+  },
 ];
 
 export const OPERATOR_RULES: readonly OperatorRule[] = [
