@@ -66,7 +66,11 @@ export async function buildDeployables(outdir = distDir, opts: { clean?: boolean
 async function buildInto(outdir: string): Promise<BuildResult['files']> {
   const result = await build({
     absWorkingDir: repoRoot,
-    entryPoints: Object.fromEntries(DEPLOYABLES.map((name) => [`${name}/main`, `packages/${name}/src/main.ts`])),
+    entryPoints: {
+      ...Object.fromEntries(DEPLOYABLES.map((name) => [`${name}/main`, `packages/${name}/src/main.ts`])),
+      // the chart's CRD upgrade Job runs it from the reconciler image
+      'crd-apply/main': 'packages/reconciler/src/crd-apply/main.ts',
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -47,6 +47,8 @@ function releaseValues(ports: Ports): object {
     },
     defaultTags: { 'installed-by': 'chart-test' },
     certManager: { extraIpAddresses: ['127.0.0.1'] },
+    // no node here to run the CRD upgrade Job (the root hook applied the CRDs); cluster-release runs it
+    crds: { upgradeJob: { enabled: false } },
     reconciler: {
       metricsPort: ports.reconcilerMetrics,
       healthPort: ports.reconcilerHealth,

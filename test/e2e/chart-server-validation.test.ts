@@ -83,6 +83,8 @@ describe('chart: every rendered object passes server-side validation', function 
     const values = {
       certManager: { enabled: false },
       webhook: { namespaceSelectorExpressions: [{ key: 'ddbop-never', operator: 'In', values: ['never'] }] },
+      // no node here to run the CRD upgrade Job
+      crds: { upgradeJob: { enabled: false } },
     };
     const secretAndBundles = (): string[] => {
       const secret = JSON.parse(

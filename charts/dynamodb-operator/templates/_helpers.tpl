@@ -254,3 +254,10 @@ authorization:
 scheme: http
 {{- end }}
 {{- end }}
+
+{{/* The CRD upgrade Job's objects: pre-install/pre-upgrade hooks, replaced on every run, deleted on success. */}}
+{{- define "ddbop.crds.hookAnnotations" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: {{ .weight | quote }}
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end }}
