@@ -113,6 +113,30 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
     const synced = condition(o, 'Synced')?.status === 'True';
     return ready?.status === 'True' && synced && ready.observedGeneration === o?.metadata.generation ? o : undefined;
   };
+  const OPS = [
+    'RegisterScalableTarget',
+    'PutScalingPolicy',
+    'DeleteScalingPolicy',
+    'DeregisterScalableTarget',
+    'UpdateTable',
+  ] as const;
+  /** The reconciler's write calls so far, by operation (its own AWS call metric; all tables of the suite). */
+  const writes = async (): Promise<Record<(typeof OPS)[number], number>> => {
+    const out = {} as Record<(typeof OPS)[number], number>;
+    for (const operation of OPS)
+      out[operation] = await rec.counter('dynamodb_operator_aws_api_calls_total', { operation });
+    return out;
+  };
+  const since = async (before: Record<string, number>): Promise<Record<string, number>> => {
+    const now = await writes();
+    return Object.fromEntries(OPS.map((op) => [op, now[op] - (before[op] ?? 0)]).filter(([, n]) => n !== 0));
+  };
+  const row = (scenario: string, calls: Record<string, number>, t0: number): void => {
+    const text = Object.entries(calls)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+    process.stdout.write(`${JSON.stringify({ scenario, calls: text, seconds: (Date.now() - t0) / 1000 })}\n`);
+  };
   const patch = (name: string, type: 'merge' | 'json', body: unknown): void => {
     const r = kubectl(['patch', 'dynamodb', name, '-n', ns, `--type=${type}`, '-p', JSON.stringify(body)]);
     expect(r.code, r.stderr).to.equal(0);
@@ -144,6 +168,10 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
 
   it('registers a scalable target and a target-tracking policy per scaled dimension; status lists them', async () => {
     const o = await waitFor('as-main Ready', readyAtGeneration('as-main'), { timeoutMs: 60_000 });
+    for (const name of ['as-deleted', 'as-orphaned'])
+      await waitFor(`${name} Ready`, readyAtGeneration(name), { timeoutMs: 60_000 });
+    // Three tables, three scaled dimensions each: one target and one policy per dimension, nothing more.
+    expect(await since({})).to.deep.equal({ RegisterScalableTarget: 9, PutScalingPolicy: 9 });
     expect(await capacity('as-main')).to.equal('10/10 gsi 10/10');
     expect(await targets('as-main')).to.deep.equal([
       'table/as-main dynamodb:table:ReadCapacityUnits [5,50]',
@@ -164,6 +192,8 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
   });
 
   it('capacity a scaler moved within [min, max] is kept across resyncs; outside it goes to the bound, unscaled back to the spec', async () => {
+    const before = await writes();
+    const t0 = Date.now();
     // As the scaler would (and one value no scaler with this range could set): table read 20 (in [5, 50]),
     // table write 100 (above 50), GSI read 30 (not scaled), GSI write 15 (in [2, 20]).
     await ddb.send(
@@ -189,9 +219,15 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
     await waitFor('two more DescribeTable reads', async () => (await describes()) >= d0 + 2, { timeoutMs: 30_000 });
     await waitFor('as-main Ready', readyAtGeneration('as-main'), { timeoutMs: 30_000 });
     expect(await capacity('as-main')).to.equal('20/50 gsi 10/15');
+    // Two repairs (table write to its max; the unscaled GSI read to the spec), no scaling call.
+    const calls = await since(before);
+    expect(calls).to.deep.equal({ UpdateTable: 2 });
+    row('capacity moved behind its back: 2 in range, 2 outside', calls, t0);
   });
 
   it('a changed range or target in the spec updates that target and policy', async () => {
+    const before = await writes();
+    const t0 = Date.now();
     patch('as-main', 'merge', {
       spec: {
         autoScaling: { read: scaling(5, 80, 70, { scaleInCooldown: 60 }), write: scaling(5, 50, 70) },
@@ -212,9 +248,14 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
       'table/as-main/index/by-g dynamodb:index:WriteCapacityUnits DynamoDBWriteCapacityUtilization@45',
     );
     expect(await capacity('as-main'), 'still within range: kept').to.equal('20/50 gsi 10/15');
+    const calls = await since(before);
+    expect(calls).to.deep.equal({ RegisterScalableTarget: 1, PutScalingPolicy: 1 });
+    row('table read max 50 → 80, GSI write target 60 → 45', calls, t0);
   });
 
   it('dropping autoScaling removes its targets and policies, and capacity is the spec’s again', async () => {
+    const before = await writes();
+    const t0 = Date.now();
     patch('as-main', 'json', [
       { op: 'remove', path: '/spec/autoScaling' },
       { op: 'remove', path: '/spec/globalSecondaryIndexes/0/autoScaling' },
@@ -226,6 +267,10 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
     await waitFor('as-main back at 10/10 gsi 10/10', async () => (await capacity('as-main')) === '10/10 gsi 10/10', {
       timeoutMs: 60_000,
     });
+    await waitFor('as-main Ready', readyAtGeneration('as-main'), { timeoutMs: 30_000 });
+    const calls = await since(before);
+    expect(calls).to.deep.equal({ DeleteScalingPolicy: 3, DeregisterScalableTarget: 3, UpdateTable: 2 });
+    row('autoScaling removed (3 targets; capacity back to the spec)', calls, t0);
   });
 
   it('deleting the object: Delete removes the targets with the table; Orphan keeps table and targets', async () => {
@@ -233,6 +278,8 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
       await waitFor(`${name} Ready`, readyAtGeneration(name), { timeoutMs: 60_000 });
       expect(await targets(name), name).to.have.length(3);
     }
+    const before = await writes();
+    const t0 = Date.now();
     for (const name of ['as-deleted', 'as-orphaned']) {
       const r = kubectl(['delete', 'dynamodb', name, '-n', ns, '--wait=false']);
       expect(r.code, r.stderr).to.equal(0);
@@ -244,5 +291,8 @@ describe('auto scaling managed here: spec.autoScaling through Application Auto S
     expect(await policies('as-deleted')).to.deep.equal([]);
     expect(await targets('as-orphaned')).to.have.length(3);
     expect(await capacity('as-orphaned')).to.equal('10/10 gsi 10/10');
+    const calls = await since(before);
+    expect(calls).to.deep.equal({ DeleteScalingPolicy: 3, DeregisterScalableTarget: 3 });
+    row('deleted: one Delete, one Orphan (3 targets each)', calls, t0);
   });
 });
