@@ -189,6 +189,24 @@ const GAPS = [
   '  every other resync and each of the three others about once an hour.',
 ];
 
+// Not measured by this suite (the fault proxy models DynamoDB only): auto scaling's calls, each asserted
+// exactly in test/e2e/autoscaling.test.ts from the reconciler's own AWS call metric.
+const AUTO_SCALING = [
+  '## Auto scaling (`test/e2e/autoscaling.test.ts`)',
+  '',
+  'Against moto without the fault proxy (Application Auto Scaling has no stand-in there); the calls are asserted',
+  "exactly by that test from the reconciler's `dynamodb_operator_aws_api_calls_total`; seconds from one run.",
+  'The table scales read and write [5, 50] @70 and its GSI write [2, 20] @60; resync period 2 s.',
+  '',
+  '| scenario | write calls | seconds |',
+  '| --- | --- | ---: |',
+  '| create with autoScaling (per table) | CreateTable, RegisterScalableTarget 3, PutScalingPolicy 3 | 2.8 |',
+  '| capacity moved behind its back: 2 values in range, 1 above max, 1 unscaled | UpdateTable 2 (to the bound; the unscaled one to the spec); the in-range values are kept | 3.4 |',
+  '| table read max 50 → 80, GSI write target 60 → 45 | RegisterScalableTarget 1, PutScalingPolicy 1 | 0.7 |',
+  "| autoScaling removed (3 targets) | DeleteScalingPolicy 3, DeregisterScalableTarget 3, UpdateTable 2 (capacity back to the spec's) | 4.0 |",
+  '| deleted with Delete / Orphan | DeleteScalingPolicy 3, DeregisterScalableTarget 3, DeleteTable / none | 2.0 |',
+];
+
 /** One JSON line per scenario on stdout, and the markdown table in docs/update-scenarios.md. */
 export class ScenarioReport {
   readonly rows: ScenarioResult[] = [];
@@ -216,6 +234,8 @@ export class ScenarioReport {
       '| scenario | writes | seconds | note |',
       '| --- | ---: | ---: | --- |',
       ...this.rows.map((r) => `| ${r.scenario} | ${r.writes} | ${r.seconds.toFixed(1)} | ${r.note ?? ''} |`),
+      '',
+      ...AUTO_SCALING,
       '',
       ...GAPS,
       '',
