@@ -1,6 +1,7 @@
 // reconcile(key) for DynamoDBTable and DynamoDB. Level-triggered: it re-reads the object (cache) and
 // the table, and moves one step towards the spec — never a second CreateTable for the same object,
 // even after a crash between the call and the status write. The recipe, one file per step:
+//   management (table-management.ts: paused → no AWS call; observe-only → table-observe.ts, reads only) →
 //   resolve (table-resolve.ts: model, provider, clients) → read (table-read.ts: DescribeTable, or the
 //   steady-state read rotation) → create (table-create.ts) or adopt (table-adopt.ts: ownership) →
 //   update and status (table-update.ts: one converger step, then conditions). Deletion: table-delete.ts.
