@@ -6,7 +6,7 @@
 // when the object is deleted.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import {
@@ -284,5 +284,27 @@ describe('pause and observe-only per table (issue 21: 3)', function () {
     expect((await ddb.send(new DescribeTableCommand({ TableName: 'pz-observed' }))).Table?.TableStatus).to.equal(
       'ACTIVE',
     );
+  });
+
+  it('observe-only under the tenancy policy: reading a table needs the adoption grant, refused before any AWS call', async () => {
+    // The reconciler checks again (the webhook may be bypassed): restart it with a policy that grants
+    // this namespace the adoption of pz-granted-* only.
+    await rec?.proc.stop();
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(
+      policyFile,
+      JSON.stringify({ endpoints: ['http://127.0.0.1:*'], adoption: [{ namespaces: [ns], tables: ['pz-granted-*'] }] }),
+    );
+    rec = await startReconcilerProc('pause-observe-reconciler-tenancy', ns, [`--tenancy-policy=${policyFile}`]);
+    const mark = proxy.records().length;
+    const observeOf = (name: string, table: string) =>
+      simpleTableYaml(name, table, 'p', { annotations: { [POLICY]: 'Observe' }, deletionPolicy: 'Retain' });
+    mustApply(observeOf('foreign', 'pz-foreign'), ns);
+    mustApply(observeOf('granted', 'pz-granted-1'), ns);
+    const denied = await waitCondition('foreign', 'Ready', 'False', 'PolicyDenied');
+    expect(denied.message).to.contain(`metadata.annotations[${POLICY}]`).and.contain('tenancy.adoption');
+    await waitCondition('granted', 'Ready', 'False', 'TableNotFound');
+    expect(calls('pz-foreign', mark), 'AWS requests for the denied table').to.deep.equal([]);
+    expect(calls('pz-granted-1', mark).map((r) => r.op)).to.include('DescribeTable');
   });
 });
