@@ -5,7 +5,7 @@ import { desiredTargets, planAutoScaling, policyNameFor, scaledThroughput } from
 import type { ObservedScaling } from '../src/autoscaling/index.ts';
 import type { AutoScaling, TableModel } from '../src/model.ts';
 import { driftOf, plan } from '../src/plan/index.ts';
-import { validateTable } from '../src/rules/index.ts';
+import { CAPACITY_MANAGEMENT_ANNOTATION, validateTable } from '../src/rules/index.ts';
 import { validateObject } from '../src/rules/object.ts';
 import { gsi, model, observedFor } from './plan.helpers.ts';
 
@@ -219,5 +219,26 @@ describe('auto scaling: the table planner leaves the scaler its range', () => {
     const want = { readCapacityUnits: 10, writeCapacityUnits: 10 };
     expect(scaledThroughput(want, undefined, scaling('x', [5, 50, 70]))).to.equal(want);
     expect(scaledThroughput(want, { readCapacityUnits: 30, writeCapacityUnits: 30 }, undefined)).to.equal(want);
+  });
+});
+
+describe('capacity managed elsewhere: the capacity-management annotation at admission', () => {
+  const table = (value?: string) => ({
+    apiVersion: 'aws-infra-operator.runner.codes/v1alpha1',
+    kind: 'DynamoDBTable',
+    metadata: {
+      name: 't',
+      namespace: 'default',
+      ...(value === undefined ? {} : { annotations: { [CAPACITY_MANAGEMENT_ANNOTATION]: value } }),
+    },
+    spec: { tableName: 'orders', providerRef: { name: 'p' }, hashKey: { name: 'pk', type: 'S' } },
+  });
+
+  it('External (any case) or no annotation is accepted; a typo is refused with the fix', () => {
+    for (const v of [undefined, 'External', 'external'])
+      expect(validateObject(table(v)).errors, String(v)).to.deep.equal([]);
+    const errors = validateObject(table('Externally')).errors;
+    expect(errors.map((e) => e.path)).to.deep.equal([`metadata.annotations[${CAPACITY_MANAGEMENT_ANNOTATION}]`]);
+    expect(errors[0]?.message).to.contain('remove the annotation to have the spec enforced');
   });
 });

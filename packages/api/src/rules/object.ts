@@ -9,6 +9,7 @@ import type { KnownObject } from '../schemas/objects.ts';
 import type { TableModel, ValidationResult } from '../model.ts';
 import { validateTable } from './table.ts';
 import { checkManagement } from './management.ts';
+import { checkCapacityManagement } from './capacity-management.ts';
 import { validateProvider } from './provider.ts';
 import { validateClusterProvider } from './cluster-provider.ts';
 
@@ -27,5 +28,9 @@ export function validateObject(obj: unknown, oldObj?: unknown): ValidationResult
   const model = tableModel(parsed.object);
   const table = validateTable(model, old ? tableModel(old) : undefined);
   const management = checkManagement(parsed.object, model, old);
-  return { errors: [...table.errors, ...management.errors], warnings: [...table.warnings, ...management.warnings] };
+  const capacity = checkCapacityManagement(parsed.object.metadata.annotations);
+  return {
+    errors: [...table.errors, ...management.errors, ...capacity],
+    warnings: [...table.warnings, ...management.warnings],
+  };
 }
