@@ -275,7 +275,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     if (enforce && table && operation === 'CreateTable') {
       const limits = throughput.checkCreate(input);
       if (limits) return sendError(res, rec, limits.error, limits.message);
-      return forwardAndRecord(req, res, body, rec, dropResponse, () => {
+      const sent = JSON.stringify(input).includes('"WarmThroughput"')
+        ? Buffer.from(JSON.stringify(throughput.completeCreate(input)))
+        : body;
+      return forwardAndRecord(req, res, sent, rec, dropResponse, () => {
         lifecycle.acceptedCreateTable(table, now());
         throughput.acceptedCreate(table, input);
       });

@@ -7,7 +7,8 @@
 //   cap is ≥ 1 or -1, and only an on-demand table takes one (ValidationException otherwise);
 // - warm throughput only rises (ValidationException on a lower value), and a value UpdateTable leaves
 //   out keeps its current value (the proxy adds it before forwarding, so moto keeps it too).
-// moto's own CreateTable check of the warm minimums is left to moto. The messages are the proxy's
+// A WarmThroughput with one value at CreateTable gets AWS's default for the other (moto would store
+// it half empty). moto's own CreateTable check of the warm minimums is left to moto. The messages are the proxy's
 // wording of AWS's rule (AWS's exact text is not published in the reference).
 // Pure state; the proxy calls it around the emulator.
 
@@ -58,6 +59,22 @@ function merge(current: Caps | undefined, next: Json): Caps {
   return out;
 }
 
+const DEFAULT_WARM = { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000 };
+
+function withDefaults(warm: Json | undefined, onDemand: boolean, capacity: Json | undefined): Warm | undefined {
+  if (!warm) return undefined;
+  const fallback = {
+    ReadUnitsPerSecond: onDemand ? DEFAULT_WARM.ReadUnitsPerSecond : capacity?.ReadCapacityUnits,
+    WriteUnitsPerSecond: onDemand ? DEFAULT_WARM.WriteUnitsPerSecond : capacity?.WriteCapacityUnits,
+  };
+  const out: Warm = {};
+  for (const f of WARM_FIELDS) {
+    const v = warm[f] ?? fallback[f];
+    if (typeof v === 'number') out[f] = v;
+  }
+  return out;
+}
+
 export class ThroughputModel {
   private readonly tables = new Map<string, TableCaps>();
 
@@ -86,6 +103,23 @@ export class ThroughputModel {
       if (bad) return bad;
     }
     return undefined;
+  }
+
+  /**
+   * CreateTable with each partial WarmThroughput completed by AWS's default for the value left out: the
+   * on-demand starting point (12000 read, 4000 write) or, when provisioned, the capacity.
+   */
+  completeCreate(input: Json): Json {
+    const onDemand = input.BillingMode === 'PAY_PER_REQUEST';
+    const out: Json = { ...input };
+    const warm = withDefaults(obj(input.WarmThroughput), onDemand, obj(input.ProvisionedThroughput));
+    if (warm) out.WarmThroughput = warm;
+    if (Array.isArray(input.GlobalSecondaryIndexes))
+      out.GlobalSecondaryIndexes = list(input.GlobalSecondaryIndexes).map((g) => {
+        const w = withDefaults(obj(g.WarmThroughput), onDemand, obj(g.ProvisionedThroughput));
+        return w ? { ...g, WarmThroughput: w } : g;
+      });
+    return out;
   }
 
   acceptedCreate(table: string, input: Json): void {

@@ -28,6 +28,29 @@ describe('fault proxy: on-demand caps and warm throughput (model)', () => {
     ).to.match(/MaxWriteRequestUnits of OnDemandThroughput for index by-g must be at least 1, or -1/);
   });
 
+  it('CreateTable: a partial WarmThroughput gets the default for the value left out', () => {
+    const m = new ThroughputModel();
+    const out = m.completeCreate({
+      BillingMode: 'PAY_PER_REQUEST',
+      WarmThroughput: { ReadUnitsPerSecond: 12500 },
+      GlobalSecondaryIndexes: [
+        { IndexName: 'by-g', WarmThroughput: { WriteUnitsPerSecond: 4200 } },
+        { IndexName: 'x' },
+      ],
+    });
+    expect(out.WarmThroughput).to.deep.equal({ ReadUnitsPerSecond: 12500, WriteUnitsPerSecond: 4000 });
+    expect(out.GlobalSecondaryIndexes).to.deep.equal([
+      { IndexName: 'by-g', WarmThroughput: { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4200 } },
+      { IndexName: 'x' },
+    ]);
+    const provisioned = m.completeCreate({
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 7 },
+      WarmThroughput: { ReadUnitsPerSecond: 10 },
+    });
+    expect(provisioned.WarmThroughput).to.deep.equal({ ReadUnitsPerSecond: 10, WriteUnitsPerSecond: 7 });
+  });
+
   it('keeps caps per table and GSI, -1 removes one, DescribeTable shows them', () => {
     const m = new ThroughputModel();
     m.acceptedCreate('t', {

@@ -21,8 +21,8 @@ const warmThroughputStatusSchema = (where: string) =>
 const onDemandThroughputStatusSchema = (where: string) =>
   z
     .object({
-      maxReadRequestUnits: z.number().int().optional().describe('Read cap in AWS; absent = no limit.'),
-      maxWriteRequestUnits: z.number().int().optional().describe('Write cap in AWS; absent = no limit.'),
+      maxReadRequestUnits: z.number().int().optional().describe('Read cap in AWS; -1 = no limit.'),
+      maxWriteRequestUnits: z.number().int().optional().describe('Write cap in AWS; -1 = no limit.'),
     })
     .describe(`On-demand maximum throughput of the ${where} in AWS.`);
 

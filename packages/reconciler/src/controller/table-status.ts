@@ -31,7 +31,10 @@ export interface ThroughputStatus {
   onDemandThroughput?: { maxReadRequestUnits?: number; maxWriteRequestUnits?: number };
 }
 
-/** What AWS reports; on-demand caps of -1 or 0 (no limit) are left out. */
+/**
+ * What AWS reports. Each cap is always written, -1 for no limit (AWS's own word for it, also for a 0):
+ * status is written as a merge patch, so a cap left out would keep its old value.
+ */
 export function throughputStatus(d: {
   OnDemandThroughput?: AwsOnDemandThroughputOut;
   WarmThroughput?: AwsWarmThroughputOut;
@@ -47,10 +50,11 @@ export function throughputStatus(d: {
   }
   const od = d.OnDemandThroughput;
   if (od) {
-    const caps: NonNullable<ThroughputStatus['onDemandThroughput']> = {};
-    if ((od.MaxReadRequestUnits ?? 0) >= 1) caps.maxReadRequestUnits = od.MaxReadRequestUnits;
-    if ((od.MaxWriteRequestUnits ?? 0) >= 1) caps.maxWriteRequestUnits = od.MaxWriteRequestUnits;
-    out.onDemandThroughput = caps;
+    const cap = (v: number | undefined): number => (v !== undefined && v >= 1 ? v : -1);
+    out.onDemandThroughput = {
+      maxReadRequestUnits: cap(od.MaxReadRequestUnits),
+      maxWriteRequestUnits: cap(od.MaxWriteRequestUnits),
+    };
   }
   return out;
 }
