@@ -77,11 +77,11 @@ export function tableChangeMatters(oldObj: KubeObject, newObj: KubeObject): bool
   delete a[CREATE_INTENT_ANNOTATION];
   delete b[CREATE_INTENT_ANNOTATION];
   if (a[ADOPT_ANNOTATION] !== b[ADOPT_ANNOTATION]) return true;
-  // Someone removed our finalizer from a live object: put it back.
-  const had = (oldObj.metadata.finalizers ?? []).includes(FINALIZER);
   // Pause, resume and a new management policy take effect at once, not at the next resync.
   if (a[PAUSED_ANNOTATION] !== b[PAUSED_ANNOTATION]) return true;
   if (a[MANAGEMENT_POLICY_ANNOTATION] !== b[MANAGEMENT_POLICY_ANNOTATION]) return true;
+  // Someone removed our finalizer from a live object: put it back.
+  const had = (oldObj.metadata.finalizers ?? []).includes(FINALIZER);
   const has = (newObj.metadata.finalizers ?? []).includes(FINALIZER);
   return had && !has && !newObj.metadata.deletionTimestamp;
 }

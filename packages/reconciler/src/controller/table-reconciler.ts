@@ -45,17 +45,17 @@ export async function reconcileTable(d: TableDeps, key: string, log: Logger): Pr
 }
 
 async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
+  const managed = await manageFirst(run);
+  if ('done' in managed) return managed.done;
   const resolved = await resolveTable(run);
   if ('done' in resolved) return resolved.done;
   try {
     if ('deletion' in resolved) return await handleTableDeletion(run, resolved.deletion, resolved.clients, undefined);
-  const managed = await manageFirst(run);
-  if ('done' in managed) return managed.done;
+    if (managed.mode === 'observe') return await observeOnly(run, resolved.model, resolved.clients);
     await run.addFinalizer();
     return await createOrUpdate(run, resolved);
   } catch (err) {
     throw wrapAws(run, resolved.providerKey, 'AWS call', err);
-    if (managed.mode === 'observe') return await observeOnly(run, resolved.model, resolved.clients);
   }
 }
 

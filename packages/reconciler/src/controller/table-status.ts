@@ -136,6 +136,12 @@ export interface ConditionSet {
   ready: ConditionInput;
   synced: ConditionInput;
   terminal: ConditionInput;
+  /**
+   * The operator will do nothing for this generation although the table is not both Ready and Synced
+   * (paused with nothing pending, or observe-only drift it never repairs): Reconciling=False with this
+   * reason, so kstatus reads Current instead of waiting forever for work nobody will do.
+   */
+  idle?: { reason: string; message: string };
 }
 
 /**
@@ -177,12 +183,6 @@ export function kstatusConditions(set: ConditionSet): { reconciling: ConditionIn
  * metadata.generation before it reads any condition).
  */
 export function nextStatus(
-  /**
-   * The operator will do nothing for this generation although the table is not both Ready and Synced
-   * (paused with nothing pending, or observe-only drift it never repairs): Reconciling=False with this
-   * reason, so kstatus reads Current instead of waiting forever for work nobody will do.
-   */
-  idle?: { reason: string; message: string };
   prev: TableStatus | undefined,
   patch: Partial<TableStatus>,
   conds: ConditionSet,
