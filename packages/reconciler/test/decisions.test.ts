@@ -81,6 +81,36 @@ describe('table readiness', () => {
   });
 });
 
+describe('throughput status', () => {
+  it('reports warm throughput with its status and every on-demand cap (-1 = none) of the table and each GSI', () => {
+    const fields = observedFields({
+      TableStatus: 'ACTIVE',
+      OnDemandThroughput: { MaxReadRequestUnits: 100 },
+      WarmThroughput: { ReadUnitsPerSecond: 15000, WriteUnitsPerSecond: 5000, Status: 'UPDATING' },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'by-g',
+          IndexStatus: 'ACTIVE',
+          OnDemandThroughput: { MaxReadRequestUnits: 0, MaxWriteRequestUnits: 7 },
+          WarmThroughput: { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000, Status: 'ACTIVE' },
+        },
+      ],
+    });
+    expect(fields.warmThroughput).to.deep.equal({
+      readUnitsPerSecond: 15000,
+      writeUnitsPerSecond: 5000,
+      status: 'UPDATING',
+    });
+    // Every cap written: status is a merge patch, so a cap left out would keep its old value.
+    expect(fields.onDemandThroughput).to.deep.equal({ maxReadRequestUnits: 100, maxWriteRequestUnits: -1 });
+    expect(fields.globalSecondaryIndexes?.[0]).to.deep.include({
+      onDemandThroughput: { maxReadRequestUnits: -1, maxWriteRequestUnits: 7 },
+      warmThroughput: { readUnitsPerSecond: 12000, writeUnitsPerSecond: 4000, status: 'ACTIVE' },
+    });
+    expect(observedFields({ TableStatus: 'ACTIVE' })).to.not.have.any.keys('warmThroughput', 'onDemandThroughput');
+  });
+});
+
 describe('ownership', () => {
   const base = { uid: 'u1', adoptAnnotation: undefined, tableName: 't' };
   it('recognises our tags', () => {

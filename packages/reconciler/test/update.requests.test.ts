@@ -75,6 +75,57 @@ describe('update requests (step → one AWS request)', () => {
     });
   });
 
+  it('on-demand caps and warm throughput: the table part and one Update per GSI in one UpdateTable; -1 sent as is', () => {
+    expect(
+      requestFor(
+        {
+          kind: 'updateOnDemandThroughput',
+          table: { maxReadRequestUnits: -1, maxWriteRequestUnits: 80 },
+          indexes: [{ indexName: 'by-g', onDemandThroughput: { maxReadRequestUnits: 60 } }],
+        },
+        T,
+      ),
+    ).to.deep.equal({
+      operation: 'UpdateTable',
+      input: {
+        TableName: T,
+        OnDemandThroughput: { MaxReadRequestUnits: -1, MaxWriteRequestUnits: 80 },
+        GlobalSecondaryIndexUpdates: [
+          { Update: { IndexName: 'by-g', OnDemandThroughput: { MaxReadRequestUnits: 60 } } },
+        ],
+      },
+    });
+    expect(
+      requestFor(
+        {
+          kind: 'updateWarmThroughput',
+          indexes: [{ indexName: 'by-g', warmThroughput: { readUnitsPerSecond: 13000, writeUnitsPerSecond: 6000 } }],
+        },
+        T,
+      )?.input,
+    ).to.deep.equal({
+      TableName: T,
+      GlobalSecondaryIndexUpdates: [
+        { Update: { IndexName: 'by-g', WarmThroughput: { ReadUnitsPerSecond: 13000, WriteUnitsPerSecond: 6000 } } },
+      ],
+    });
+    const create: PlanStep = {
+      kind: 'createGsi',
+      indexName: 'by-email',
+      keySchema: [{ attributeName: 'email', keyType: 'HASH' }],
+      attributeDefinitions: [{ name: 'email', type: 'S' }],
+      projection: { type: 'ALL', nonKeyAttributes: [] },
+      onDemandThroughput: { maxWriteRequestUnits: 9 },
+      warmThroughput: { readUnitsPerSecond: 12000 },
+    };
+    const gsi = (requestFor(create, T)?.input as { GlobalSecondaryIndexUpdates?: { Create?: unknown }[] })
+      .GlobalSecondaryIndexUpdates?.[0]?.Create;
+    expect(gsi).to.deep.include({
+      OnDemandThroughput: { MaxWriteRequestUnits: 9 },
+      WarmThroughput: { ReadUnitsPerSecond: 12000 },
+    });
+  });
+
   it('addresses tags by ARN and refuses to guess one', () => {
     expect(requestFor({ kind: 'untagResource', keys: ['a'] }, T, ARN)).to.deep.equal({
       operation: 'UntagResource',
@@ -88,6 +139,8 @@ describe('update requests (step → one AWS request)', () => {
     const steps: PlanStep[] = [
       { kind: 'deleteGsi', indexName: 'g', reason: 'x' },
       { kind: 'updateGsiCapacity', indexes: [] },
+      { kind: 'updateOnDemandThroughput', table: { maxReadRequestUnits: 5 }, indexes: [] },
+      { kind: 'updateWarmThroughput', table: { readUnitsPerSecond: 13000 }, indexes: [] },
       { kind: 'updateStream', enabled: false },
       { kind: 'updateTtl', enabled: true, attributeName: 'exp' },
       { kind: 'updatePitr', enabled: true, recoveryPeriodInDays: 7 },
