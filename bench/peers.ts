@@ -1,0 +1,362 @@
+// Our side of the comparison with ACK's dynamodb-controller, measured the way ACK's figures were:
+// plain tables (DynamoDBTable, PAY_PER_REQUEST, a hash key) on a private moto, the reconciler bundle as
+// a separate process against the test environment's kube-apiserver, `kubectl apply` of one
+// multi-document file, Ready read from the conditions, memory as VmRSS from /proc. Figures:
+//   one_table_ready_seconds                 apply → Ready for one table (median of 3)
+//   ready_seconds_{200,1000}                apply of N objects → all Ready (webhooks on, as installed)
+//   rss_mb_ready_{200,1000}                 reconciler VmRSS the moment all N are Ready
+//   rss_mb_steady_{200,1000}                the same after one more minute with nothing to do
+//   apply_seconds_{webhooks,plain}_200      the `kubectl apply` of 200 new objects alone, with our two
+//                                           webhook configurations registered and without them (median
+//                                           of 3 each, interleaved, into a namespace no reconciler
+//                                           watches, so nothing else competes for the 2 cores)
+//   apply_webhook_ratio_200                 the two above, divided
+// The webhook configurations are the chart's own, pointed at a local webhook and scoped to the
+// benchmark's namespaces, so tests running meanwhile are not admitted by it.
+// Run: npm run bench -- peers   (needs `hack/testenv.sh up`; takes about 10 minutes)
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'yaml';
+import { KubeHttp } from '@dynamodb-operator/reconciler';
+import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
+import { freePort, loadTestEnvFile, makeServingCert } from '../test/e2e/support/index.ts';
+import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
+import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
+import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
+import { emit } from './_emit.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
+const logsDir = join(root, '.testenv', 'logs');
+const work = mkdtempSync(join(tmpdir(), 'ddbop-bench-peers-'));
+
+const children: ChildProcess[] = [];
+function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  mkdirSync(logsDir, { recursive: true });
+  const fd = openSync(join(logsDir, `bench-peers-${name}.log`), 'w');
+  const c = spawn(cmd, args, { cwd: root, stdio: ['ignore', fd, fd], env });
+  children.push(c);
+  return c;
+}
+async function stopAll(): Promise<void> {
+  for (const c of children) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+function vmRssMb(pid: number | undefined): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? NaN) / 1024;
+}
+
+function motoServer(): string {
+  const version = /^MOTO_VERSION=(\S+)$/m.exec(readFileSync(join(root, 'hack', 'testenv.sh'), 'utf8'))?.[1];
+  const cache =
+    process.env.DDBOP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dynamodb-operator');
+  return join(cache, `moto-${version}`, 'venv', 'bin', 'moto_server');
+}
+
+function tableDoc(ns: string, name: string): object {
+  return {
+    apiVersion: GROUP,
+    kind: 'DynamoDBTable',
+    metadata: { name, namespace: ns },
+    spec: {
+      tableName: `${ns}-${name}`,
+      providerRef: { name: 'moto' },
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: { name: 'id', type: 'S' },
+      // Retain: removing the objects between phases needs no AWS call.
+      deletionPolicy: 'Retain',
+    },
+  };
+}
+
+function manifest(ns: string, prefix: string, n: number): string {
+  const file = join(work, `${ns}-${prefix}-${n}.yaml`);
+  writeFileSync(file, Array.from({ length: n }, (_, i) => stringify(tableDoc(ns, `${prefix}-${i}`))).join('---\n'));
+  return file;
+}
+
+function main(): Promise<void> {
+  const e = loadTestEnvFile();
+  const kubectlBin = join(e.DDBOP_BIN_DIR ?? '', 'kubectl');
+  const kubectl = (args: string[], input?: string): string => {
+    const r = spawnSync(kubectlBin, args, {
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: e.KUBECONFIG },
+      maxBuffer: 64 << 20,
+    });
+    if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const timedApply = (file: string): number => {
+    const t0 = performance.now();
+    kubectl(['apply', '-f', file]);
+    return (performance.now() - t0) / 1000;
+  };
+  return run(e, kubectl, timedApply);
+}
+
+async function run(
+  e: Record<string, string>,
+  kubectl: (args: string[], input?: string) => string,
+  timedApply: (file: string) => number,
+): Promise<void> {
+  const users = join(root, '.testenv', 'users');
+  mkdirSync(users, { recursive: true });
+  const lease = join(users, String(process.pid));
+  writeFileSync(lease, `${new Date().toISOString()} bench peers\n`);
+  process.on('exit', () => rmSync(lease, { force: true }));
+  const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const watched = `bench-peers-${suffix}`;
+  const applyOnly = `bench-peers-apply-${suffix}`;
+  const configNames: string[] = [];
+  try {
+    const motoPort = await freePort();
+    const noProxy = { ...process.env };
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete noProxy[k];
+    start('moto', motoServer(), ['-H', '127.0.0.1', '-p', String(motoPort)], noProxy);
+    const endpoint = `http://127.0.0.1:${motoPort}`;
+    await until('moto', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 60_000, 200);
+
+    for (const ns of [watched, applyOnly]) {
+      await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds' },
+        stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
+      });
+      await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
+        apiVersion: GROUP,
+        kind: 'AWSProvider',
+        metadata: { name: 'moto' },
+        spec: {
+          region: 'us-east-1',
+          endpoint,
+          accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
+          secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
+        },
+      });
+    }
+    await buildDeployables();
+
+    // The reconciler bundle, as the image runs it, with the chart's defaults.
+    const [metricsPort, healthPort] = [await freePort(), await freePort()];
+    const rec = start('reconciler', process.execPath, [
+      join(root, BUILT_ENTRYPOINTS.reconciler),
+      `--kubeconfig=${e.KUBECONFIG}`,
+      `--watch-namespace=${watched}`,
+      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--log-level=warn',
+    ]);
+    await until('reconciler ready', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 60_000);
+
+    // The webhook as the chart starts it, on loopback with a throwaway serving certificate.
+    const certDir = join(work, 'certs');
+    mkdirSync(certDir);
+    const cert = makeServingCert(['127.0.0.1', 'localhost']);
+    writeFileSync(join(certDir, 'tls.crt'), cert.certPem);
+    writeFileSync(join(certDir, 'tls.key'), cert.keyPem, { mode: 0o600 });
+    writeFileSync(join(certDir, 'ca.crt'), cert.caPem);
+    const rendered = renderedProcess('webhook');
+    const certVolume = Object.entries(rendered.volumeMounts).find(([, p]) => p.includes('serving-certs'))?.[0];
+    const [hookPort, hookMetrics] = [await freePort(), await freePort()];
+    const hookArgs = [
+      // The tenancy policy file is a ConfigMap mount in the chart; the benchmark's providers are
+      // created before the webhook is registered, so the policy has nothing to decide here.
+      ...(certVolume ? localArgs(rendered, { [certVolume]: certDir }) : rendered.args).filter(
+        (a) => !/^--(port|metrics-port|host|cert-dir|tenancy-policy)=/.test(a),
+      ),
+      `--port=${hookPort}`,
+      `--metrics-port=${hookMetrics}`,
+      '--host=127.0.0.1',
+      `--cert-dir=${certDir}`,
+    ];
+    start('webhook', process.execPath, [join(root, rendered.script), ...hookArgs], {
+      ...process.env,
+      ...rendered.env,
+      KUBECONFIG: e.KUBECONFIG,
+    });
+    await until('webhook ready', async () => (await fetch(`http://127.0.0.1:${hookMetrics}/readyz`)).ok, 60_000);
+    const webhookRequests = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${hookMetrics}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith('controller_runtime_webhook_requests_total{'))
+        .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    };
+
+    const configs = helmTemplate({}, { namespace: 'dynamodb-operator-system' }).filter(
+      (o: K8sObject) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration',
+    );
+    for (const c of configs) {
+      c.metadata.name = `${c.metadata.name}-bench-${suffix}`;
+      delete c.metadata.annotations?.['cert-manager.io/inject-ca-from'];
+      for (const hook of (c.webhooks ?? []) as Record<string, unknown>[]) {
+        const svc = (hook.clientConfig as { service?: { path?: string } }).service;
+        hook.clientConfig = {
+          url: `https://127.0.0.1:${hookPort}${svc?.path ?? '/validate'}`,
+          caBundle: Buffer.from(cert.caPem).toString('base64'),
+        };
+        hook.namespaceSelector = {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [watched, applyOnly] }],
+        };
+      }
+      configNames.push(`${c.kind.toLowerCase()}/${c.metadata.name}`);
+    }
+    const configYaml = configs.map((c) => stringify(c)).join('---\n');
+    const probe = tableDoc(applyOnly, 'probe');
+    const dryRun = () => kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(probe));
+    /** Registered or removed: the API server's view of the configurations changes shortly after. */
+    const setWebhooks = async (on: boolean): Promise<void> => {
+      if (on) kubectl(['apply', '-f', '-'], configYaml);
+      else kubectl(['delete', '--ignore-not-found', ...configNames]);
+      let quiet = 0;
+      await until(
+        on ? 'the webhooks called' : 'the webhooks no longer called',
+        async () => {
+          const before = await webhookRequests();
+          dryRun();
+          const called = (await webhookRequests()) > before;
+          if (on) return called;
+          quiet = called ? 0 : quiet + 1;
+          return quiet >= 3;
+        },
+        30_000,
+        100,
+      );
+    };
+
+    const readyNames = async (ns: string): Promise<Set<string>> => {
+      const list = await kube.get<{
+        items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+      }>(`/apis/${GROUP}/namespaces/${ns}/dynamodbtables`);
+      return new Set(
+        list.items
+          .filter((o) => o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+          .map((o) => o.metadata.name),
+      );
+    };
+    const removeAll = async (ns: string): Promise<void> => {
+      kubectl(['delete', 'dynamodbtables', '--all', '-n', ns, '--wait=false']);
+      await until(
+        `${ns} emptied`,
+        async () => {
+          const list = await kube.get<{ items: unknown[] }>(`/apis/${GROUP}/namespaces/${ns}/dynamodbtables`);
+          return list.items.length === 0;
+        },
+        300_000,
+        250,
+      );
+    };
+
+    await setWebhooks(true);
+
+    // One table, apply → Ready, three times.
+    const single: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const file = manifest(watched, `one${i}`, 1);
+      const t0 = performance.now();
+      timedApply(file);
+      await until('one table Ready', async () => (await readyNames(watched)).has(`one${i}-0`), 60_000, 20);
+      single.push((performance.now() - t0) / 1000);
+    }
+    process.stderr.write(`bench: one table apply → Ready: ${single.map((s) => s.toFixed(2)).join(', ')} s\n`);
+    emit('peers', 'one_table_ready_seconds', median(single), 's');
+    await removeAll(watched);
+
+    // The apply alone, with and without our webhook configurations, interleaved.
+    const withHooks: number[] = [];
+    const without: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const on of [true, false]) {
+        await setWebhooks(on);
+        (on ? withHooks : without).push(timedApply(manifest(applyOnly, `r${round}${on ? 'w' : 'p'}`, 200)));
+        await removeAll(applyOnly);
+      }
+    }
+    process.stderr.write(
+      `bench: kubectl apply of 200: with webhooks ${withHooks.map((s) => s.toFixed(2)).join(', ')} s; ` +
+        `without ${without.map((s) => s.toFixed(2)).join(', ')} s\n`,
+    );
+    emit('peers', 'apply_seconds_webhooks_200', median(withHooks), 's');
+    emit('peers', 'apply_seconds_plain_200', median(without), 's');
+    emit('peers', 'apply_webhook_ratio_200', median(withHooks) / median(without), 'ratio');
+
+    // At scale, as installed (webhooks on): apply → all Ready, RSS at Ready and a minute later.
+    await setWebhooks(true);
+    for (const n of [200, 1000]) {
+      const file = manifest(watched, `s${n}`, n);
+      const t0 = performance.now();
+      const applySeconds = timedApply(file);
+      await until(`${n} tables Ready`, async () => (await readyNames(watched)).size >= n, 900_000, 250);
+      const readySeconds = (performance.now() - t0) / 1000;
+      process.stderr.write(
+        `bench: ${n} tables: kubectl apply ${applySeconds.toFixed(2)} s, all Ready ${readySeconds.toFixed(1)} s\n`,
+      );
+      emit('peers', `ready_seconds_${n}`, readySeconds, 's');
+      emit('peers', `rss_mb_ready_${n}`, vmRssMb(rec.pid), 'MB');
+      await sleep(60_000); // the steady-state figure is by definition a minute of nothing to do
+      emit('peers', `rss_mb_steady_${n}`, vmRssMb(rec.pid), 'MB');
+      if (n !== 1000) await removeAll(watched);
+    }
+  } catch (err) {
+    process.stderr.write(`bench peers failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  } finally {
+    if (configNames.length > 0) {
+      try {
+        kubectl(['delete', '--ignore-not-found', ...configNames]);
+      } catch {
+        // best effort: the configurations are scoped to the benchmark's namespaces anyway
+      }
+    }
+    await stopAll();
+    for (const ns of [watched, applyOnly]) await dropNamespace(kube, ns);
+    kube.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Objects first (finalizers cleared: no reconciler is left to do it), then the namespace. */
+async function dropNamespace(kube: KubeHttp, ns: string): Promise<void> {
+  const path = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
+  const list = await kube.get<{ items: { metadata: { name: string } }[] }>(path).catch(() => ({ items: [] }));
+  for (const o of list.items) {
+    await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
+    await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
+  }
+  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`bench peers failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  await stopAll();
+  process.exit(1);
+});
