@@ -16,7 +16,7 @@ import { ownershipTags } from './ownership.ts';
 import { confirmOwnership, ownerOf, tagsRecord } from './table-adopt.ts';
 import { createTable } from './table-create.ts';
 import { handleTableDeletion } from './table-delete.ts';
-import { TableRun, hasFinalizer } from './table-context.ts';
+import { TableRun, hasFinalizer, pollDelays } from './table-context.ts';
 import type { ReconcileResult, TableDeps } from './table-context.ts';
 import { readTable } from './table-read.ts';
 import { providerOf, resolveTable } from './table-resolve.ts';
@@ -33,11 +33,15 @@ export { ownerOf, tagsRecord } from './table-adopt.ts';
 
 export async function reconcileTable(d: TableDeps, key: string, log: Logger): Promise<ReconcileResult> {
   const obj = d.tables.get(key);
-  if (!obj) return {};
-  if (obj.metadata.deletionTimestamp && !hasFinalizer(obj)) return {};
+  if (!obj || (obj.metadata.deletionTimestamp && !hasFinalizer(obj))) {
+    pollDelays(d).forget(key);
+    return {};
+  }
   const run = new TableRun(d, obj, log);
   try {
-    return await reconcileBody(run);
+    const result = await reconcileBody(run);
+    if (result.requeueAfterMs === undefined) pollDelays(d).forget(key);
+    return result;
   } catch (err) {
     await reportError(run, err);
     throw err;
