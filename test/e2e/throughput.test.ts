@@ -218,6 +218,7 @@ describe('onDemandThroughput and warmThroughput (webhook + reconciler + moto beh
   });
 
   it('changes on-demand caps in place: one raised, one removed with -1, the GSI cap changed', async () => {
+    const since = (await proxy.calls()).length;
     const r = patch({
       spec: {
         onDemandThroughput: { maxReadRequestUnits: -1, maxWriteRequestUnits: 80 },
@@ -244,6 +245,10 @@ describe('onDemandThroughput and warmThroughput (webhook + reconciler + moto beh
       },
       { timeoutMs: 60_000 },
     );
+    const updates = (await proxy.calls())
+      .slice(since)
+      .filter((c) => c.table === TABLE && c.operation === 'UpdateTable');
+    expect(updates.map((c) => [c.status, c.gsi])).to.deep.equal([[200, ['Update:by-g']]]);
     const o = await waitFor('orders Ready after the caps', readyAtGeneration('dynamodb', 'orders'), {
       timeoutMs: 60_000,
     });
@@ -256,12 +261,18 @@ describe('onDemandThroughput and warmThroughput (webhook + reconciler + moto beh
   it('repairs a cap set behind its back', async () => {
     await ddb.send(new UpdateTableCommand({ TableName: TABLE, OnDemandThroughput: { MaxReadRequestUnits: 5 } }));
     expect((await describe_()).OnDemandThroughput).to.deep.equal({ MaxReadRequestUnits: 5, MaxWriteRequestUnits: 80 });
+    const since = (await proxy.calls()).length;
     await waitFor(
       'the read cap removed again (the spec says -1)',
       async () =>
         JSON.stringify((await describe_()).OnDemandThroughput) === JSON.stringify({ MaxWriteRequestUnits: 80 }),
       { timeoutMs: 60_000 },
     );
+    // One UpdateTable repairs it (table cap only: the GSI cap did not drift).
+    const updates = (await proxy.calls())
+      .slice(since)
+      .filter((c) => c.table === TABLE && c.operation === 'UpdateTable');
+    expect(updates.map((c) => [c.status, c.gsi])).to.deep.equal([[200, undefined]]);
   });
 
   it('refuses lowering warm throughput at apply, naming the field and the fix; nothing reaches AWS', async () => {
