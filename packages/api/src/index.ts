@@ -6,7 +6,6 @@ export * from './normalise/index.ts';
 export * from './defaults/index.ts';
 export * from './render/index.ts';
 export * from './crd/index.ts';
-export * from './contract.ts';
 export * from './plan/index.ts';
 export * from './autoscaling/index.ts';
 export * from './rules/index.ts';

@@ -3,7 +3,6 @@ export { startReconciler, tableChangeMatters, providerChangeMatters } from './ma
 export type { ReconcilerHandle, ReconcilerOverrides } from './manager.ts';
 export { loadConfig, parseDuration, parseFlags, ConfigError } from './config.ts';
 export type { ReconcilerConfig } from './config.ts';
-export { convergeExistingTable } from './controller/converge.ts';
 export type { ConvergeContext, ConvergeResult } from './controller/converge.ts';
 export { FINALIZER, OWNER_TAG, OWNER_UID_TAG, ADOPT_ANNOTATION } from './controller/ownership.ts';
 export { TerminalError, RetryableError } from './controller/errors.ts';

@@ -1,7 +1,6 @@
-// THE SEAM FOR ISSUE 7. For an existing, owned, ACTIVE table the table reconciler calls
-// convergeExistingTable once per reconcile. For now it only observes and reports Synced; the update
-// executor (packages/reconciler/src/update/, plan(desired, observed) from the api package) replaces
-// the body: read what it needs, execute ONE safe step, and say whether the table is in sync.
+// The seam between the table reconciler and the update executor (packages/reconciler/src/update/):
+// for an existing, owned, ACTIVE table the reconciler calls TableDeps.converge once per reconcile; the
+// executor reads what it needs, executes ONE safe step, and says whether the table is in sync.
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { KubeObject } from '../kube/resources.ts';
@@ -58,12 +57,4 @@ export interface ConvergeResult {
   message: string;
   /** Poll again soon (an update is in progress). */
   requeueAfterMs?: number;
-}
-
-export async function convergeExistingTable(ctx: ConvergeContext): Promise<ConvergeResult> {
-  return {
-    synced: true,
-    reason: 'Observed',
-    message: `table ${ctx.model.tableName} exists and is owned by this object (updates of existing tables come with the update executor)`,
-  };
 }
