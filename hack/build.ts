@@ -1,9 +1,13 @@
 // `npm run build`: the two deployables as plain JavaScript under dist/, which is what the images run.
 // Development and tests run the TypeScript directly; production should not: Node's type stripper
 // (amaro, a WebAssembly module) alone costs ~17 MB of resident memory per process, and a bundle
-// starts faster. Our workspace packages are bundled in; npm dependencies stay external and come from
-// node_modules (the image's production install), so their licences and versions stay visible.
-// Lazy imports (e.g. @kubernetes/client-node for exec-plugin kubeconfigs) stay lazy: code splitting.
+// starts faster. Our workspace packages are bundled in. The webhook's npm dependencies stay external
+// and come from node_modules (the image's production install). The reconciler's are bundled too
+// (see RECONCILER_EXTERNAL): loading the AWS SDK from node_modules brings every command of every client
+// (the CommonJS builds are one module per client), a bundle built from their ES modules keeps only the
+// commands we send, and one file loads with far less resident memory than hundreds; their licence
+// comments are kept (legalComments). Lazy imports (e.g. @kubernetes/client-node for exec-plugin
+// kubeconfigs) stay lazy: code splitting.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
@@ -15,10 +19,17 @@ export const BUILT_ENTRYPOINTS = { webhook: 'dist/webhook/main.js', reconciler: 
 const DEPLOYABLES = ['webhook', 'reconciler'] as const;
 const WORKSPACE_SCOPE = '@dynamodb-operator/';
 
+/**
+ * npm dependencies the reconciler bundle still imports from node_modules at run time: only lazy ones,
+ * loaded for some configurations (exec-plugin kubeconfigs), whose size would otherwise sit in the bundle.
+ */
+export const RECONCILER_EXTERNAL = ['@kubernetes/client-node'] as const;
+
 /** Every npm dependency of the packages that end up in a bundle: these are imported from node_modules. */
-function externalDependencies(): string[] {
+function externalDependencies(deployable: (typeof DEPLOYABLES)[number]): string[] {
+  if (deployable === 'reconciler') return [...RECONCILER_EXTERNAL];
   const names = new Set<string>();
-  for (const pkg of ['api', ...DEPLOYABLES]) {
+  for (const pkg of ['api', deployable]) {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', pkg, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
     };
@@ -64,28 +75,50 @@ export async function buildDeployables(outdir = distDir, opts: { clean?: boolean
 }
 
 async function buildInto(outdir: string): Promise<BuildResult['files']> {
-  const result = await build({
-    absWorkingDir: repoRoot,
-    entryPoints: {
-      ...Object.fromEntries(DEPLOYABLES.map((name) => [`${name}/main`, `packages/${name}/src/main.ts`])),
-      // the chart's CRD upgrade Job runs it from the reconciler image
-      'crd-apply/main': 'packages/reconciler/src/crd-apply/main.ts',
-    },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node24',
-    external: externalDependencies(),
-    // Stack traces in logs point into the bundle; the maps let `node --enable-source-maps` map them back.
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
-  });
-  return Object.entries(result.metafile.outputs)
-    .filter(([path]) => path.endsWith('.js'))
-    .map(([path, output]) => ({ path: join(repoRoot, path), bytes: output.bytes }));
+  const files: BuildResult['files'] = [];
+  // One build per deployable (their external lists differ); chunks are content-hashed, so a chunk
+  // both builds emit is the same file.
+  for (const name of DEPLOYABLES) {
+    const bundleDeps = name === 'reconciler';
+    const result = await build({
+      absWorkingDir: repoRoot,
+      entryPoints: {
+        [`${name}/main`]: `packages/${name}/src/main.ts`,
+        // the chart's CRD upgrade Job runs it from the reconciler image
+        ...(name === 'reconciler' ? { 'crd-apply/main': 'packages/reconciler/src/crd-apply/main.ts' } : {}),
+      },
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      external: externalDependencies(name),
+      // ES module builds first: esbuild drops what is not imported only from those (the AWS SDK's
+      // CommonJS build is one module holding every command of a client).
+      ...(bundleDeps ? { mainFields: ['module', 'main'] } : {}),
+      // CommonJS code in an ES module bundle still calls require() for Node's built-ins.
+      ...(bundleDeps
+        ? {
+            banner: {
+              js: "import { createRequire as __ddbopCreateRequire } from 'node:module'; const require = __ddbopCreateRequire(import.meta.url);",
+            },
+          }
+        : {}),
+      // Whitespace and syntax only (names kept, so class names in logs and errors stay readable): the
+      // source text of every module stays in memory for the life of the process.
+      ...(bundleDeps ? { minifyWhitespace: true, minifySyntax: true } : {}),
+      legalComments: 'eof',
+      // Stack traces in logs point into the bundle; the maps let `node --enable-source-maps` map them back.
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'warning',
+    });
+    for (const [path, output] of Object.entries(result.metafile.outputs)) {
+      if (path.endsWith('.js')) files.push({ path: join(repoRoot, path), bytes: output.bytes });
+    }
+  }
+  return files;
 }
 
 if (import.meta.main) {

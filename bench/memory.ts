@@ -1,0 +1,356 @@
+// Reconciler memory and its CPU cost, against the real test environment (kube-apiserver + etcd from
+// hack/testenv.sh) and a private dynalite; the reconciler is the bundle (dist/, as the image runs it)
+// in a process of its own. Memory is VmRSS from /proc/PID/status, CPU is utime + stime from
+// /proc/PID/stat (the reconciler process alone: dynalite and the API server are not in it).
+// Figures (one JSON line each):
+//   load_rss_mb_<module>          a `node` that only imports that module (and bare node): what it costs
+//   load_rss_mb_all_deps          one that imports every npm dependency the reconciler loads at start
+//   rss_mb_idle_<variant>         the reconciler, started, synced, no objects
+//   rss_mb_200_<variant>          steady with 200 Ready plain tables (queue empty, then 30 s)
+//   rss_mb_1000_<variant>         steady with 1,000 (800 more created)
+//   create_cpu_s_1000_<variant>   CPU seconds of the reconciler for those 1,000 creates (from the
+//                                 first create request to all Ready)
+//   create_s_1000_<variant>       their wall time (noisy on a shared machine: CPU seconds are the figure)
+// Variants: `default` is the process as shipped (main.ts adds its V8 flags); the others run with
+// DDBOP_NO_REEXEC=1 and exactly the flags named, e.g. `noflags` (none). BENCH_MEMORY_VARIANTS picks
+// them (comma-separated, default `default,noflags`); a variant is NAME or NAME=flag+flag
+// (`semi8=--max-semi-space-size=8`), a token without a leading dash is an environment variable
+// (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`). BENCH_MEMORY_RESYNC sets --resync-period (default 60s, so that
+// "steady" includes resync waves). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
+// Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant)
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
+import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
+import { emit } from './_emit.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
+const logsDir = join(root, '.testenv', 'logs');
+const BENCH = 'memory';
+
+/** What the reconciler imports from node_modules at start (lazy ones, e.g. @kubernetes/client-node, not). */
+const MODULES = [
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/credential-providers',
+  '@aws-sdk/client-application-auto-scaling',
+  'prom-client',
+  'pino',
+  'yaml',
+];
+
+function env(): Record<string, string> {
+  const file = join(root, '.testenv', 'env');
+  if (!existsSync(file)) throw new Error('the test environment is not up: run hack/testenv.sh up first');
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^export ([A-Z_]+)='(.*)'$/.exec(line);
+    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a !== 'string' ? res(a.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+const children: ChildProcess[] = [];
+function start(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  mkdirSync(logsDir, { recursive: true });
+  const fd = openSync(join(logsDir, `bench-memory-${name}.log`), 'w');
+  const c = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ...extraEnv },
+  });
+  children.push(c);
+  return c;
+}
+async function stop(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise((r) => c.once('exit', r));
+  c.kill('SIGTERM');
+  await exited;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++] as T);
+    }),
+  );
+}
+
+/** VmRSS of a process, MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+/** utime + stime of a process, seconds (Linux's USER_HZ is 100). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** RSS of a `node` that imports `modules` and settles (two full GCs): the cost of loading them. */
+function loadRss(modules: string[]): number {
+  const script =
+    `for (const m of ${JSON.stringify(modules)}) await import(m);` +
+    `await new Promise((r) => setTimeout(r, 300)); gc(); gc();` +
+    `await new Promise((r) => setTimeout(r, 300));` +
+    `const fs = process.getBuiltinModule('node:fs');` +
+    `process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);`;
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      cwd: join(root, 'packages', 'reconciler'),
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`loading ${modules.join(', ')} failed: ${r.stderr}`);
+    samples.push(Number(r.stdout) / 1024);
+  }
+  return Math.min(...samples);
+}
+
+interface Variant {
+  name: string;
+  /** undefined: as shipped (main.ts picks its flags); otherwise exactly these node flags. */
+  flags: string[] | undefined;
+  /** Extra environment, e.g. MALLOC_ARENA_MAX=1. */
+  env: Record<string, string>;
+}
+function variants(): Variant[] {
+  return (process.env.BENCH_MEMORY_VARIANTS ?? 'default,noflags').split(',').map((v) => {
+    const [name = v, flags] = v.split('=', 2);
+    if (name === 'default') return { name, flags: undefined, env: {} };
+    if (name === 'noflags') return { name, flags: [], env: {} };
+    const tokens = (flags ?? '').split('+').filter(Boolean);
+    const env = Object.fromEntries(tokens.filter((t) => !t.startsWith('-')).map((t) => t.split('=', 2)));
+    return { name, flags: tokens.filter((t) => t.startsWith('-')), env };
+  });
+}
+
+async function main(): Promise<void> {
+  const e = env();
+  const users = join(root, '.testenv', 'users');
+  mkdirSync(users, { recursive: true });
+  const lease = join(users, String(process.pid));
+  writeFileSync(lease, `${new Date().toISOString()} bench memory\n`);
+  process.on('exit', () => rmSync(lease, { force: true }));
+
+  if (process.env.BENCH_MEMORY_SKIP_LOAD !== '1') {
+    emit(BENCH, 'load_rss_mb_bare_node', loadRss([]), 'MB');
+    for (const m of MODULES)
+      emit(BENCH, `load_rss_mb_${m.replace(/^@aws-sdk\//, '').replace(/\W/g, '_')}`, loadRss([m]), 'MB');
+    emit(BENCH, 'load_rss_mb_all_deps', loadRss(MODULES), 'MB');
+  }
+
+  // as the e2e root hook does: a freshly started test environment has no CRDs yet
+  const kubectl = join(e.DDBOP_BIN_DIR ?? '', 'kubectl');
+  const crds = join(root, 'charts', 'dynamodb-operator', 'crds');
+  for (const args of [
+    ['apply', '--server-side', '--force-conflicts', '-f', crds],
+    ['wait', '--for=condition=Established', '--timeout=60s', '-f', crds],
+  ]) {
+    const r = spawnSync(kubectl, args, { env: { ...process.env, KUBECONFIG: e.KUBECONFIG }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`kubectl ${args[0]} CRDs failed: ${r.stderr}`);
+  }
+  const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
+  const dynPort = await freePort();
+  const dynalite = start('dynalite', [
+    join(root, 'hack', 'dynalite.ts'),
+    '--port',
+    String(dynPort),
+    '--lifecycle-ms',
+    '100',
+  ]);
+  const endpoint = `http://127.0.0.1:${dynPort}`;
+  await until('dynalite', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 20_000);
+  await buildDeployables();
+
+  try {
+    for (const v of variants()) await runVariant(kube, e.KUBECONFIG ?? '', endpoint, v);
+  } finally {
+    await stop(dynalite);
+    kube.close();
+  }
+}
+
+async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, v: Variant): Promise<void> {
+  const ns = `bench-mem-${Math.random().toString(36).slice(2, 7)}`;
+  await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'creds' },
+    stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
+  });
+  await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
+    apiVersion: GROUP,
+    kind: 'AWSProvider',
+    metadata: { name: 'dyn' },
+    spec: {
+      region: 'us-east-1',
+      endpoint,
+      accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
+      secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
+    },
+  });
+  const metricsPort = await freePort();
+  const healthPort = await freePort();
+  const snapshotDir = process.env.BENCH_HEAPSNAPSHOT_DIR;
+  const nodeFlags = [
+    ...(v.flags ?? []),
+    ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
+  ];
+  const rec = start(
+    `reconciler-${v.name}`,
+    [
+      ...nodeFlags,
+      join(root, BUILT_ENTRYPOINTS.reconciler),
+      `--kubeconfig=${kubeconfig}`,
+      `--watch-namespace=${ns}`,
+      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      `--resync-period=${process.env.BENCH_MEMORY_RESYNC ?? '60s'}`,
+      '--log-level=warn',
+    ],
+    { ...v.env, ...(v.flags === undefined ? {} : { DDBOP_NO_REEXEC: '1' }) },
+  );
+  const pid = rec.pid ?? 0;
+  const tablesPath = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
+  const label = (what: string) => `${what}_${v.name}`;
+  try {
+    await until('reconciler ready', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 60_000);
+    await sleep(10_000);
+    emit(BENCH, label('rss_mb_idle'), rssMb(pid), 'MB');
+
+    const postRetrying = async (path: string, body: unknown): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await kube.post(path, body);
+          return;
+        } catch (err) {
+          if (err instanceof KubeApiError && err.status === 409) return;
+          if (attempt >= 5) throw err;
+          await sleep(200 * attempt);
+        }
+      }
+    };
+    const create = (from: number, n: number) =>
+      pool(
+        Array.from({ length: n }, (_, i) => from + i),
+        16,
+        (i) =>
+          postRetrying(tablesPath, {
+            apiVersion: GROUP,
+            kind: 'DynamoDBTable',
+            metadata: { name: `t-${i}` },
+            spec: {
+              tableName: `${ns}_${i}`,
+              providerRef: { name: 'dyn' },
+              billingMode: 'PAY_PER_REQUEST',
+              hashKey: { name: 'ID', type: 'S' },
+              deletionPolicy: 'Retain', // the clean-up needs no AWS call per object
+            },
+          }),
+      );
+    const readyCount = async (): Promise<number> => {
+      const page = await kube.get<{ items: { status?: { ready?: boolean } }[] }>(`${tablesPath}?limit=5000`);
+      return page.items.filter((i) => i.status?.ready === true).length;
+    };
+    /** Creates tables [from, to), waits for all `to` Ready; returns wall and reconciler CPU seconds. */
+    const grow = async (from: number, to: number): Promise<{ wall: number; cpu: number }> => {
+      const cpu0 = cpuSeconds(pid);
+      const t0 = performance.now();
+      await create(from, to - from);
+      await until(`${to} tables Ready`, async () => (await readyCount()) >= to, 900_000, 1000);
+      return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(pid) - cpu0 };
+    };
+    /** Steady RSS: 30 s after all are Ready, sampled every 5 s for 30 s more; the last sample. */
+    const steady = async (what: string): Promise<number> => {
+      await sleep(30_000);
+      const samples: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        samples.push(rssMb(pid));
+        if (i < 6) await sleep(5000);
+      }
+      process.stderr.write(
+        `bench memory ${v.name}: ${what}: RSS every 5 s: ${samples.map((s) => s.toFixed(1)).join(' ')} MB\n`,
+      );
+      return samples.at(-1) ?? 0;
+    };
+
+    const g200 = await grow(0, 200);
+    process.stderr.write(
+      `bench memory ${v.name}: 200 Ready in ${g200.wall.toFixed(1)} s, ${g200.cpu.toFixed(2)} CPU s\n`,
+    );
+    emit(BENCH, label('rss_mb_200'), await steady('200 tables'), 'MB');
+    const g1000 = await grow(200, 1000);
+    const cpuPerTable = (g200.cpu + g1000.cpu) / 1000;
+    emit(BENCH, label('create_cpu_s_1000'), g200.cpu + g1000.cpu, 's');
+    emit(BENCH, label('create_s_1000'), g200.wall + g1000.wall, 's');
+    process.stderr.write(`bench memory ${v.name}: ${(cpuPerTable * 1000).toFixed(2)} CPU ms per table created\n`);
+    emit(BENCH, label('rss_mb_1000'), await steady('1,000 tables'), 'MB');
+    if (snapshotDir) {
+      mkdirSync(snapshotDir, { recursive: true });
+      rec.kill('SIGUSR2');
+      await sleep(2000);
+      await until(
+        'heap snapshot written',
+        async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
+        300_000,
+        1000,
+      );
+      process.stderr.write(`bench memory ${v.name}: heap snapshot in ${snapshotDir}\n`);
+    }
+  } finally {
+    await stop(rec);
+    await cleanNamespace(kube, ns);
+  }
+}
+
+async function cleanNamespace(kube: KubeHttp, ns: string): Promise<void> {
+  const path = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
+  for (;;) {
+    const page = await kube
+      .get<{ items: { metadata: { name: string } }[] }>(`${path}?limit=2000`)
+      .catch(() => ({ items: [] }));
+    if (page.items.length === 0) break;
+    await pool(page.items, 16, async (o) => {
+      await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
+      await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
+    });
+  }
+  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`bench memory failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  for (const c of children) await stop(c);
+  process.exit(1);
+});
