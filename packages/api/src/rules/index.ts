@@ -4,6 +4,6 @@ export { TABLE_RULES, validateTable } from './table.ts';
 export { validateProvider } from './provider.ts';
 export { validateClusterProvider } from './cluster-provider.ts';
 export { validateObject } from './object.ts';
-export { CAPACITY_MANAGEMENT_ANNOTATION } from './capacity-management.ts';
+export { CAPACITY_MANAGEMENT_ANNOTATION, checkCapacityManagement } from './capacity-management.ts';
 export { checkManagement } from './management.ts';
 export * as limits from './limits.ts';

@@ -1,7 +1,13 @@
 // Every rule of the api package: structure, DynamoDB's rules, immutability against oldObject. The same
 // composition as the api's validateObject (parse → defaults → model → rules), on the context's one
 // parse and one model instead of a second of each; the parity test keeps the two in step.
-import { checkManagement, validateClusterProvider, validateProvider, validateTable } from '@dynamodb-operator/api';
+import {
+  checkCapacityManagement,
+  checkManagement,
+  validateClusterProvider,
+  validateProvider,
+  validateTable,
+} from '@dynamodb-operator/api';
 import type { AdmissionPlugin } from '../plugins.ts';
 
 export const rulesPlugin: AdmissionPlugin = {
@@ -20,8 +26,9 @@ export const rulesPlugin: AdmissionPlugin = {
     const model = context.model()!;
     const table = validateTable(model, context.oldModel());
     const management = checkManagement(parsed.object, model, context.oldKnown());
+    const capacity = checkCapacityManagement(parsed.object.metadata.annotations);
     return {
-      errors: [...table.errors, ...management.errors],
+      errors: [...table.errors, ...management.errors, ...capacity],
       warnings: [...table.warnings, ...management.warnings],
     };
   },
