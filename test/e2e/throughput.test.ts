@@ -160,6 +160,19 @@ describe('onDemandThroughput and warmThroughput (webhook + reconciler + moto beh
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('kubectl explain shows both fields on the table and the GSIs of both kinds', () => {
+    const explain = (path: string) => kubectl(['explain', path]);
+    const warm = explain('dynamodbs.spec.warmThroughput');
+    expect(warm.code, warm.stderr).to.equal(0);
+    expect(warm.stdout).to.contain('readUnitsPerSecond').and.contain('can only be raised');
+    const caps = explain('dynamodbtables.spec.globalSecondaryIndexes.onDemandThroughput.maxReadRequestUnits');
+    expect(caps.code, caps.stderr).to.equal(0);
+    expect(caps.stdout).to.contain('-1 for no limit');
+    const status = explain('dynamodbs.status.globalSecondaryIndexes.warmThroughput.status');
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout).to.contain('UPDATING');
+  });
+
   it('creates both kinds with their caps and warm throughput on the table and the GSI, shown in status', async () => {
     const o = await waitFor('orders Ready', readyAtGeneration('dynamodb', 'orders'), { timeoutMs: 60_000 });
     expect(limitsOf(await describe_())).to.deep.equal([
