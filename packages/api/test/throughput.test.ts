@@ -10,7 +10,7 @@ import { renderCreateTableInput } from '../src/render/index.ts';
 import { driftOf, observedFromAws, plan, stepText } from '../src/plan/index.ts';
 import type { ObservedTable, PlanStep } from '../src/plan/index.ts';
 import type { TableModel } from '../src/model.ts';
-import { gsi, model, observedFor } from './plan.helpers.ts';
+import { gsi, model, observedFor, simulateApply } from './plan.helpers.ts';
 
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
 
@@ -286,6 +286,20 @@ describe('throughput: onDemandThroughput and warmThroughput', () => {
       expect(driftOf(d, o)).to.deep.equal([
         'table on-demand maxReadRequestUnits is 300 in AWS, the spec says no limit',
       ]);
+    });
+
+    it('applying the plan step by step converges in two calls and then plans nothing', () => {
+      const d = desired();
+      let o = live(d);
+      const sent: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const step = plan(d, o, { managedTagKeys: [] })[0];
+        if (!step) break;
+        sent.push(step.kind);
+        o = simulateApply(step, o);
+      }
+      expect(sent).to.deep.equal(['updateOnDemandThroughput', 'updateWarmThroughput']);
+      expect(driftOf(d, o)).to.deep.equal([]);
     });
 
     it('warm throughput still UPDATING is not raised again; PROVISIONED plans no on-demand caps', () => {
