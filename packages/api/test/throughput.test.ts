@@ -154,6 +154,14 @@ describe('throughput: onDemandThroughput and warmThroughput', () => {
       ]);
       expect(errorsAt(dynamodb({ warmThroughput: { ...WARM, readUnitsPerSecond: 20000 } }), old)).to.deep.equal([]);
       expect(errorsAt(dynamodb({}), old)).to.deep.equal([]);
+      // Removing a setting is allowed, with a warning that AWS keeps it.
+      const removed = validateObject(dynamodb({}), dynamodb({ onDemandThroughput: OD }, { warmThroughput: WARM }));
+      expect(removed.errors).to.deep.equal([]);
+      expect(removed.warnings).to.deep.equal([
+        'spec.onDemandThroughput removed: AWS keeps the caps; set them to -1 to remove them',
+        'spec.globalSecondaryIndexes[0].warmThroughput removed: AWS keeps the warm throughput (it cannot be lowered)',
+      ]);
+      for (const w of removed.warnings) expect(w.length).to.be.at.most(120);
       const oldTable = dynamodbTable({ warmThroughput: WARM });
       expect(errorsAt(dynamodbTable({ warmThroughput: { writeUnitsPerSecond: 4000 } }), oldTable)[0]).to.match(
         /^spec\.warmThroughput\.writeUnitsPerSecond :: warm throughput only rises/,

@@ -15,7 +15,7 @@ import { checkProviderRef } from './provider-ref.ts';
 import { Findings } from './result.ts';
 import { checkStreams } from './streams.ts';
 import { checkTags } from './tags.ts';
-import { checkThroughputLimits, checkWarmThroughputRaised } from './throughput.ts';
+import { checkThroughputLimits, checkThroughputUpdate } from './throughput.ts';
 import { checkTimeToLive } from './ttl.ts';
 
 /** The rule families, in the order their errors are reported. */
@@ -44,7 +44,7 @@ export function validateTable(model: TableModel, old?: TableModel): ValidationRe
   for (const rule of TABLE_RULES) out.add(rule(model));
   if (old) {
     out.add(checkImmutable(model, old));
-    out.add(checkWarmThroughputRaised(model, old));
+    out.add(checkThroughputUpdate(model, old));
   }
   return { errors: out.errors, warnings: out.warnings };
 }

@@ -111,12 +111,18 @@ export function checkThroughputLimits(model: TableModel): Findings {
 const keyText = (index: SecondaryIndex): string => index.keySchema.map((k) => `${k.attributeName} ${k.keyType}`).join();
 
 /**
- * UPDATE: a warm throughput value lower than the stored object's. DynamoDB cannot lower warm throughput;
- * removing a value is fine (the operator stops managing it). A GSI whose keys change is re-created, so
- * its warm throughput starts over and is not compared.
+ * UPDATE: a warm throughput value lower than the stored object's is an error (DynamoDB cannot lower warm
+ * throughput). Removing a value is allowed (the operator stops managing it) with a warning, since AWS
+ * keeps what it has: warm throughput cannot go down, and a cap stays until it is set to -1. A GSI whose
+ * keys change is re-created, so its settings start over and are not compared.
  */
-export function checkWarmThroughputRaised(model: TableModel, old: TableModel): Findings {
+export function checkThroughputUpdate(model: TableModel, old: TableModel): Findings {
   const out = new Findings();
+  const removed = (path: string, now: object | undefined, before: object | undefined, what: string): void => {
+    if (before && !now) out.warn(`${path} removed: ${what}`);
+  };
+  const keepsCaps = 'AWS keeps the caps; set them to -1 to remove them';
+  const keepsWarm = 'AWS keeps the warm throughput (it cannot be lowered)';
   const compare = (name: string, now: WarmThroughput | undefined, before: WarmThroughput | undefined): void => {
     if (!now || !before) return;
     for (const field of ['readUnitsPerSecond', 'writeUnitsPerSecond'] as const) {
@@ -130,11 +136,15 @@ export function checkWarmThroughputRaised(model: TableModel, old: TableModel): F
     }
   };
   compare('the table', model.warmThroughput, old.warmThroughput);
+  removed('spec.onDemandThroughput', model.onDemandThroughput, old.onDemandThroughput, keepsCaps);
+  removed('spec.warmThroughput', model.warmThroughput, old.warmThroughput, keepsWarm);
   const before = new Map(old.globalSecondaryIndexes.map((g) => [g.indexName, g]));
   for (const index of model.globalSecondaryIndexes) {
     const was = before.get(index.indexName);
-    if (was && keyText(was) === keyText(index))
-      compare(`index ${show(index.indexName)}`, index.warmThroughput, was.warmThroughput);
+    if (!was || keyText(was) !== keyText(index)) continue;
+    compare(`index ${show(index.indexName)}`, index.warmThroughput, was.warmThroughput);
+    removed(`${index.path}.onDemandThroughput`, index.onDemandThroughput, was.onDemandThroughput, keepsCaps);
+    removed(`${index.path}.warmThroughput`, index.warmThroughput, was.warmThroughput, keepsWarm);
   }
   return out;
 }
