@@ -27,7 +27,9 @@ export function playgroundValues(tag: string): object {
   // The example providers keep their credential Secret in `default`; the chart grants Secrets only in
   // the release namespace unless told which others.
   const rbac = { secrets: { scope: 'namespaces', namespaces: ['default'] } };
-  return { webhook: { image }, reconciler: { image, rbac }, certManager: { enabled: false } };
+  // The chart's tenancy default allows AWS's endpoints only: the emulator's address explicitly.
+  const tenancy = { endpoints: [clusterMotoEndpoint()] };
+  return { webhook: { image }, reconciler: { image, rbac }, certManager: { enabled: false }, tenancy };
 }
 
 /** moto as pods reach it (the bridge's gateway address), from .testenv/cluster/env. */

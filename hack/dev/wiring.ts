@@ -15,6 +15,9 @@ import type { Component } from '../../test/e2e/support-chart/rendered.ts';
 
 export const OPERATOR_NAMESPACE = 'dynamodb-operator-system';
 
+/** The chart's defaults but for the tenancy policy's endpoints: the playground's emulators are on loopback. */
+export const PLAYGROUND_VALUES = { tenancy: { endpoints: ['http://127.0.0.1:*', 'http://localhost:*'] } };
+
 export interface StartedComponent {
   name: Component;
   pid: number;
@@ -51,10 +54,12 @@ export async function startWebhook(devDir: string, logsDir: string, kubeconfig: 
   writeFileSync(join(certDir, 'tls.key'), cert.keyPem, { mode: 0o600 });
   writeFileSync(join(certDir, 'ca.crt'), cert.caPem);
 
-  const rendered = renderedProcess('webhook');
+  const rendered = renderedProcess('webhook', PLAYGROUND_VALUES);
   const [port, metricsPort] = [await freePort(), await freePort()];
   const certVolume = Object.entries(rendered.volumeMounts).find(([, path]) => path.includes('serving-certs'))?.[0];
-  let args = certVolume ? localArgs(rendered, { [certVolume]: certDir }) : withFlag(rendered.args, 'cert-dir', certDir);
+  let args = certVolume
+    ? localArgs(rendered, { [certVolume]: certDir })
+    : withFlag(localArgs(rendered), 'cert-dir', certDir);
   args = withFlag(
     withFlag(withFlag(args, 'port', String(port)), 'metrics-port', String(metricsPort)),
     'host',
@@ -67,9 +72,9 @@ export async function startWebhook(devDir: string, logsDir: string, kubeconfig: 
 }
 
 export async function startReconciler(logsDir: string, kubeconfig: string): Promise<StartedComponent> {
-  const rendered = renderedProcess('reconciler', {}, { namespace: OPERATOR_NAMESPACE });
+  const rendered = renderedProcess('reconciler', PLAYGROUND_VALUES, { namespace: OPERATOR_NAMESPACE });
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
-  let args = withFlag(rendered.args, 'metrics-bind-address', `127.0.0.1:${metricsPort}`);
+  let args = withFlag(localArgs(rendered), 'metrics-bind-address', `127.0.0.1:${metricsPort}`);
   args = withFlag(args, 'health-probe-bind-address', `127.0.0.1:${healthPort}`);
   const env = { ...process.env, ...rendered.env, KUBECONFIG: kubeconfig };
   const { pid, logFile } = spawnDetached('reconciler', rendered.script, args, env, logsDir);

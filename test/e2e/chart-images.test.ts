@@ -33,7 +33,7 @@ import {
 } from './support-chart/docker.ts';
 import type { BuiltImage } from './support-chart/docker.ts';
 import { ensureHadolint } from './support-chart/hadolint.ts';
-import { dockerfileEntrypoint, renderedProcess } from './support-chart/rendered.ts';
+import { configMapDirs, dockerfileEntrypoint, renderedProcess } from './support-chart/rendered.ts';
 import type { Component, RenderedProcess } from './support-chart/rendered.ts';
 
 function lint(dockerfile: string): { code: number; out: string } {
@@ -302,7 +302,7 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
     const cert = makeServingCert(['127.0.0.1']);
     const certs = secretDir({ 'tls.crt': cert.certPem, 'tls.key': cert.keyPem });
     dirs.push(certs);
-    const flags = podRunFlags(p.deployment, 'webhook', { 'serving-certs': certs });
+    const flags = podRunFlags(p.deployment, 'webhook', { 'serving-certs': certs, ...configMapDirs(p) });
     const joined = flags.join(' ');
     for (const f of [
       '--user 65532:65532',
@@ -332,7 +332,7 @@ describe('images: built with Docker (hack/images.sh) and run as the chart says',
       { reconciler: { metricsPort: ports.metrics, healthPort: ports.health, leaderElection: { id: lease } } },
       { namespace: NS, podName: `ddbop-image-test-reconciler-${id}` },
     );
-    const flags = podRunFlags(p.deployment, 'reconciler', {});
+    const flags = podRunFlags(p.deployment, 'reconciler', configMapDirs(p));
     const joined = flags.join(' ');
     for (const f of [
       '--user 65532:65532',

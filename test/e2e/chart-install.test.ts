@@ -46,6 +46,8 @@ function releaseValues(ports: Ports): object {
       namespaceSelectorExpressions: [{ key: 'ddbop-chart-test', operator: 'In', values: [id] }],
     },
     defaultTags: { 'installed-by': 'chart-test' },
+    // The chart's tenancy default allows AWS's endpoints only: the emulator's loopback one explicitly.
+    tenancy: { endpoints: ['http://127.0.0.1:*'] },
     certManager: { extraIpAddresses: ['127.0.0.1'] },
     // no node here to run the CRD upgrade Job (the root hook applied the CRDs); cluster-release runs it
     crds: { upgradeJob: { enabled: false } },
@@ -157,6 +159,9 @@ describe('chart: helm install into the real API server with cert-manager', funct
     expect(installOutput).to.contain(`kubectl -n ${ns} rollout status deploy/${fullname}-webhook`);
     expect(installOutput).to.contain(`kubectl -n ${ns} get certificate ${fullname}-webhook`);
     expect(installOutput).to.contain('kind: AWSProvider');
+    // What the (default) tenancy policy allows, plus this release's loopback grant.
+    expect(installOutput).to.contain("act as the operator's own AWS identity (no keys, no role): nowhere");
+    expect(installOutput).to.contain("endpoints: AWS's own and [http://127.0.0.1:*]");
   });
 
   it('stored the Deployments with the chart args and the restricted security context', function () {
@@ -195,9 +200,16 @@ describe('chart: helm install into the real API server with cert-manager', funct
   });
 
   describe('RBAC, decided by the API server authorizer', function () {
-    it('lets the webhook list and watch AWSProviders and nothing else', function () {
-      expect(canI(webhookSa, 'list', 'awsproviders.aws-infra-operator.runner.codes')).to.equal(true);
-      expect(canI(webhookSa, 'watch', 'awsproviders.aws-infra-operator.runner.codes')).to.equal(true);
+    it('lets the webhook list and watch (Cluster)AWSProviders and namespaces and nothing else', function () {
+      for (const resource of [
+        'awsproviders.aws-infra-operator.runner.codes',
+        'clusterawsproviders.aws-infra-operator.runner.codes',
+        'namespaces',
+      ]) {
+        expect(canI(webhookSa, 'list', resource), resource).to.equal(true);
+        expect(canI(webhookSa, 'watch', resource), resource).to.equal(true);
+      }
+      expect(canI(webhookSa, 'update', 'namespaces')).to.equal(false);
       expect(canI(webhookSa, 'update', 'awsproviders.aws-infra-operator.runner.codes', tablesNs)).to.equal(false);
       expect(canI(webhookSa, 'list', 'dynamodbtables.aws-infra-operator.runner.codes')).to.equal(false);
       expect(canI(webhookSa, 'get', 'secrets', tablesNs)).to.equal(false);
@@ -206,7 +218,7 @@ describe('chart: helm install into the real API server with cert-manager', funct
     });
 
     it('lets the reconciler manage its kinds, status, finalizers, Events and its Lease', function () {
-      for (const plural of ['dynamodbtables', 'dynamodbs', 'awsproviders']) {
+      for (const plural of ['dynamodbtables', 'dynamodbs', 'awsproviders', 'clusterawsproviders']) {
         const resource = `${plural}.aws-infra-operator.runner.codes`;
         for (const verb of ['get', 'list', 'watch', 'update', 'patch'])
           expect(canI(reconcilerSa, verb, resource), `${verb} ${plural}`).to.equal(true);
@@ -215,6 +227,8 @@ describe('chart: helm install into the real API server with cert-manager', funct
         expect(canI(reconcilerSa, 'delete', resource), `delete ${plural}`).to.equal(false);
         expect(canI(reconcilerSa, 'create', resource), `create ${plural}`).to.equal(false);
       }
+      expect(canI(reconcilerSa, 'watch', 'namespaces')).to.equal(true);
+      expect(canI(reconcilerSa, 'update', 'namespaces')).to.equal(false);
       expect(canI(reconcilerSa, 'create', 'events', tablesNs)).to.equal(true);
       expect(canI(reconcilerSa, 'patch', 'events.events.k8s.io', tablesNs)).to.equal(true);
       expect(canI(reconcilerSa, 'create', 'leases.coordination.k8s.io', ns)).to.equal(true);

@@ -157,6 +157,7 @@ describe('chart: helm lint and template', function () {
           'ClusterRoleBinding/ddbop-dynamodb-operator-reconciler',
           'ClusterRoleBinding/ddbop-dynamodb-operator-webhook',
           'ConfigMap/ddbop-dynamodb-operator-crds',
+          'ConfigMap/ddbop-dynamodb-operator-tenancy',
           'Deployment/ddbop-dynamodb-operator-reconciler',
           'Deployment/ddbop-dynamodb-operator-webhook',
           'Issuer/ddbop-dynamodb-operator-ca',
@@ -217,6 +218,7 @@ describe('chart: helm lint and template', function () {
         '--log-level=info',
         '--max-inflight-requests=128',
         '--max-inflight-bytes=8388608',
+        '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json',
       ]);
       const mount = c.volumeMounts.find((m) => m.mountPath === '/tmp/k8s-webhook-server/serving-certs');
       const volume = deploymentSpec(d).template.spec.volumes.find((v) => v.name === mount?.name);
@@ -245,6 +247,7 @@ describe('chart: helm lint and template', function () {
         '--aws-call-timeout=30s',
         '--max-concurrent-per-provider=0',
         '--log-level=info',
+        '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json',
       ]);
       expect(c.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'health' });
       expect(c.readinessProbe.httpGet).to.deep.equal({ path: '/readyz', port: 'health' });
@@ -397,8 +400,10 @@ describe('chart: helm lint and template', function () {
       }
       // the CRD upgrade Job's hook objects (its ConfigMap of CRDs, its ServiceAccount) are not the release's
       const notHook = (o: K8sObject): boolean => o.metadata.annotations?.['helm.sh/hook'] === undefined;
+      // nor is the tenancy policy's ConfigMap (tenancy.enabled is on by default)
+      const notTenancy = (o: K8sObject): boolean => !o.metadata.name.endsWith('-tenancy');
       for (const kind of ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'ConfigMap', 'Secret']) {
-        expect(byKind(objects, kind).filter(notHook), kind).to.have.length(0);
+        expect(byKind(objects, kind).filter(notHook).filter(notTenancy), kind).to.have.length(0);
       }
       for (const sa of byKind(objects, 'ServiceAccount').filter(notHook))
         expect(sa.metadata.annotations ?? {}).to.deep.equal({});
@@ -438,7 +443,10 @@ describe('chart: helm lint and template', function () {
         ['topology.kubernetes.io/zone', 'DoNotSchedule', 2],
       ]);
       expect(rp.topologySpreadConstraints).to.have.length(1);
-      expect(deploymentSpec(webhook).template.metadata.annotations).to.deep.equal({ pod: 'annotated' });
+      const { 'checksum/tenancy': checksum, ...annotations } =
+        deploymentSpec(webhook).template.metadata.annotations ?? {};
+      expect(annotations).to.deep.equal({ pod: 'annotated' });
+      expect(checksum).to.match(/^[0-9a-f]{64}$/);
       expect(deploymentSpec(webhook).template.metadata.labels['pod-label']).to.equal('yes');
       expect(container(webhook).env).to.deep.include({ name: 'NODE_OPTIONS', value: '--max-old-space-size=192' });
       expect(container(reconciler).env).to.deep.include({ name: 'AWS_REGION', value: 'eu-west-1' });
@@ -465,6 +473,7 @@ describe('chart: helm lint and template', function () {
         '--client-ca-file=/etc/dynamodb-operator/client-ca/ca.pem',
         '--metrics-secure',
         '--default-tags=cost-center=42,managed-by=dynamodb-operator',
+        '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json',
         '--no-provider-cache',
       ]);
       expect(container(findObject(objects, 'Deployment', '-reconciler')).args).to.deep.equal([
@@ -483,6 +492,7 @@ describe('chart: helm lint and template', function () {
         '--max-concurrent-per-provider=0',
         '--log-level=debug',
         '--watch-namespace=tables',
+        '--tenancy-policy=/etc/dynamodb-operator/tenancy/policy.json',
         '--foo=bar',
       ]);
     });

@@ -151,7 +151,7 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the chart renders the policy into a ConfigMap mounted into both deployables, and nothing when disabled', () => {
+  it('the chart renders the policy into a ConfigMap mounted into both deployables (on by default), nothing when disabled', () => {
     const on = helmTemplate({ tenancy: tenancyValues('team-a') });
     const { enabled: _enabled, ...policy } = tenancyValues('team-a');
     const data = (findObject(on, 'ConfigMap', '-tenancy') as unknown as { data: Record<string, string> }).data;
@@ -166,12 +166,24 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
       // A changed policy rolls the pods (the deployables read it once at start).
       expect(pod.metadata.annotations?.['checksum/tenancy']).to.match(/^[0-9a-f]{64}$/);
     }
-    const off = helmTemplate({});
+    // The defaults: on; nobody acts as the operator; any role only in `default` (the seed's quick
+    // start); static keys allowed; AWS's endpoints only; no adoption.
+    const defaults = findObject(helmTemplate({}), 'ConfigMap', '-tenancy') as unknown as {
+      data: Record<string, string>;
+    };
+    expect(parseTenancyPolicy(defaults.data['policy.json'] ?? '')).to.deep.equal({
+      operatorIdentityNamespaces: [],
+      roles: [{ namespaces: ['default'], roleARNs: ['*'] }],
+      allowStaticCredentials: true,
+      endpoints: [],
+      adoption: [],
+    });
+    const off = helmTemplate({ tenancy: { enabled: false } });
     expect(off.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-tenancy'))).to.deep.equal([]);
     for (const component of ['-webhook', '-reconciler']) {
       expect(podOf(findObject(off, 'Deployment', component)).spec.containers[0]?.args).to.not.include(POLICY_FLAG);
     }
-    // Disabled means the deployables fall back to the permissive policy: existing installs keep working.
+    // Disabled: the deployables fall back to the permissive policy (a cluster with one team only).
     expect(PERMISSIVE_POLICY.operatorIdentityNamespaces).to.deep.equal(['*']);
   });
 
@@ -272,15 +284,14 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     expect(reconciler, 'the reconciler of the previous test').to.not.equal(undefined);
     // The static keys did reach AWS (the proxy saw them), so there was something to leak.
     expect(allowed.records().some((r) => r.keyId === ACCESS_KEY)).to.equal(true);
-    const sources: Record<string, string> = {
-      'reconciler log': reconciler?.proc.logs() ?? '',
-      'webhook log': webhookLogs.join('\n'),
-      events: kubectl(['get', 'events', '-n', ns, '-o', 'json']).stdout,
-      objects: kubectl(['get', 'awsproviders,dynamodbtables,dynamodbs', '-n', ns, '-o', 'json']).stdout,
-    };
-    expect(sources['reconciler log']).to.contain(ns);
-    expect(sources['webhook log'].length).to.be.above(0);
-    expect(sources.events).to.contain('PolicyDenied');
+    const reconcilerLog = reconciler?.proc.logs() ?? '';
+    const webhookLog = webhookLogs.join('\n');
+    const events = kubectl(['get', 'events', '-n', ns, '-o', 'json']).stdout;
+    const objects = kubectl(['get', 'awsproviders,dynamodbtables,dynamodbs', '-n', ns, '-o', 'json']).stdout;
+    expect(reconcilerLog).to.contain(ns);
+    expect(webhookLog.length).to.be.above(0);
+    expect(events).to.contain('PolicyDenied');
+    const sources = { 'reconciler log': reconcilerLog, 'webhook log': webhookLog, events, objects };
     for (const [where, text] of Object.entries(sources)) {
       expect(text, where).to.not.contain(SECRET_KEY);
       expect(text, where).to.not.contain(ACCESS_KEY);

@@ -133,6 +133,7 @@ interface Volume {
   name: string;
   emptyDir?: { sizeLimit?: string };
   secret?: { secretName: string; defaultMode?: number };
+  configMap?: { name: string };
 }
 
 interface PodSpec {
@@ -182,12 +183,12 @@ export function podRunFlags(deployment: K8sObject, component: Component, secretD
     if (volume?.emptyDir) {
       const size = volume.emptyDir.sizeLimit ? `,size=${dockerSize(volume.emptyDir.sizeLimit)}` : '';
       flags.push('--tmpfs', `${mount.mountPath}:rw,mode=1777${size}`);
-    } else if (volume?.secret) {
+    } else if (volume?.secret || volume?.configMap) {
       const dir = secretDirs[mount.name];
-      if (!dir) throw new Error(`${component}: give a local directory for secret volume ${mount.name}`);
+      if (!dir) throw new Error(`${component}: give a local directory for volume ${mount.name}`);
       flags.push('--mount', `type=bind,source=${dir},target=${mount.mountPath},readonly`);
     } else {
-      throw new Error(`${component}: volume ${mount.name} is neither an emptyDir nor a secret`);
+      throw new Error(`${component}: volume ${mount.name} is neither an emptyDir, a secret nor a configMap`);
     }
   }
   return flags;

@@ -1,7 +1,8 @@
 // The processes exactly as the chart's Deployments start them: entrypoint from the Dockerfile target,
 // args and env from `helm template`. The playground and the smoke tests start the deployables through
 // this, so the chart, the image and the processes cannot drift apart.
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../support/env.ts';
 import { findObject, helmTemplate } from './helm.ts';
@@ -34,6 +35,8 @@ export interface RenderedProcess {
   env: Record<string, string>;
   ports: Record<string, number>;
   volumeMounts: Record<string, string>;
+  /** The files of each ConfigMap volume (volume name → file → content), as the kubelet would mount them. */
+  configMapVolumes: Record<string, Record<string, string>>;
   deployment: K8sObject;
 }
 
@@ -60,7 +63,15 @@ export function renderedProcess(
   const namespace = opts.namespace ?? 'dynamodb-operator-system';
   const objects = helmTemplate(values, { ...opts, namespace });
   const deployment = findObject(objects, 'Deployment', `-${component}`);
-  const spec = deployment.spec as { template: { spec: { containers: Container[] } } };
+  const spec = deployment.spec as {
+    template: { spec: { containers: Container[]; volumes?: { name: string; configMap?: { name: string } }[] } };
+  };
+  const configMapVolumes: Record<string, Record<string, string>> = {};
+  for (const volume of spec.template.spec.volumes ?? []) {
+    if (!volume.configMap) continue;
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap?.name);
+    configMapVolumes[volume.name] = (configMap?.data as Record<string, string> | undefined) ?? {};
+  }
   const container = spec.template.spec.containers.find((c) => c.name === component);
   if (!container) throw new Error(`Deployment ${deployment.metadata.name} has no container named ${component}`);
   const podName = opts.podName ?? `${deployment.metadata.name}-local`;
@@ -82,6 +93,7 @@ export function renderedProcess(
     env,
     ports: Object.fromEntries((container.ports ?? []).map((p) => [p.name, p.containerPort])),
     volumeMounts: Object.fromEntries((container.volumeMounts ?? []).map((m) => [m.name, m.mountPath])),
+    configMapVolumes,
     deployment,
   };
 }
@@ -89,15 +101,34 @@ export function renderedProcess(
 /**
  * Args for running the rendered process on this machine: a mount path in a flag value is replaced by
  * the local directory standing in for that volume (as the kubelet would mount it); nothing else changes.
+ * A ConfigMap volume not given in `mounts` (e.g. the tenancy policy) is written to a temporary directory
+ * with the rendered ConfigMap's files, so the process reads exactly what the chart would mount.
  */
 export function localArgs(p: RenderedProcess, mounts: Record<string, string> = {}): string[] {
+  const all = { ...configMapDirs(p, Object.keys(mounts)), ...mounts };
   return p.args.map((arg) => {
     let out = arg;
-    for (const [volume, localDir] of Object.entries(mounts)) {
+    for (const [volume, localDir] of Object.entries(all)) {
       const mountPath = p.volumeMounts[volume];
       if (mountPath === undefined) throw new Error(`${p.component} has no volume mount named ${volume}`);
       out = out.replace(`=${mountPath}`, `=${localDir}`);
     }
     return out;
   });
+}
+
+/**
+ * A temporary directory per mounted ConfigMap volume (but those in `skip`), holding the rendered
+ * ConfigMap's files, readable by any user (a container runs as uid 65532): volume name → directory.
+ */
+export function configMapDirs(p: RenderedProcess, skip: readonly string[] = []): Record<string, string> {
+  const dirs: Record<string, string> = {};
+  for (const [volume, files] of Object.entries(p.configMapVolumes)) {
+    if (skip.includes(volume) || p.volumeMounts[volume] === undefined) continue;
+    const dir = mkdtempSync(join(tmpdir(), `ddbop-${p.component}-${volume}-`));
+    chmodSync(dir, 0o755);
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content, { mode: 0o644 });
+    dirs[volume] = dir;
+  }
+  return dirs;
 }

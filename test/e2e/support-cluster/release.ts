@@ -1,5 +1,7 @@
 // What the cluster suite installs and applies: the release's values (the local images, never pulled;
 // webhooks scoped to the test's labelled namespace; two reconcilers watching only it) and the seed table.
+import { clusterEnv } from './cluster.ts';
+
 export interface ReleaseNames {
   id: string;
   tablesNs: string;
@@ -9,6 +11,8 @@ export interface ReleaseNames {
 
 export function releaseValues(n: ReleaseNames, tag: string): object {
   return {
+    // The chart's tenancy default allows AWS's endpoints only: moto's address (as pods reach it) explicitly.
+    tenancy: { endpoints: [clusterEnv().motoEndpoint] },
     webhook: {
       image: { tag, pullPolicy: 'Never' },
       namespaceSelectorExpressions: [{ key: 'ddbop-cluster-test', operator: 'In', values: [n.id] }],
