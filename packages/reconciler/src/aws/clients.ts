@@ -39,7 +39,10 @@ interface Stack {
   add(mw: AnyMiddleware, opts: { step: 'initialize'; name: string }): void;
 }
 
-function instrument(client: DynamoDBClient | STSClient | ApplicationAutoScalingClient, metrics: Metrics | undefined): void {
+function instrument(
+  client: DynamoDBClient | STSClient | ApplicationAutoScalingClient,
+  metrics: Metrics | undefined,
+): void {
   if (!metrics) return;
   const mw: AnyMiddleware = (next, context) => async (args) => {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
