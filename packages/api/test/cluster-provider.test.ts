@@ -23,17 +23,19 @@ describe('label selectors (metav1.LabelSelector semantics)', () => {
     expect(labelSelectorMatches({}, labels)).to.equal(true);
     expect(labelSelectorMatches({ matchLabels: { team: 'a' } }, labels)).to.equal(true);
     expect(labelSelectorMatches({ matchLabels: { team: 'b' } }, labels)).to.equal(false);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['prod'] }] }, labels)).to
-      .be.true;
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['prod'] }] }, labels))
-      .to.be.false;
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }, labels)).to.be.true;
+    expect(
+      labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['prod'] }] }, labels),
+    ).to.equal(true);
+    expect(
+      labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['prod'] }] }, labels),
+    ).to.equal(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }, labels)).to.equal(true);
     expect(
       labelSelectorMatches(
         { matchLabels: { team: 'a' }, matchExpressions: [{ key: 'x', operator: 'Exists' }] },
         labels,
       ),
-    ).to.be.false;
+    ).to.equal(false);
   });
 });
 
