@@ -159,10 +159,10 @@ describe('cli: dynamodb-operator', () => {
   });
 
   describe('crds', () => {
-    it('prints three CRDs', () => {
+    it('prints four CRDs', () => {
       const run = cli(['crds']);
       expect(run.code).to.equal(0);
-      expect(run.stdout.match(/^kind: CustomResourceDefinition$/gm)).to.have.length(3);
+      expect(run.stdout.match(/^kind: CustomResourceDefinition$/gm)).to.have.length(4);
       // YAML 1.1 readers (kubectl) must see the enum value N as a string, not false.
       expect(run.stdout).to.not.match(/^\s+- N$/m);
     });
@@ -172,6 +172,7 @@ describe('cli: dynamodb-operator', () => {
       expect(cli(['crds', '--write', dir]).code).to.equal(0);
       expect(readdirSync(dir).sort()).to.deep.equal([
         'aws-infra-operator.runner.codes_awsproviders.yaml',
+        'aws-infra-operator.runner.codes_clusterawsproviders.yaml',
         'aws-infra-operator.runner.codes_dynamodbs.yaml',
         'aws-infra-operator.runner.codes_dynamodbtables.yaml',
       ]);

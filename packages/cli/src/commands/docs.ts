@@ -17,7 +17,7 @@ export const DEFAULT_CATALOGUE = join(dirname(fileURLToPath(import.meta.url)), '
 export const DOCS_HELP = `Usage: dynamodb-operator docs [reference|rules] [--write FILE | --check FILE] [--catalogue DIR]
 
 Prints, writes or checks a generated documentation page:
-  reference   (default) every spec and status field of the three kinds, from the api schemas
+  reference   (default) every spec and status field of the kinds, from the api schemas
               (the descriptions kubectl explain prints), with types, defaults and bounds
   rules       every admission rule with the message a user sees, from running the rules over
               the catalogue of rejected specs, plus the CRDs' CEL rules

@@ -1,4 +1,4 @@
-// docs/reference.md: every spec and status field of the three kinds, from the zod schemas — the same
+// docs/reference.md: every spec and status field of the kinds, from the zod schemas — the same
 // descriptions the generated CRDs carry and `kubectl explain` prints. Pure: schemas in, markdown out.
 import { API_GROUP, GROUP_VERSION, KINDS } from '@dynamodb-operator/api';
 import type { KindInfo } from '@dynamodb-operator/api';
@@ -79,7 +79,7 @@ export function referenceMarkdown(): string {
     '',
     REFERENCE_HEADER,
     '',
-    'Every field of the three kinds, generated from the zod schemas in `packages/api/src/schemas` — the ' +
+    'Every field of the kinds, generated from the zod schemas in `packages/api/src/schemas` — the ' +
       'same schemas the CRDs are generated from, so each description here is the one `kubectl explain` prints.',
     '',
     '- **required**: required within its parent (a field under an optional object is needed only when that ' +
