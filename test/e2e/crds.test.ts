@@ -57,7 +57,12 @@ function headerHas(header: string, column: string): boolean {
 describe('CRDs in the API server', function () {
   it('has all three CRDs Established with their names', function () {
     const crds = loadCrds();
-    expect(crds.map((c) => c.spec.names.kind).sort()).to.deep.equal(['AWSProvider', 'DynamoDB', 'DynamoDBTable']);
+    expect(crds.map((c) => c.spec.names.kind).sort()).to.deep.equal([
+      'AWSProvider',
+      'ClusterAWSProvider',
+      'DynamoDB',
+      'DynamoDBTable',
+    ]);
     for (const crd of crds) {
       const out = ok(kubectl(['get', 'crd', crd.metadata.name, '-o', 'json']), `get crd ${crd.metadata.name}`);
       const live = JSON.parse(out) as { status: { conditions: { type: string; status: string }[] } };
@@ -75,7 +80,9 @@ describe('CRDs in the API server', function () {
       /^dynamodbtables\s+ddb,ddbtable\s+aws-infra-operator\.runner\.codes\/v1alpha1\s+true\s+DynamoDBTable$/m,
     );
     expect(out).to.match(/^dynamodbs\s+dynamo\s+.*DynamoDB$/m);
-    expect(out).to.match(/^awsproviders\s+awsp\s+.*AWSProvider$/m);
+    expect(out).to.match(/^awsproviders\s+awsp\s+.*true\s+AWSProvider$/m);
+    // cluster-scoped: NAMESPACED false
+    expect(out).to.match(/^clusterawsproviders\s+cawsp\s+.*false\s+ClusterAWSProvider$/m);
   });
 
   it('explains dynamodb.spec.keySchema with the CRD descriptions', function () {
