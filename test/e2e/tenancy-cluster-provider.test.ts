@@ -175,6 +175,18 @@ describe('ClusterAWSProvider e2e: one provider serves ten namespaces, an elevent
     // The provider's status says what it is, without the credential values.
     const status = kubectl(['get', 'clusterawsprovider', providerName, '-o', 'json']).stdout;
     expect(status).to.contain('AccountIdUnknown').and.not.contain(SECRET_KEY);
+    // Its Event is where Kubernetes keeps a cluster-scoped object's: namespace default, no involved namespace.
+    const events = kubectl([
+      'get',
+      'events',
+      '-n',
+      'default',
+      '--field-selector',
+      `involvedObject.kind=ClusterAWSProvider,involvedObject.name=${providerName}`,
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]).stdout;
+    expect(events).to.contain('AccountIdUnknown');
   });
 
   it('labelling the eleventh namespace into the pool lets its table through (selector evaluated again)', async () => {

@@ -28,7 +28,9 @@ export class EventRecorder implements EventSink {
   }
 
   emit(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    const ns = obj.metadata.namespace ?? 'default';
+    // A cluster-scoped object (ClusterAWSProvider): the Event lives in `default` and names no namespace,
+    // as the API server expects (and `kubectl describe` looks it up).
+    const ns = obj.metadata.namespace || 'default';
     const dedupKey = `${obj.metadata.uid}|${reason}|${message}`;
     const now = Date.now();
     const last = this.recent.get(dedupKey);
@@ -44,7 +46,7 @@ export class EventRecorder implements EventSink {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
         name: obj.metadata.name,
-        namespace: ns,
+        namespace: obj.metadata.namespace ?? '',
         uid: obj.metadata.uid,
         resourceVersion: obj.metadata.resourceVersion,
       },
