@@ -81,6 +81,18 @@ export interface AutoScaling {
   path: FieldPath;
 }
 
+/** A resource-based policy document, as the spec's JSON text (AWS measures that text). */
+export interface ResourcePolicy {
+  document: string;
+  path: FieldPath;
+}
+
+/** CloudWatch Contributor Insights of the table or a GSI; undefined in the spec = not managed. */
+export interface ContributorInsights {
+  enabled: boolean;
+  path: FieldPath;
+}
+
 export interface AttributeDefinition {
   name: string;
   type: AttributeType;
@@ -111,6 +123,8 @@ export interface SecondaryIndex {
   onDemandThroughput?: OnDemandThroughput;
   /** GSIs only. */
   warmThroughput?: WarmThroughput;
+  /** GSIs only. */
+  contributorInsights?: ContributorInsights;
   path: FieldPath;
 }
 
@@ -131,6 +145,8 @@ export interface TableModel {
   autoScaling?: AutoScaling;
   onDemandThroughput?: OnDemandThroughput;
   warmThroughput?: WarmThroughput;
+  resourcePolicy?: ResourcePolicy;
+  contributorInsights?: ContributorInsights;
   attributeDefinitions: AttributeDefinition[];
   attributeDefinitionsPath: FieldPath;
   keySchema: KeyElement[];

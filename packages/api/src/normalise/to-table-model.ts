@@ -27,6 +27,7 @@ import type {
 } from '../model.ts';
 import type { DynamoDBObject, DynamoDBTableObject, KnownObject } from '../schemas/objects.ts';
 import { autoScalingOf } from './autoscaling.ts';
+import { accessInsightsOf, contributorInsightsOf } from './access-insights.ts';
 
 type Capacity = { readCapacityUnits: number; writeCapacityUnits: number } | undefined;
 
@@ -89,6 +90,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
     if (capacity) index.provisionedThroughput = capacity;
     Object.assign(index, autoScalingOf(gsi, path));
     Object.assign(index, throughputLimits(gsi, path));
+    Object.assign(index, contributorInsightsOf(gsi, path));
     return index;
   });
 
@@ -130,6 +132,7 @@ function fromDynamoDBTable(obj: DynamoDBTableObject): TableModel {
   if (capacity) model.provisionedThroughput = capacity;
   Object.assign(model, autoScalingOf(spec, 'spec'));
   Object.assign(model, throughputLimits(spec, 'spec'));
+  Object.assign(model, accessInsightsOf(spec));
   return model;
 }
 
@@ -162,6 +165,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
     if (capacity) index.provisionedThroughput = capacity;
     Object.assign(index, autoScalingOf(gsi, path));
     Object.assign(index, throughputLimits(gsi, path));
+    Object.assign(index, contributorInsightsOf(gsi, path));
     return index;
   });
   const localSecondaryIndexes = (spec.localSecondaryIndexes ?? []).map((lsi, i) =>
@@ -200,6 +204,7 @@ function fromDynamoDB(obj: DynamoDBObject): TableModel {
   if (capacity) model.provisionedThroughput = capacity;
   Object.assign(model, autoScalingOf(spec, 'spec'));
   Object.assign(model, throughputLimits(spec, 'spec'));
+  Object.assign(model, accessInsightsOf(spec));
   return model;
 }
 

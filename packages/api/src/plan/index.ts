@@ -6,3 +6,4 @@ export * from './plan.ts';
 export * from './describe.ts';
 export * from './drift.ts';
 export * from './throughput.ts';
+export * from './access-insights.ts';

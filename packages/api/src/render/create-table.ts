@@ -98,5 +98,6 @@ export function renderCreateTableInput(model: TableModel, extraTags: AwsTag[] = 
   if (model.deletionProtectionEnabled) request.DeletionProtectionEnabled = true;
   const tags = renderTags(model, extraTags);
   if (tags.length > 0) request.Tags = tags;
+  if (model.resourcePolicy) request.ResourcePolicy = model.resourcePolicy.document;
   return request;
 }

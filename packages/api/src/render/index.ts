@@ -4,3 +4,4 @@ export * from './create-table.ts';
 export * from './tags.ts';
 export * from './backups-ttl.ts';
 export * from './throughput.ts';
+export * from './access-insights.ts';

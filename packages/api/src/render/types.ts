@@ -53,6 +53,8 @@ export interface CreateTableRequest {
   TableClass?: TableClass;
   DeletionProtectionEnabled?: boolean;
   Tags?: AwsTag[];
+  /** The resource-based policy document (JSON text), applied with the table. */
+  ResourcePolicy?: string;
 }
 
 export interface UpdateTimeToLiveRequest {

@@ -25,6 +25,7 @@ import {
   userTagsSchema,
 } from './common.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
+import { contributorInsightsSpecificationSchema, resourcePolicySchema } from './access-insights.ts';
 
 const keyElement = z
   .strictObject({
@@ -84,6 +85,7 @@ export const dynamoDBSpecSchema = z
             autoScaling: autoScalingSchema('index').optional(),
             onDemandThroughput: onDemandThroughputSchema('index').optional(),
             warmThroughput: warmThroughputSchema('index').optional(),
+            contributorInsightsSpecification: contributorInsightsSpecificationSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )
@@ -138,6 +140,8 @@ export const dynamoDBSpecSchema = z
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
     autoScaling: autoScalingSchema('table').optional(),
+    resourcePolicy: resourcePolicySchema.optional(),
+    contributorInsightsSpecification: contributorInsightsSpecificationSchema('table').optional(),
   })
   .describe('Desired state of a DynamoDB table (API shape: attributes + keySchema).');
 

@@ -25,6 +25,7 @@ import {
   userTagsSchema,
 } from './common.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
+import { contributorInsightsFlagSchema, resourcePolicySchema } from './access-insights.ts';
 
 const keyAttribute = (which: string) =>
   z
@@ -77,6 +78,7 @@ export const dynamoDBTableSpecSchema = z
             autoScaling: autoScalingSchema('index').optional(),
             onDemandThroughput: onDemandThroughputSchema('index').optional(),
             warmThroughput: warmThroughputSchema('index').optional(),
+            contributorInsights: contributorInsightsFlagSchema('index').optional(),
           })
           .describe('A global secondary index: another partition (and sort) key to query by.'),
       )
@@ -124,6 +126,8 @@ export const dynamoDBTableSpecSchema = z
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
     autoScaling: autoScalingSchema('table').optional(),
+    resourcePolicy: resourcePolicySchema.optional(),
+    contributorInsights: contributorInsightsFlagSchema('table').optional(),
   })
   .describe('Desired state of a DynamoDB table (quick-start shape: named hashKey/rangeKey).');
 
