@@ -93,6 +93,21 @@ export interface ContributorInsights {
   path: FieldPath;
 }
 
+/** A read override of a replica or of one of its GSIs (ProvisionedThroughputOverride / OnDemandThroughputOverride). */
+export interface ReplicaReadOverrides {
+  provisionedThroughputOverride?: { readCapacityUnits: number };
+  onDemandThroughputOverride?: { maxReadRequestUnits: number };
+}
+
+/** One replica of a global table (2019.11.21) in another region. */
+export interface Replica extends ReplicaReadOverrides {
+  regionName: string;
+  kmsMasterKeyId?: string;
+  tableClassOverride?: TableClass;
+  globalSecondaryIndexes: (ReplicaReadOverrides & { indexName: string; path: FieldPath })[];
+  path: FieldPath;
+}
+
 export interface AttributeDefinition {
   name: string;
   type: AttributeType;
@@ -167,6 +182,8 @@ export interface TableModel {
   deletionProtectionPath: FieldPath;
   tableClass?: TableClass;
   tableClassPath: FieldPath;
+  /** Global table replicas; undefined when the spec has no `replicas`. */
+  replicas?: Replica[];
 }
 
 /** One problem with a spec: the field to change and what to change it to. */

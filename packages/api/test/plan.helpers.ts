@@ -236,6 +236,14 @@ export function simulateApply(step: PlanStep, observed: ObservedTable, opts: Sim
       if (Object.keys(step.tags).some((k) => k.startsWith('aws:'))) throw new Error('ValidationException: aws: tag');
       o.tags = { ...o.tags, ...step.tags };
       return o;
+    case 'createReplica':
+      o.replicas = [...(o.replicas ?? []), { regionName: step.regionName, status: opts.transitional ? 'CREATING' : 'ACTIVE' }];
+      updating();
+      return o;
+    case 'deleteReplica':
+      o.replicas = (o.replicas ?? []).filter((r) => r.regionName !== step.regionName);
+      updating();
+      return o;
     case 'untagResource': {
       if (step.keys.some((k) => k.startsWith('aws:'))) throw new Error('ValidationException: aws: tag');
       const tags = { ...o.tags };

@@ -52,6 +52,10 @@ export function stepText(step: PlanStep): string {
       return step.enabled
         ? `enabling point-in-time recovery (${step.recoveryPeriodInDays ?? 35} days)`
         : 'disabling point-in-time recovery';
+    case 'createReplica':
+      return `creating replica in ${step.regionName}`;
+    case 'deleteReplica':
+      return `deleting replica in ${step.regionName}`;
     case 'tagResource':
       return `setting tags ${Object.keys(step.tags).join(', ')}`;
     case 'untagResource':

@@ -25,6 +25,7 @@ import {
 } from './normal.ts';
 import type { PlanOptions } from './plan.ts';
 import { scaledThroughput } from '../autoscaling/capacity.ts';
+import { replicaDrift } from './replicas.ts';
 import { throughputDrift } from './throughput.ts';
 
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
@@ -62,6 +63,7 @@ export function driftOf(desired: TableModel, observed: ObservedTable, opts: Plan
       out.push(`table capacity is ${fmtThroughput(o.provisionedThroughput)}, the spec says ${fmtThroughput(tp)}`);
   }
   out.push(...throughputDrift(d, o));
+  out.push(...replicaDrift(d, o));
   if (desiredTableClass(d) !== o.tableClass)
     out.push(`table class is ${o.tableClass} in AWS, the spec says ${desiredTableClass(d)}`);
   if (d.deletionProtectionEnabled !== o.deletionProtectionEnabled)

@@ -6,4 +6,5 @@ export * from './plan.ts';
 export * from './describe.ts';
 export * from './drift.ts';
 export * from './throughput.ts';
+export * from './replicas.ts';
 export * from './access-insights.ts';

@@ -50,6 +50,17 @@ export interface AwsTableDescription {
   DeletionProtectionEnabled?: boolean;
   ItemCount?: number;
   TableSizeBytes?: number;
+  Replicas?: AwsReplicaDescription[];
+  GlobalTableVersion?: string;
+}
+/** TableDescription.Replicas[] (global tables 2019.11.21). */
+export interface AwsReplicaDescription {
+  RegionName?: string;
+  ReplicaStatus?: string;
+  ReplicaStatusDescription?: string;
+  ReplicaStatusPercentProgress?: string;
+  KMSMasterKeyId?: string;
+  ReplicaTableClassSummary?: { TableClass?: string };
 }
 /** DescribeTimeToLiveOutput.TimeToLiveDescription */
 export interface AwsTimeToLiveDescription {
@@ -126,6 +137,16 @@ export interface ObservedTable {
   ttl?: { status: TtlStatus; attributeName?: string };
   pointInTimeRecovery?: { enabled: boolean; recoveryPeriodInDays?: number };
   tags?: Record<string, string>;
+  /** Replicas in other regions (empty when DescribeTable lists none). */
+  replicas?: ObservedReplica[];
+}
+
+export interface ObservedReplica {
+  regionName: string;
+  /** CREATING, CREATION_FAILED, UPDATING, DELETING, ACTIVE, REGION_DISABLED, … */
+  status: string;
+  statusDescription?: string;
+  percentProgress?: string;
 }
 
 function keys(list: AwsKeyElement[] | undefined): ObservedKey[] {
@@ -181,6 +202,15 @@ function observedLimits(d: { OnDemandThroughput?: AwsOnDemandThroughputOut; Warm
     out.warmThroughput = warm;
   }
   return out;
+}
+
+function observedReplicas(list: AwsReplicaDescription[] | undefined): ObservedReplica[] {
+  return (list ?? []).map((r) => {
+    const out: ObservedReplica = { regionName: r.RegionName ?? '', status: r.ReplicaStatus ?? 'ACTIVE' };
+    if (r.ReplicaStatusDescription) out.statusDescription = r.ReplicaStatusDescription;
+    if (r.ReplicaStatusPercentProgress) out.percentProgress = r.ReplicaStatusPercentProgress;
+    return out;
+  });
 }
 
 function encryption(sse: AwsTableDescription['SSEDescription']): ObservedTable['encryption'] {
@@ -245,6 +275,7 @@ export function observedFromAws(
     deletionProtectionEnabled: describe.DeletionProtectionEnabled === true,
   };
   if (describe.TableArn) out.tableArn = describe.TableArn;
+  out.replicas = observedReplicas(describe.Replicas);
   const t = throughput(describe.ProvisionedThroughput);
   if (t) out.provisionedThroughput = t;
   Object.assign(out, observedLimits(describe));

@@ -40,6 +40,7 @@ import type {
   UpdateTtlStep,
   WaitStep,
 } from './steps.ts';
+import { replicaCreates, replicaDeletes, replicaWaitReasons } from './replicas.ts';
 import { gsiCreateLimits, onDemandSteps, warmSteps } from './throughput.ts';
 
 export interface PlanOptions {
@@ -66,11 +67,13 @@ export function waitReasons(o: ObservedTable): string[] {
   for (const g of o.globalSecondaryIndexes) {
     if (notActive(g.status)) out.push(`GSI ${g.indexName} is ${g.status}${g.backfilling ? ' (backfilling)' : ''}`);
   }
+  out.push(...replicaWaitReasons(o));
   return out;
 }
 
 export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOptions = {}): PlanStep[] {
   const steps: PlanStep[] = [
+    ...replicaDeletes(desired, observed),
     ...gsiDeletes(desired, observed),
     ...tableSettings(desired, observed, opts),
     ...gsiCapacity(desired, observed, opts),
@@ -79,6 +82,7 @@ export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOpt
     ...gsiCreates(desired, observed),
     ...stream(desired, observed),
     ...sse(desired, observed),
+    ...replicaCreates(desired, observed),
     ...ttl(desired, observed, opts),
     ...pitr(desired, observed),
     ...tags(desired, observed, opts),

@@ -106,6 +106,27 @@ export interface UpdatePitrStep {
   recoveryPeriodInDays?: number;
 }
 
+/** One UpdateTable with one ReplicaUpdates Create (AWS takes one replica action per call). */
+export interface CreateReplicaStep {
+  kind: 'createReplica';
+  regionName: string;
+  kmsMasterKeyId?: string;
+  tableClassOverride?: TableClass;
+  provisionedThroughputOverride?: { readCapacityUnits: number };
+  onDemandThroughputOverride?: { maxReadRequestUnits: number };
+  globalSecondaryIndexes?: {
+    indexName: string;
+    provisionedThroughputOverride?: { readCapacityUnits: number };
+    onDemandThroughputOverride?: { maxReadRequestUnits: number };
+  }[];
+}
+
+/** One UpdateTable with one ReplicaUpdates Delete: the replica and its data in that region go. */
+export interface DeleteReplicaStep {
+  kind: 'deleteReplica';
+  regionName: string;
+}
+
 export interface TagResourceStep {
   kind: 'tagResource';
   tags: Record<string, string>;
@@ -128,6 +149,8 @@ export type PlanStep =
   | UpdateSseStep
   | UpdateTtlStep
   | UpdatePitrStep
+  | CreateReplicaStep
+  | DeleteReplicaStep
   | TagResourceStep
   | UntagResourceStep;
 
@@ -143,6 +166,8 @@ export const UPDATE_TABLE_KINDS: readonly PlanStepKind[] = [
   'createGsi',
   'updateStream',
   'updateSse',
+  'createReplica',
+  'deleteReplica',
 ];
 
 /** The AWS operation a step is, or undefined for `wait`. */

@@ -4,4 +4,5 @@ export * from './create-table.ts';
 export * from './tags.ts';
 export * from './backups-ttl.ts';
 export * from './throughput.ts';
+export * from './replicas.ts';
 export * from './access-insights.ts';

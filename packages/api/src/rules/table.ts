@@ -13,6 +13,7 @@ import { checkNames } from './names.ts';
 import { checkPointInTimeRecovery } from './pitr.ts';
 import { checkProjections } from './projection.ts';
 import { checkProviderRef } from './provider-ref.ts';
+import { checkReplicas, checkReplicasUpdate } from './replicas.ts';
 import { Findings } from './result.ts';
 import { checkStreams } from './streams.ts';
 import { checkTags } from './tags.ts';
@@ -38,6 +39,7 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
   checkResourcePolicy,
   checkDeletion,
   checkTableClass,
+  checkReplicas,
 ];
 
 /** Every rule on `model`; with `old` (an UPDATE), also what may not change. */
@@ -47,6 +49,7 @@ export function validateTable(model: TableModel, old?: TableModel): ValidationRe
   if (old) {
     out.add(checkImmutable(model, old));
     out.add(checkThroughputUpdate(model, old));
+    out.add(checkReplicasUpdate(model, old));
   }
   return { errors: out.errors, warnings: out.warnings };
 }

@@ -24,6 +24,7 @@ import {
   timeToLiveSchema,
   userTagsSchema,
 } from './common.ts';
+import { replicasSchema } from './replicas.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 import { contributorInsightsSpecificationSchema, resourcePolicySchema } from './access-insights.ts';
 
@@ -139,6 +140,7 @@ export const dynamoDBSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    replicas: replicasSchema,
     autoScaling: autoScalingSchema('table').optional(),
     resourcePolicy: resourcePolicySchema.optional(),
     contributorInsightsSpecification: contributorInsightsSpecificationSchema('table').optional(),

@@ -24,6 +24,7 @@ import {
   timeToLiveSchema,
   userTagsSchema,
 } from './common.ts';
+import { replicasSchema } from './replicas.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 import { contributorInsightsFlagSchema, resourcePolicySchema } from './access-insights.ts';
 
@@ -125,6 +126,7 @@ export const dynamoDBTableSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    replicas: replicasSchema,
     autoScaling: autoScalingSchema('table').optional(),
     resourcePolicy: resourcePolicySchema.optional(),
     contributorInsights: contributorInsightsFlagSchema('table').optional(),

@@ -1,6 +1,7 @@
 // Status of both table kinds: the seed's fields plus what the reconciler needs to report progress.
 import { z } from 'zod';
 import { conditionsSchema } from './common.ts';
+import { replicaStatusesSchema } from './replica-status.ts';
 
 const warmThroughputStatusSchema = (where: string) =>
   z
@@ -81,6 +82,7 @@ export const tableStatusSchema = z
       .array(indexStatusSchema)
       .optional()
       .describe('State of each global secondary index in AWS.'),
+    replicas: replicaStatusesSchema,
     autoScaling: z
       .array(
         z

@@ -5,6 +5,7 @@ import {
   parseObject,
   renderContinuousBackupsInput,
   renderCreateTableInput,
+  renderReplicaUpdates,
   renderTimeToLiveInput,
   toTableModel,
   validateObject,
@@ -44,6 +45,8 @@ interface Rendered {
   UpdateContinuousBackups: unknown;
   RegisterScalableTarget?: unknown[];
   PutScalingPolicy?: unknown[];
+  /** One per replica (global tables): AWS takes one replica action per call. */
+  UpdateTable?: unknown[];
 }
 
 function providerTags(providers: KnownObject[], table: KnownObject): Record<string, string> | undefined {
@@ -115,6 +118,8 @@ export async function runRender(args: string[], io: Io): Promise<number> {
       entry.RegisterScalableTarget = scaled.map(registerRequest);
       entry.PutScalingPolicy = scaled.map(putPolicyRequest);
     }
+    const replicas = renderReplicaUpdates(model);
+    if (replicas.length > 0) entry.UpdateTable = replicas;
     rendered.push(entry);
   });
   if (values.output === 'json') io.out(JSON.stringify(rendered, null, 2));

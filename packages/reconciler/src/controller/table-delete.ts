@@ -15,6 +15,7 @@ import { TerminalError } from './errors.ts';
 import { describeLocation, movedFrom } from './location.ts';
 import { FINALIZER, OWNER_TAG, OWNER_UID_TAG, decideOwnership } from './ownership.ts';
 import { removeAutoScaling } from './table-autoscaling.ts';
+import { removeReplicasStep } from './table-replicas.ts';
 import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
@@ -180,6 +181,14 @@ export async function handleTableDeletion(
       ...observedFields(described),
       tableStatus: s,
     });
+  // Replicas go first, one per call (global tables); then the table.
+  const replicas = await removeReplicasStep(run, c, table, described.TableStatus, described.Replicas);
+  if (replicas !== undefined) {
+    await run.writeStatus(
+      deletingStatus(run, 'Deleting', replicas, { ...observedFields(described), tableStatus: described.TableStatus }),
+    );
+    return { requeueAfterMs: run.poll('delete-busy') };
+  }
   if (described.TableStatus === 'DELETING') {
     await run.writeStatus(beingDeleted('DELETING'));
     return { requeueAfterMs: run.poll('deleting') };

@@ -2,8 +2,15 @@
 // next status. Conditions: Ready (summary), Synced (spec applied), Terminal (needs a human) for people;
 // Reconciling and Stalled, derived from those three in one place (kstatusConditions), for GitOps tools
 // that judge readiness with kstatus (Flux, kpt, Argo CD via health checks).
-import type { AwsOnDemandThroughputOut, AwsWarmThroughputOut, Condition } from '@dynamodb-operator/api';
+import type {
+  AwsOnDemandThroughputOut,
+  AwsReplicaDescription,
+  AwsWarmThroughputOut,
+  Condition,
+} from '@dynamodb-operator/api';
 import type { ConditionInput } from './conditions.ts';
+import { replicaStatuses } from './table-replicas.ts';
+import type { ReplicaStatus } from './table-replicas.ts';
 import { getCondition, setCondition } from './conditions.ts';
 
 export interface DescribedTable {
@@ -12,6 +19,7 @@ export interface DescribedTable {
   ItemCount?: number;
   TableSizeBytes?: number;
   LatestStreamArn?: string;
+  Replicas?: AwsReplicaDescription[];
   TableId?: string;
   OnDemandThroughput?: AwsOnDemandThroughputOut;
   WarmThroughput?: AwsWarmThroughputOut;
@@ -76,6 +84,7 @@ export interface TableStatus extends ThroughputStatus {
   lastSyncTime?: string;
   streamArn?: string;
   globalSecondaryIndexes?: IndexStatus[];
+  replicas?: ReplicaStatus[];
   observedGeneration?: number;
   /** metadata.generation last converged (ACTIVE, one converger turn): the "first sync" marker. */
   syncedGeneration?: number;
@@ -111,6 +120,8 @@ export function observedFields(d: DescribedTable): Partial<TableStatus> {
     itemCount: d.ItemCount ?? 0,
     tableSizeBytes: d.TableSizeBytes ?? 0,
     ...throughputStatus(d),
+    // Always set (undefined when there are none): the last replica removed must leave status too.
+    replicas: replicaStatuses(d.Replicas),
   };
   const gsis = indexStatuses(d);
   if (gsis.length > 0) out.globalSecondaryIndexes = gsis;

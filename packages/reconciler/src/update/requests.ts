@@ -6,7 +6,7 @@ import type {
   UpdateTableCommandInput,
   UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { renderOnDemandThroughput, renderWarmThroughput } from '@dynamodb-operator/api';
+import { renderOnDemandThroughput, renderReplicaUpdate, renderWarmThroughput } from '@dynamodb-operator/api';
 import type { PlanStep, StepThroughput } from '@dynamodb-operator/api';
 
 export type StepRequest =
@@ -143,6 +143,9 @@ export function requestFor(step: PlanStep, tableName: string, tableArn?: string)
             : { PointInTimeRecoveryEnabled: false },
         },
       };
+    case 'createReplica':
+    case 'deleteReplica':
+      return { operation: 'UpdateTable', input: { TableName, ReplicaUpdates: [renderReplicaUpdate(step)] } };
     case 'tagResource':
       return {
         operation: 'TagResource',
