@@ -62,6 +62,29 @@ describe('webhook: tables on a ClusterAWSProvider', () => {
     expect(cause?.message).to.contain('pool=a').and.contain('ask the cluster admin');
   });
 
+  it('validates the ClusterAWSProvider itself: Secret namespaces, selector operators, a warning when it serves nobody', async () => {
+    const provider = (spec: Record<string, unknown>) => ({
+      apiVersion: 'aws-infra-operator.runner.codes/v1alpha1',
+      kind: 'ClusterAWSProvider',
+      metadata: { name: 'shared' },
+      spec: { region: 'us-east-1', ...spec },
+    });
+    const idle = await review('/validate', provider({}));
+    expect(idle.response.allowed).to.equal(true);
+    expect(idle.response.warnings?.join()).to.contain('serves no namespace');
+    const bad = await review(
+      '/validate',
+      provider({ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists', values: ['a'] }] } }),
+    );
+    expect(bad.response.allowed).to.equal(false);
+    expect(bad.response.status?.details?.causes.map((c) => c.field)).to.include(
+      'spec.namespaceSelector.matchExpressions[0].values',
+    );
+    const noNamespace = await review('/validate', provider({ namespaces: ['a'], credentialsSecret: { name: 'c' } }));
+    expect(noNamespace.response.allowed).to.equal(false);
+    expect(noNamespace.response.status?.message).to.contain('credentialsSecret.namespace');
+  });
+
   it('an unknown cluster provider is a warning, not a denial; its defaultTags reach the table at /mutate', async () => {
     const missing = await review('/validate', table('team-a', 'nope'));
     expect(missing.response.allowed).to.equal(true);
