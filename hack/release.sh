@@ -88,6 +88,8 @@ for c in "${components[@]}"; do
     die "docker push $image_ref failed: $(tail -n 5 "$DDBOP_CACHE/docker-push-$c.log")"
   digests[$c]="$(sed -n 's/.*digest: \(sha256:[0-9a-f]\{64\}\).*/\1/p' "$DDBOP_CACHE/docker-push-$c.log" | tail -n 1)"
   [ -n "${digests[$c]}" ] || die "docker push $image_ref printed no digest"
+  # the registry's name for it is only for the push (the port changes with every registry start)
+  "$docker" rmi "$image_ref" >/dev/null
   log "pushed $image_ref@${digests[$c]}"
 done
 push_ms=$(($(now_ms) - t0))

@@ -240,6 +240,9 @@ describe('cluster: releases from an OCI registry, helm install oci:// and a CRD-
     mkdirSync(testEnv().logsDir, { recursive: true });
     writeFileSync(join(testEnv().logsDir, 'cluster-release-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`      release figures: ${JSON.stringify(figures)}`);
+    // containerd's content outlives the cluster: drop this run's references (the port changes every run)
+    for (const r of [previous, current] as (Release | undefined)[])
+      for (const c of components) if (r) ctr(['images', 'rm', `${r.registry}/dynamodb-operator-${c}:${r.version}`]);
     if (broughtUpRegistry) stopRegistry();
     if (broughtUpCluster && process.env.DDBOP_KEEP_CLUSTER !== '1') stopCluster();
   });
