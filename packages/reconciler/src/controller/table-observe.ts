@@ -21,7 +21,8 @@ export async function observeOnly(run: TableRun, model: TableModel, c: ProviderC
   const { d } = run;
   const gen = run.obj.metadata.generation;
   if (d.tenancy) {
-    const denied = adoptionViolations(d.tenancy, run.ns, model.tableName, MANAGEMENT_POLICY_PATH);
+    const labels = d.namespaceLabels?.(run.ns);
+    const denied = adoptionViolations(d.tenancy, run.ns, model.tableName, MANAGEMENT_POLICY_PATH, labels);
     if (denied.length > 0) {
       const msg = `observing a table adopts it for reading: ${policyMessage(denied)}`;
       await run.writeStatus(

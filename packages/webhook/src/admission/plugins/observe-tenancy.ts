@@ -19,7 +19,12 @@ export function observeTenancyPlugin(policy: TenancyPolicy): AdmissionPlugin {
       // An object that does not parse is denied by the rules plugin, which names its fields.
       if (tableName === undefined) return NONE;
       const namespace = request.namespace ?? String(metadata.namespace ?? '');
-      return { errors: adoptionViolations(policy, namespace, tableName, MANAGEMENT_POLICY_PATH), warnings: [] };
+      // Label-selector adoption grants: the namespace's labels as the cache last saw them.
+      const labels = context.providers.namespaceLabels(namespace);
+      return {
+        errors: adoptionViolations(policy, namespace, tableName, MANAGEMENT_POLICY_PATH, labels),
+        warnings: [],
+      };
     },
   };
 }
