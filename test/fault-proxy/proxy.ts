@@ -9,6 +9,8 @@ import type { FaultAction, FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { GsiAction, LifecycleTimings } from './lifecycle.ts';
 import { overwriteExistingTags } from './tags.ts';
+import { ReplicaModel } from './replicas.ts';
+import type { ReplicaTimings } from './replicas.ts';
 import { ThroughputModel } from './throughput.ts';
 import type { UpstreamCall } from './tags.ts';
 
@@ -25,6 +27,7 @@ export interface FaultProxyOptions {
   /** Enforce AWS's UpdateTable/TTL rules and show transitional states. Default true. */
   enforce?: boolean;
   timings?: Partial<LifecycleTimings>;
+  replicaTimings?: Partial<ReplicaTimings>;
 }
 
 export interface CallRecord {
@@ -98,6 +101,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let faults = new FaultSet(opts.random);
   let lifecycle = new Lifecycle(opts.timings);
   let throughput = new ThroughputModel();
+  let replicas = new ReplicaModel(opts.replicaTimings);
   let records: CallRecord[] = [];
   let seq = 0;
 
@@ -231,6 +235,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (current) {
         // The emulator's own transitional states count too (dynalite has UPDATING phases).
         lifecycle.decorateDescription(current, now());
+        replicas.decorate(table, current, now());
         const busy = [
           ...(current.TableStatus && current.TableStatus !== 'ACTIVE'
             ? [`Table is ${String(current.TableStatus)}`]
@@ -250,6 +255,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       // On-demand caps and warm throughput as AWS has them (throughput.ts).
       const limits = throughput.checkUpdate(input, current);
       if (limits) return sendError(res, rec, limits.error, limits.message);
+      // Global table replicas as AWS has them (replicas.ts).
+      const replica = replicas.checkUpdate(table, input, current, now());
+      if (replica) return sendError(res, rec, replica.error, replica.message);
       const sent = JSON.stringify(input).includes('"WarmThroughput"')
         ? Buffer.from(JSON.stringify(throughput.completeWarm(input, current)))
         : body;
@@ -259,6 +267,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return forwardAndRecord(req, res, sent, rec, dropResponse, () => {
         lifecycle.acceptedUpdateTable(table, actions, now(), snapshots);
         throughput.acceptedUpdate(table, input);
+        replicas.acceptedUpdate(table, input, now());
       });
     }
     if (enforce && table && operation === 'UpdateTimeToLive') {
@@ -287,6 +296,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return forwardAndRecord(req, res, body, rec, dropResponse, () => {
         lifecycle.deletedTable(table);
         throughput.deletedTable(table);
+        replicas.deletedTable(table);
       });
     return forwardAndRecord(req, res, body, rec, dropResponse);
   };
@@ -342,6 +352,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (parsed.Table && typeof parsed.Table === 'object') {
         lifecycle.decorateDescription(parsed.Table as Record<string, unknown>, now());
         if (rec.table) throughput.decorate(rec.table, parsed.Table as Record<string, unknown>);
+        if (rec.table) replicas.decorate(rec.table, parsed.Table as Record<string, unknown>, now());
         out = Buffer.from(JSON.stringify(parsed));
         // The body changed: its checksum header would make the SDK reject it.
         delete headers['x-amz-crc32'];
@@ -394,6 +405,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       faults = new FaultSet(opts.random);
       lifecycle = new Lifecycle(opts.timings);
       throughput = new ThroughputModel();
+      replicas = new ReplicaModel(opts.replicaTimings);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,174 @@
+// Global table replicas (version 2019.11.21) as AWS handles them, where moto 5.2.5 has nothing
+// (measured: moto's UpdateTable ignores ReplicaUpdates without a word and DescribeTable shows no
+// Replicas). Modelled from the AWS API reference (UpdateTable ReplicaUpdates, ReplicaDescription,
+// TableDescription.GlobalTableVersion) and the global tables guide, not emulated:
+// - a replica goes CREATING → ACTIVE, and DELETING → gone, over the model's timings; meanwhile the
+//   table reads UPDATING, so every other UpdateTable gets ResourceInUseException (the proxy's
+//   lifecycle check does that from the decorated description);
+// - one replica action per UpdateTable, and nothing else in that call (ValidationException);
+// - creating needs streams with NEW_AND_OLD_IMAGES, a region that is neither the table's own nor a
+//   replica already; deleting needs an existing replica (ValidationException);
+// - streams cannot be disabled or changed while replicas exist (ValidationException);
+// - DescribeTable lists Replicas (status, percent progress while creating, KMS key, table class) and
+//   GlobalTableVersion 2019.11.21 while any replica exists.
+// The messages are the proxy's wording of AWS's rules (AWS's exact text is not in the reference).
+// Pure state; the proxy calls it around the emulator.
+
+type Json = Record<string, unknown>;
+
+export type ReplicaRefusal = { error: 'ValidationException' | 'ResourceInUseException'; message: string } | undefined;
+
+export interface ReplicaTimings {
+  createMs: number;
+  deleteMs: number;
+}
+
+export const DEFAULT_REPLICA_TIMINGS: ReplicaTimings = { createMs: 600, deleteMs: 300 };
+
+interface ReplicaState {
+  status: 'CREATING' | 'ACTIVE' | 'DELETING';
+  since: number;
+  until: number;
+  kms?: string;
+  tableClass?: string;
+}
+
+const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' ? (v as Json) : undefined);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => obj(x)) as Json[]) : []);
+const invalid = (message: string): ReplicaRefusal => ({
+  error: 'ValidationException',
+  message: `One or more parameter values were invalid: ${message}`,
+});
+
+/** The region in a table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME). */
+export const regionOfArn = (arn: unknown): string | undefined =>
+  typeof arn === 'string' ? arn.split(':')[3] : undefined;
+
+/** UpdateTable fields that are a change of their own (TableName and AttributeDefinitions are not). */
+const OTHER_CHANGES = [
+  'BillingMode',
+  'ProvisionedThroughput',
+  'GlobalSecondaryIndexUpdates',
+  'StreamSpecification',
+  'SSESpecification',
+  'TableClass',
+  'DeletionProtectionEnabled',
+  'OnDemandThroughput',
+  'WarmThroughput',
+];
+
+export class ReplicaModel {
+  private readonly tables = new Map<string, Map<string, ReplicaState>>();
+  readonly timings: ReplicaTimings;
+
+  constructor(timings: Partial<ReplicaTimings> = {}) {
+    this.timings = { ...DEFAULT_REPLICA_TIMINGS, ...timings };
+  }
+
+  /** The replicas of a table at `now`: finished transitions applied, deleted ones gone. */
+  private replicas(table: string, now: number): Map<string, ReplicaState> {
+    const m = this.tables.get(table) ?? new Map<string, ReplicaState>();
+    for (const [region, r] of m) {
+      if (now < r.until) continue;
+      if (r.status === 'DELETING') m.delete(region);
+      else if (r.status === 'CREATING') m.set(region, { ...r, status: 'ACTIVE' });
+    }
+    if (m.size > 0) this.tables.set(table, m);
+    else this.tables.delete(table);
+    return m;
+  }
+
+  /** A refusal for an UpdateTable, given the table as DescribeTable shows it, or undefined. */
+  checkUpdate(table: string, input: Json, current: Json | undefined, now: number): ReplicaRefusal {
+    const have = this.replicas(table, now);
+    const updates = list(input.ReplicaUpdates);
+    const stream = obj(current?.StreamSpecification);
+    if (updates.length === 0) {
+      const next = obj(input.StreamSpecification);
+      if (next && have.size > 0)
+        return invalid(
+          `Table ${table} has replicas: its stream cannot be disabled or changed; remove the replicas first`,
+        );
+      return undefined;
+    }
+    if (updates.length > 1)
+      return invalid('Only one replica can be created, updated or deleted per UpdateTable request');
+    const others = OTHER_CHANGES.filter((k) => input[k] !== undefined);
+    if (others.length > 0)
+      return invalid(`ReplicaUpdates cannot be combined with other changes in one request (${others.join(', ')})`);
+    const busy = [...have].filter(([, r]) => r.status !== 'ACTIVE');
+    if (busy.length > 0)
+      return {
+        error: 'ResourceInUseException',
+        message: `Attempt to change a resource which is still in use: replica ${busy.map(([k, r]) => `${k} is ${r.status}`).join(', ')}: ${table}`,
+      };
+    const u = updates[0] ?? {};
+    const create = obj(u.Create);
+    const del = obj(u.Delete);
+    const update = obj(u.Update);
+    if ([create, del, update].filter(Boolean).length !== 1)
+      return invalid('A ReplicationGroupUpdate takes exactly one of Create, Update or Delete');
+    const region = String((create ?? del ?? update)?.RegionName ?? '');
+    if (!region) return invalid('RegionName is required');
+    if (create) {
+      if (stream?.StreamEnabled !== true || stream.StreamViewType !== 'NEW_AND_OLD_IMAGES')
+        return invalid(
+          `Table ${table} must have DynamoDB Streams enabled with StreamViewType NEW_AND_OLD_IMAGES to add a replica`,
+        );
+      if (region === regionOfArn(current?.TableArn))
+        return invalid(`${region} is the table's own region; a replica must be in another region`);
+      if (have.has(region)) return invalid(`Table ${table} already has a replica in ${region}`);
+      return undefined;
+    }
+    if (!have.has(region)) return invalid(`Table ${table} has no replica in ${region}`);
+    return undefined;
+  }
+
+  /** After the emulator accepted an UpdateTable that checkUpdate let through. */
+  acceptedUpdate(table: string, input: Json, now: number): void {
+    const u = list(input.ReplicaUpdates)[0];
+    if (!u) return;
+    const m = this.replicas(table, now);
+    const create = obj(u.Create);
+    const del = obj(u.Delete);
+    if (create) {
+      const r: ReplicaState = { status: 'CREATING', since: now, until: now + this.timings.createMs };
+      if (typeof create.KMSMasterKeyId === 'string') r.kms = create.KMSMasterKeyId;
+      if (typeof create.TableClassOverride === 'string') r.tableClass = create.TableClassOverride;
+      m.set(String(create.RegionName), r);
+    } else if (del) {
+      const region = String(del.RegionName);
+      const was = m.get(region);
+      if (was) m.set(region, { ...was, status: 'DELETING', since: now, until: now + this.timings.deleteMs });
+    }
+    this.tables.set(table, m);
+  }
+
+  /** Applies the transitions finished by `now` (what any call at `now` would see). */
+  advanceTo(table: string, now: number): void {
+    this.replicas(table, now);
+  }
+
+  deletedTable(table: string): void {
+    this.tables.delete(table);
+  }
+
+  /** Adds Replicas and GlobalTableVersion to a DescribeTable's Table; UPDATING while a replica changes. */
+  decorate(table: string, description: Json, now: number): void {
+    const m = this.replicas(table, now);
+    if (m.size === 0) return;
+    description.GlobalTableVersion = '2019.11.21';
+    description.Replicas = [...m].map(([region, r]) => {
+      const out: Json = { RegionName: region, ReplicaStatus: r.status };
+      if (r.status === 'CREATING') {
+        const span = Math.max(1, r.until - r.since);
+        out.ReplicaStatusPercentProgress = String(Math.min(99, Math.floor(((now - r.since) / span) * 100)));
+      }
+      if (r.kms) out.KMSMasterKeyId = r.kms;
+      if (r.tableClass) out.ReplicaTableClassSummary = { TableClass: r.tableClass };
+      return out;
+    });
+    if ([...m.values()].some((r) => r.status !== 'ACTIVE') && description.TableStatus === 'ACTIVE')
+      description.TableStatus = 'UPDATING';
+  }
+}
