@@ -86,6 +86,8 @@ export function settle(o: ObservedTable): ObservedTable {
   out.globalSecondaryIndexes = out.globalSecondaryIndexes
     .filter((g) => g.status !== 'DELETING')
     .map((g) => ({ ...g, status: 'ACTIVE', backfilling: false }));
+  if (out.replicas)
+    out.replicas = out.replicas.filter((r) => r.status !== 'DELETING').map((r) => ({ ...r, status: 'ACTIVE' }));
   if (out.ttl?.status === 'ENABLING') out.ttl.status = 'ENABLED';
   if (out.ttl?.status === 'DISABLING') out.ttl = { status: 'DISABLED' };
   return out;

@@ -1,0 +1,292 @@
+// Global table replicas in the api package: both kinds take spec.replicas (paths in the user's kind),
+// the rules refuse what AWS refuses (streams, regions, billing, KMS, overrides), and the planner adds
+// and removes one replica per UpdateTable, waits while a replica is not ACTIVE, and reports drift.
+import { expect } from 'chai';
+import { validateObject } from '../src/rules/index.ts';
+import { parseObject } from '../src/schemas/parse.ts';
+import { toTableModel } from '../src/normalise/index.ts';
+import { applyDefaults } from '../src/defaults/index.ts';
+import { renderReplicaUpdates } from '../src/render/index.ts';
+import { driftOf, nextStep, observedFromAws, plan, stepText } from '../src/plan/index.ts';
+import type { ObservedTable } from '../src/plan/index.ts';
+import type { TableModel } from '../src/model.ts';
+import { observedFor, settle, simulateApply } from './plan.helpers.ts';
+
+const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
+const STREAM = { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' };
+
+function dynamodb(spec: Record<string, unknown>): Record<string, unknown> {
+  return {
+    apiVersion: GROUP,
+    kind: 'DynamoDB',
+    metadata: { name: 't', namespace: 'default' },
+    spec: {
+      providerRef: { name: 'p' },
+      tableName: 'orders',
+      billingMode: 'PAY_PER_REQUEST',
+      attributes: [
+        { name: 'pk', type: 'S' },
+        { name: 'g', type: 'S' },
+      ],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      globalSecondaryIndexes: [{ indexName: 'by-g', keys: [{ attributeName: 'g', keyType: 'HASH' }] }],
+      streamSpecification: STREAM,
+      ...spec,
+    },
+  };
+}
+
+function dynamodbTable(spec: Record<string, unknown>): Record<string, unknown> {
+  return {
+    apiVersion: GROUP,
+    kind: 'DynamoDBTable',
+    metadata: { name: 't', namespace: 'default' },
+    spec: {
+      providerRef: { name: 'p' },
+      tableName: 'orders',
+      hashKey: { name: 'pk', type: 'S' },
+      streamEnabled: true,
+      streamViewType: 'NEW_AND_OLD_IMAGES',
+      ...spec,
+    },
+  };
+}
+
+const toModel = (obj: unknown): TableModel => {
+  const parsed = parseObject(obj);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed));
+  return toTableModel(applyDefaults(parsed.object, { operatorTags: {} }).object);
+};
+const errorsAt = (obj: unknown, old?: unknown) =>
+  validateObject(obj, old).errors.map((e) => `${e.path} :: ${e.message}`);
+
+describe('replicas (global tables 2019.11.21)', () => {
+  describe('schema and model', () => {
+    it('both kinds take spec.replicas with their overrides and paths', () => {
+      const replicas = [
+        { regionName: 'eu-west-1', tableClassOverride: 'STANDARD_INFREQUENT_ACCESS' },
+        {
+          regionName: 'ap-southeast-2',
+          onDemandThroughputOverride: { maxReadRequestUnits: 100 },
+          globalSecondaryIndexes: [{ indexName: 'by-g', onDemandThroughputOverride: { maxReadRequestUnits: 50 } }],
+        },
+      ];
+      const m = toModel(dynamodb({ replicas }));
+      expect(m.replicas?.map((r) => [r.regionName, r.path])).to.deep.equal([
+        ['eu-west-1', 'spec.replicas[0]'],
+        ['ap-southeast-2', 'spec.replicas[1]'],
+      ]);
+      expect(m.replicas?.[1]?.globalSecondaryIndexes[0]).to.deep.equal({
+        indexName: 'by-g',
+        onDemandThroughputOverride: { maxReadRequestUnits: 50 },
+        path: 'spec.replicas[1].globalSecondaryIndexes[0]',
+      });
+      expect(toModel(dynamodbTable({ replicas: [{ regionName: 'eu-west-1' }] })).replicas?.[0]?.regionName).to.equal(
+        'eu-west-1',
+      );
+      expect(toModel(dynamodb({})).replicas).to.equal(undefined);
+      expect(errorsAt(dynamodb({ replicas: [{ regionName: 'eu-west-1', bogus: 1 }] })).join()).to.match(
+        /spec\.replicas\[0\]/,
+      );
+    });
+  });
+
+  describe('admission rules', () => {
+    it('valid: streams NEW_AND_OLD_IMAGES, distinct regions, on-demand overrides under PAY_PER_REQUEST', () => {
+      expect(
+        errorsAt(
+          dynamodb({
+            replicas: [
+              { regionName: 'eu-west-1' },
+              { regionName: 'us-west-2', onDemandThroughputOverride: { maxReadRequestUnits: -1 } },
+            ],
+          }),
+        ),
+      ).to.deep.equal([]);
+    });
+
+    it('streams off or another view type: refused at the stream field', () => {
+      expect(
+        errorsAt(dynamodb({ streamSpecification: undefined, replicas: [{ regionName: 'eu-west-1' }] })),
+      ).to.deep.equal([
+        'spec.streamSpecification :: replicas (spec.replicas[0]) need DynamoDB Streams with NEW_AND_OLD_IMAGES, and streams are off: enable streams with view type NEW_AND_OLD_IMAGES, or remove spec.replicas',
+      ]);
+      expect(
+        errorsAt(
+          dynamodb({
+            streamSpecification: { streamEnabled: true, streamViewType: 'KEYS_ONLY' },
+            replicas: [{ regionName: 'eu-west-1' }],
+          }),
+        )[0],
+      ).to.match(/^spec\.streamSpecification\.streamViewType :: .*NEW_AND_OLD_IMAGES, not KEYS_ONLY/);
+      expect(errorsAt(dynamodbTable({ streamEnabled: false, replicas: [{ regionName: 'eu-west-1' }] }))[0]).to.match(
+        /^spec\.streamEnabled :: /,
+      );
+    });
+
+    it('a region twice, or not a region name: refused at regionName', () => {
+      expect(
+        errorsAt(
+          dynamodb({ replicas: [{ regionName: 'eu-west-1' }, { regionName: 'eu-west-1' }, { regionName: 'Europe' }] }),
+        ),
+      ).to.deep.equal([
+        'spec.replicas[1].regionName :: region "eu-west-1" is already a replica (spec.replicas[0]): a region holds one replica; remove one of them',
+        'spec.replicas[2].regionName :: "Europe" is not an AWS Region name: use one such as eu-west-1 or ap-southeast-2',
+      ]);
+    });
+
+    it('PROVISIONED needs write auto scaling on the table and each GSI; overrides must fit the billing mode', () => {
+      const errors = errorsAt(
+        dynamodb({
+          billingMode: 'PROVISIONED',
+          billingModeConfig: { readCapacityUnits: 5, writeCapacityUnits: 5 },
+          globalSecondaryIndexes: [
+            {
+              indexName: 'by-g',
+              keys: [{ attributeName: 'g', keyType: 'HASH' }],
+              billingModeConfig: { readCapacityUnits: 5, writeCapacityUnits: 5 },
+            },
+          ],
+          replicas: [{ regionName: 'eu-west-1', onDemandThroughputOverride: { maxReadRequestUnits: 10 } }],
+        }),
+      );
+      expect(errors).to.include(
+        'spec.autoScaling :: a PROVISIONED table with replicas needs auto scaling of its write capacity (AWS: "Table write capacity should either be Pay-Per-Request or AutoScaled"): add spec.autoScaling.write, or use billingMode PAY_PER_REQUEST',
+      );
+      expect(errors.join('\n')).to.match(
+        /spec\.globalSecondaryIndexes\[0\]\.autoScaling :: index "by-g" of a PROVISIONED table/,
+      );
+      expect(errors.join('\n')).to.match(
+        /spec\.replicas\[0\]\.onDemandThroughputOverride :: .* the table is PROVISIONED/,
+      );
+      expect(
+        errorsAt(
+          dynamodb({
+            replicas: [{ regionName: 'eu-west-1', provisionedThroughputOverride: { readCapacityUnits: 5 } }],
+          }),
+        ),
+      ).to.deep.equal([
+        'spec.replicas[0].provisionedThroughputOverride :: the replica in "eu-west-1" overrides provisioned read capacity, but the table is PAY_PER_REQUEST: remove provisionedThroughputOverride, or use onDemandThroughputOverride',
+      ]);
+    });
+
+    it('a replica KMS key only with a customer managed key; a GSI override names an index of the table', () => {
+      expect(errorsAt(dynamodb({ replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/x' }] }))[0]).to.match(
+        /^spec\.replicas\[0\]\.kmsMasterKeyId :: .*does not use a customer managed key/,
+      );
+      expect(
+        errorsAt(
+          dynamodb({
+            replicas: [
+              {
+                regionName: 'eu-west-1',
+                globalSecondaryIndexes: [{ indexName: 'nope', onDemandThroughputOverride: { maxReadRequestUnits: 5 } }],
+              },
+            ],
+          }),
+        ),
+      ).to.deep.equal([
+        'spec.replicas[0].globalSecondaryIndexes[0].indexName :: the replica in "eu-west-1" overrides index "nope", which is not in spec.globalSecondaryIndexes: use the name of one of its GSIs, or remove the override',
+      ]);
+    });
+
+    it('UPDATE: a changed replica KMS key is refused; changed overrides are admitted with a warning', () => {
+      const enc = { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: 'alias/orders' };
+      const old = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/a' }] });
+      const now = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/b' }] });
+      expect(errorsAt(now, old)[0]).to.match(/^spec\.replicas\[0\]\.kmsMasterKeyId :: the KMS key of the replica/);
+      const moved = dynamodb({
+        encryption: enc,
+        replicas: [
+          { regionName: 'eu-west-1', kmsMasterKeyId: 'alias/a', tableClassOverride: 'STANDARD_INFREQUENT_ACCESS' },
+        ],
+      });
+      const r = validateObject(moved, old);
+      expect(r.errors).to.deep.equal([]);
+      expect(r.warnings.join()).to.match(/overrides of the existing replica in eu-west-1 changed/);
+    });
+  });
+
+  describe('plan', () => {
+    const spec = {
+      replicas: [
+        { regionName: 'us-west-2' },
+        {
+          regionName: 'eu-west-1',
+          globalSecondaryIndexes: [{ indexName: 'by-g', onDemandThroughputOverride: { maxReadRequestUnits: 7 } }],
+        },
+      ],
+    };
+
+    it('adds one replica per UpdateTable, waiting while the last one is CREATING, then nothing is left', () => {
+      const d = toModel(dynamodb(spec));
+      let o: ObservedTable = { ...observedFor(d), replicas: [] };
+      const sent: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const steps = plan(d, o, { managedTagKeys: [] });
+        const step = nextStep(steps);
+        if (!step) break;
+        if (step.kind === 'wait') {
+          expect(step.reasons.join()).to.match(/replica .* is CREATING/);
+          o = settle(o);
+          continue;
+        }
+        sent.push(stepText(step));
+        o = simulateApply(step, o, { transitional: true });
+      }
+      expect(sent).to.deep.equal(['creating replica in us-west-2', 'creating replica in eu-west-1']);
+      expect(driftOf(d, o)).to.deep.equal([]);
+    });
+
+    it('removes a replica the spec dropped first; `replicas` left out manages none; drift names both', () => {
+      const d = toModel(dynamodb({ replicas: [{ regionName: 'us-west-2' }] }));
+      const o: ObservedTable = {
+        ...observedFor(d),
+        replicas: [{ regionName: 'ap-south-1', status: 'ACTIVE' }],
+      };
+      expect(plan(d, o, { managedTagKeys: [] })).to.deep.equal([
+        { kind: 'deleteReplica', regionName: 'ap-south-1' },
+        { kind: 'createReplica', regionName: 'us-west-2' },
+      ]);
+      expect(driftOf(d, o)).to.deep.equal([
+        'replica us-west-2 is missing in AWS',
+        'replica ap-south-1 exists in AWS but not in the spec',
+      ]);
+      const unmanaged = toModel(dynamodb({}));
+      expect(plan(unmanaged, o, { managedTagKeys: [] })).to.deep.equal([]);
+    });
+
+    it('DescribeTable Replicas → observed; a failed replica is drift, not re-created', () => {
+      const o = observedFromAws({
+        TableName: 'orders',
+        TableStatus: 'ACTIVE',
+        Replicas: [
+          { RegionName: 'us-west-2', ReplicaStatus: 'CREATION_FAILED', ReplicaStatusDescription: 'KMS key not found' },
+        ],
+      });
+      expect(o.replicas).to.deep.equal([
+        { regionName: 'us-west-2', status: 'CREATION_FAILED', statusDescription: 'KMS key not found' },
+      ]);
+      const d = toModel(dynamodb({ replicas: [{ regionName: 'us-west-2' }] }));
+      expect(plan(d, o).filter((s) => s.kind.includes('Replica'))).to.deep.equal([]);
+      expect(driftOf(d, o)).to.include('replica us-west-2 failed to create: KMS key not found');
+    });
+
+    it('render: one UpdateTable per replica, in AWS shape', () => {
+      expect(renderReplicaUpdates(toModel(dynamodb(spec)))).to.deep.equal([
+        { TableName: 'orders', ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] },
+        {
+          TableName: 'orders',
+          ReplicaUpdates: [
+            {
+              Create: {
+                RegionName: 'eu-west-1',
+                GlobalSecondaryIndexes: [{ IndexName: 'by-g', OnDemandThroughputOverride: { MaxReadRequestUnits: 7 } }],
+              },
+            },
+          ],
+        },
+      ]);
+    });
+  });
+});
