@@ -223,6 +223,22 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
     expect(adopt.code).to.not.equal(0);
     expect(adopt.stderr).to.contain(`metadata.annotations[${ADOPT}]`).and.contain('tenancy.adoption');
 
+    // Nor can the editor make a cluster-wide provider that serves their namespace: it is cluster-scoped,
+    // and `edit` in one namespace grants nothing cluster-wide (refused by RBAC, before any webhook).
+    const cluster = applyAsEditor(
+      stringify({
+        apiVersion: `${GROUP}/v1alpha1`,
+        kind: 'ClusterAWSProvider',
+        metadata: { name: `tenancy-own-${process.pid}` },
+        spec: { region: 'us-east-1', namespaces: [ns] },
+      }),
+      ns,
+    );
+    expect(cluster.code).to.not.equal(0);
+    expect(cluster.stderr)
+      .to.match(/forbidden/i)
+      .and.contain('clusterawsproviders');
+
     // What the policy grants still goes through.
     const own = applyAsEditor(ownKeysYaml(allowed.endpoint), ns);
     expect(own.code, own.stderr).to.equal(0);
