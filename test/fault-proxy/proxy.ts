@@ -12,6 +12,7 @@ import { overwriteExistingTags } from './tags.ts';
 import { ReplicaModel } from './replicas.ts';
 import type { ReplicaTimings } from './replicas.ts';
 import { ThroughputModel } from './throughput.ts';
+import { ContributorInsightsModel, INSIGHTS_OPERATIONS } from './contributor-insights.ts';
 import type { UpstreamCall } from './tags.ts';
 
 export interface FaultProxyOptions {
@@ -40,7 +41,7 @@ export interface CallRecord {
   status: number | 'dropped';
   /** The AWS error name when one was returned (injected, enforced or from the emulator). */
   error?: string;
-  /** Why the proxy answered itself: "fault:<kind>" or "enforced". */
+  /** Why the proxy answered itself: "fault:<kind>", "enforced" or "modelled" (an API no emulator has). */
   by?: string;
   /** GSI actions of an UpdateTable, e.g. ["Create:by-email"]. */
   gsi?: string[];
@@ -102,6 +103,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let lifecycle = new Lifecycle(opts.timings);
   let throughput = new ThroughputModel();
   let replicas = new ReplicaModel(opts.replicaTimings);
+  let insights = new ContributorInsightsModel();
   let records: CallRecord[] = [];
   let seq = 0;
 
@@ -228,6 +230,18 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return applyFault(action, res, rec);
     }
 
+    if (enforce && INSIGHTS_OPERATIONS.has(operation)) {
+      // Neither emulator has contributor insights: the proxy answers them (contributor-insights.ts).
+      const lookup = async (t: string) => {
+        const d = await describeUpstream(req.headers, t);
+        const gsis = (d?.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[];
+        return d ? { indexes: gsis.map((g) => String(g.IndexName)) } : undefined;
+      };
+      const answer = await insights.answer(operation, input, now(), lookup);
+      if ('error' in answer) return sendError(res, rec, answer.error, answer.message);
+      Object.assign(rec, { status: 200, by: 'modelled' });
+      return send(res, 200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(answer.body));
+    }
     if (enforce && table && operation === 'UpdateTable') {
       const refusal = lifecycle.checkUpdateTable(table, actions, now());
       if (refusal) return sendError(res, rec, refusal.error, refusal.message);
@@ -297,6 +311,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         lifecycle.deletedTable(table);
         throughput.deletedTable(table);
         replicas.deletedTable(table);
+        insights.deletedTable(table);
       });
     return forwardAndRecord(req, res, body, rec, dropResponse);
   };
@@ -406,6 +421,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       lifecycle = new Lifecycle(opts.timings);
       throughput = new ThroughputModel();
       replicas = new ReplicaModel(opts.replicaTimings);
+      insights = new ContributorInsightsModel();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,7 +21,7 @@ function simulate(
   markRead(last, 'all', 1);
   let t = 1;
   const reads: (ReadKind | 'all')[] = [];
-  const maxGap: Record<ReadKind, number> = { describe: 0, ttl: 0, pitr: 0, tags: 0 };
+  const maxGap: Record<ReadKind, number> = { describe: 0, ttl: 0, pitr: 0, tags: 0, policy: 0 };
   for (let i = 0; i < n; i++) {
     t += p.resyncMs * (1 - jitter + 2 * jitter * random());
     const r = nextRead(true, last, t, p);
@@ -51,6 +51,25 @@ describe('read rotation (steady state)', () => {
     expect(nextRead(false, last, 1000 + 10 * MIN, dflt)).to.equal('all');
     expect(nextRead(true, { ...last, pitr: 0 }, 1000 + 10 * MIN, dflt)).to.equal('all');
     expect(nextRead(true, last, 1000 + 10 * MIN, dflt)).to.equal('describe');
+  });
+
+  it('the resource policy is a deep read only for a table with one: its own turn, never read otherwise', () => {
+    const last = neverRead();
+    markRead(last, 'all', 1);
+    const seen = (extra: readonly 'policy'[]) => {
+      const l = { ...last };
+      const out = new Set<string>();
+      for (let t = 1 + 10 * MIN; t < 1 + 5 * 60 * MIN; t += 10 * MIN) {
+        const r = nextRead(true, l, t, dflt, extra);
+        out.add(r);
+        if (r !== 'all') markRead(l, r, t);
+      }
+      return out;
+    };
+    expect(seen(['policy']).has('policy')).to.equal(true);
+    expect(seen([]).has('policy')).to.equal(false);
+    expect(nextRead(true, { ...last, policy: 0 }, 1 + 10 * MIN, dflt, ['policy'])).to.equal('all');
+    expect(nextRead(true, { ...last, policy: 0 }, 1 + 10 * MIN, dflt)).to.equal('describe');
   });
 
   it('10 min resync, 1 h drift check: 3 DescribeTable + 3 deep reads per 6 resyncs, one read each', () => {

@@ -33,3 +33,23 @@ export const contributorInsightsFlagSchema = (where: string) =>
       `CloudWatch Contributor Insights (most accessed and throttled keys) for the ${where}: true enables it, false ` +
         'disables it; removing the field disables what the operator enabled.',
     );
+
+export const resourcePolicyStatusSchema = z
+  .object({
+    revisionId: z.string().optional().describe("RevisionId of the table's policy in AWS (GetResourcePolicy)."),
+  })
+  .describe('The resource policy the operator applied from spec.resourcePolicy.');
+
+export const contributorInsightsStatusSchema = z
+  .array(
+    z
+      .object({
+        indexName: z.string().optional().describe('The GSI; absent for the table itself.'),
+        contributorInsightsStatus: z
+          .string()
+          .describe('ENABLING, ENABLED, DISABLING, DISABLED or FAILED (DescribeContributorInsights).'),
+        failureException: z.string().optional().describe('Why AWS could not enable it (FAILED).'),
+      })
+      .describe('Contributor insights of the table or one GSI.'),
+  )
+  .describe('Contributor insights of the table and the GSIs the spec names.');

@@ -1,6 +1,7 @@
 // Status of both table kinds: the seed's fields plus what the reconciler needs to report progress.
 import { z } from 'zod';
 import { conditionsSchema } from './common.ts';
+import { contributorInsightsStatusSchema, resourcePolicyStatusSchema } from './access-insights.ts';
 import { replicaStatusesSchema } from './replica-status.ts';
 
 const warmThroughputStatusSchema = (where: string) =>
@@ -97,6 +98,8 @@ export const tableStatusSchema = z
       )
       .optional()
       .describe('Scalable targets registered in Application Auto Scaling for spec.autoScaling (table and GSIs).'),
+    resourcePolicy: resourcePolicyStatusSchema.optional(),
+    contributorInsights: contributorInsightsStatusSchema.optional(),
     conditions: conditionsSchema.optional(),
   })
   .describe('Observed state of the table in AWS.');

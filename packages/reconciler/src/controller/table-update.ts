@@ -3,6 +3,7 @@
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
+import { syncAccessInsights } from './table-access-insights.ts';
 import { syncAutoScaling } from './table-autoscaling.ts';
 import { applyCreateFollowUps } from './table-create.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
@@ -53,6 +54,10 @@ export async function observeOwned(
   const active = allActive(described);
   // Auto scaling once the table and every index match the spec: a target needs its index to exist.
   const scaling = active && result.synced ? await syncAutoScaling(run, model, c) : undefined;
+  const access =
+    active && result.synced
+      ? await syncAccessInsights(run, model, c, described.TableArn ?? '', reads === 'all')
+      : undefined;
   const ready = active && result.synced;
   const readyMsg = ready
     ? `table ${model.tableName} is ACTIVE and matches the spec`
@@ -63,7 +68,12 @@ export async function observeOwned(
   const wrote = await run.writeStatus(
     nextStatus(
       run.status,
-      { ...observed, syncedGeneration: gen, ...(scaling ? { autoScaling: scaling.autoScaling } : {}) },
+      {
+        ...observed,
+        syncedGeneration: gen,
+        ...(scaling ? { autoScaling: scaling.autoScaling } : {}),
+        ...(access?.patch ?? {}),
+      },
       conds(
         gen,
         [ready, ready ? 'Available' : active ? result.reason : 'IndexesNotActive', readyMsg],
@@ -74,5 +84,6 @@ export async function observeOwned(
   );
   if (wrote && ready && !wasReady) d.events.emit(run.obj, 'Normal', 'Ready', readyMsg);
   if (result.requeueAfterMs !== undefined) return { requeueAfterMs: result.requeueAfterMs };
+  if (access?.again) return { requeueAfterMs: run.poll('converging') };
   return ready ? {} : { requeueAfterMs: run.poll('converging') };
 }

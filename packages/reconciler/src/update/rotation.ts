@@ -11,7 +11,9 @@
 
 export const DEEP_READS = ['ttl', 'pitr', 'tags'] as const;
 export type DeepRead = (typeof DEEP_READS)[number];
-export type ReadKind = 'describe' | DeepRead;
+/** GetResourcePolicy: a deep read too, but only for tables whose spec has a resourcePolicy. */
+export type PolicyRead = 'policy';
+export type ReadKind = 'describe' | DeepRead | PolicyRead;
 
 /** When each read was last made for a table, in ms since the epoch; 0 = not yet by this process. */
 export interface ReadTimes {
@@ -19,6 +21,7 @@ export interface ReadTimes {
   ttl: number;
   pitr: number;
   tags: number;
+  policy: number;
 }
 
 export interface RotationPeriods {
@@ -29,22 +32,29 @@ export interface RotationPeriods {
 }
 
 export function neverRead(): ReadTimes {
-  return { describe: 0, ttl: 0, pitr: 0, tags: 0 };
+  return { describe: 0, ttl: 0, pitr: 0, tags: 0, policy: 0 };
 }
 
 /**
  * What to read on this reconcile: 'all' (DescribeTable and the three deep reads) unless `steady`,
  * otherwise the single most overdue read. Ties go to the deep reads (they are the rarer ones).
  */
-export function nextRead(steady: boolean, last: ReadTimes, now: number, p: RotationPeriods): ReadKind | 'all' {
+export function nextRead(
+  steady: boolean,
+  last: ReadTimes,
+  now: number,
+  p: RotationPeriods,
+  extra: readonly PolicyRead[] = [],
+): ReadKind | 'all' {
   if (!steady) return 'all';
-  if (last.describe === 0 || DEEP_READS.some((k) => last[k] === 0)) return 'all';
+  const deep = [...DEEP_READS, ...extra];
+  if (last.describe === 0 || deep.some((k) => last[k] === 0)) return 'all';
   // A drift check more frequent than the resync would otherwise always outrank DescribeTable: one
   // read per resync cannot honour it anyway, so it counts as one resync period (round robin).
   const deepMs = Math.max(p.driftCheckMs, p.resyncMs);
   let best: ReadKind = 'describe';
   let bestRatio = (now - last.describe) / p.resyncMs;
-  for (const k of DEEP_READS) {
+  for (const k of deep) {
     const ratio = (now - last[k]) / deepMs;
     if (best === 'describe' ? ratio >= bestRatio : ratio > bestRatio) {
       best = k;
@@ -59,5 +69,6 @@ export function markRead(last: ReadTimes, reads: ReadKind | 'all', now: number):
   if (reads === 'all') {
     last.describe = now;
     for (const k of DEEP_READS) last[k] = now;
+    last.policy = now;
   } else last[reads] = now;
 }

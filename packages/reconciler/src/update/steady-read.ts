@@ -16,6 +16,7 @@ import { awsErrorName } from '../aws/errors.ts';
 import { listTags } from './observe.ts';
 import type { SteadyReadContext, SteadyReadResult } from '../controller/converge.ts';
 import { isSteady } from './memory.ts';
+import { policyRead } from './policy-read.ts';
 import type { TableMemo } from './memory.ts';
 import { planOptionsFor } from './plan-options.ts';
 import { markRead, nextRead } from './rotation.ts';
@@ -68,8 +69,10 @@ export async function steadyRead(
   now: Date,
   periods: RotationPeriods,
 ): Promise<SteadyReadResult> {
-  const read = nextRead(isSteady(m, ctx.object.metadata.generation), m.readAt, now.getTime(), periods);
+  const extra = ctx.model.resourcePolicy ? (['policy'] as const) : [];
+  const read = nextRead(isSteady(m, ctx.object.metadata.generation), m.readAt, now.getTime(), periods, extra);
   if (read === 'all' || read === 'describe') return read;
+  if (read === 'policy') return policyRead(ctx, m, now);
   let reading: AspectReading;
   try {
     reading = await readAspect(ctx, read);
