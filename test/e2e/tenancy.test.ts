@@ -4,11 +4,11 @@
 // objects with Ready=False PolicyDenied, and the recording proxy in front of the emulator shows that
 // no request reached the refused provider's endpoint.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { PERMISSIVE_POLICY, parseTenancyPolicy } from '@dynamodb-operator/api';
+import { parseAllDocuments, stringify } from 'yaml';
+import { PERMISSIVE_POLICY, parseTenancyPolicy, providerIdentityOf, providerViolations } from '@dynamodb-operator/api';
 import { kubectl, makeServingCert, testEnv, waitFor } from './support/index.ts';
 import { findObject, helmTemplate } from './support-chart/helm.ts';
 import type { K8sObject } from './support-chart/helm.ts';
@@ -178,6 +178,19 @@ describe('tenancy policy e2e: refused at admission, and again by the reconciler 
       endpoints: [],
       adoption: [],
     });
+    // ...under which every AWSProvider of the seed's quick start (examples/seed, namespace default) passes.
+    const seedDir = join(testEnv().root, 'examples', 'seed');
+    const seedProviders = readdirSync(seedDir)
+      .flatMap((f) => parseAllDocuments(readFileSync(join(seedDir, f), 'utf8')).map((d) => d.toJS() as K8sObject))
+      .filter((o) => o?.kind === 'AWSProvider');
+    expect(seedProviders.length).to.be.above(1);
+    const defaultPolicy = parseTenancyPolicy(defaults.data['policy.json'] ?? '');
+    for (const p of seedProviders) {
+      const id = providerIdentityOf((p as unknown as { spec: unknown }).spec);
+      expect(providerViolations(defaultPolicy, p.metadata.namespace ?? 'default', id), p.metadata.name).to.deep.equal(
+        [],
+      );
+    }
     const off = helmTemplate({ tenancy: { enabled: false } });
     expect(off.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-tenancy'))).to.deep.equal([]);
     for (const component of ['-webhook', '-reconciler']) {
