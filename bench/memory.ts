@@ -15,8 +15,8 @@
 // DDBOP_NO_REEXEC=1 and exactly the flags named, e.g. `noflags` (none). BENCH_MEMORY_VARIANTS picks
 // them (comma-separated, default `default,noflags`); a variant is NAME or NAME=flag+flag
 // (`semi8=--max-semi-space-size=8`), a token without a leading dash is an environment variable
-// (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`). BENCH_MEMORY_RESYNC sets --resync-period (default 60s, so that
-// "steady" includes resync waves). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
+// (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`). BENCH_MEMORY_RESYNC sets --resync-period (default: the reconciler's,
+// 10 min, so "steady" is the idle process between resync waves, as ACK's figures are). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
 // Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -145,11 +145,14 @@ interface Variant {
 }
 function variants(): Variant[] {
   return (process.env.BENCH_MEMORY_VARIANTS ?? 'default,noflags').split(',').map((v) => {
-    const [name = v, flags] = v.split('=', 2);
+    const eq = v.indexOf('=');
+    const [name, flags] = eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
     if (name === 'default') return { name, flags: undefined, env: {} };
     if (name === 'noflags') return { name, flags: [], env: {} };
     const tokens = (flags ?? '').split('+').filter(Boolean);
-    const env = Object.fromEntries(tokens.filter((t) => !t.startsWith('-')).map((t) => t.split('=', 2)));
+    const env = Object.fromEntries(
+      tokens.filter((t) => !t.startsWith('-')).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]),
+    );
     return { name, flags: tokens.filter((t) => t.startsWith('-')), env };
   });
 }
@@ -236,7 +239,7 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
       `--watch-namespace=${ns}`,
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,
       `--health-probe-bind-address=127.0.0.1:${healthPort}`,
-      `--resync-period=${process.env.BENCH_MEMORY_RESYNC ?? '60s'}`,
+      ...(process.env.BENCH_MEMORY_RESYNC ? [`--resync-period=${process.env.BENCH_MEMORY_RESYNC}`] : []),
       '--log-level=warn',
     ],
     { ...v.env, ...(v.flags === undefined ? {} : { DDBOP_NO_REEXEC: '1' }) },
@@ -349,6 +352,11 @@ async function cleanNamespace(kube: KubeHttp, ns: string): Promise<void> {
   await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all(children.map(stop)).finally(() => process.exit(130));
+  });
+}
 main().catch(async (err: unknown) => {
   process.stderr.write(`bench memory failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   for (const c of children) await stop(c);
