@@ -182,8 +182,33 @@ export interface TableModel {
   deletionProtectionPath: FieldPath;
   tableClass?: TableClass;
   tableClassPath: FieldPath;
+  /** Create the table from data (create-time only, immutable): a restore or an S3 import. */
+  restore?: RestoreSource;
+  import?: ImportSource;
   /** Global table replicas; undefined when the spec has no `replicas`. */
   replicas?: Replica[];
+}
+
+/** Restore source of a table created by RestoreTableToPointInTime or RestoreTableFromBackup. */
+export interface RestoreSource {
+  sourceTableName?: string;
+  sourceTableArn?: string;
+  useLatestRestorableTime?: boolean;
+  /** RFC 3339, as written in the spec. */
+  restoreDateTime?: string;
+  backupArn?: string;
+  path: FieldPath;
+}
+
+/** S3 source of a table created by ImportTable. */
+export interface ImportSource {
+  bucket: string;
+  keyPrefix?: string;
+  bucketOwner?: string;
+  inputFormat: 'CSV' | 'DYNAMODB_JSON' | 'ION';
+  inputCompressionType?: 'GZIP' | 'ZSTD' | 'NONE';
+  csv?: { delimiter?: string; headerList?: string[] };
+  path: FieldPath;
 }
 
 /** One problem with a spec: the field to change and what to change it to. */

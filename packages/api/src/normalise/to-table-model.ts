@@ -27,6 +27,7 @@ import type {
 } from '../model.ts';
 import type { DynamoDBObject, DynamoDBTableObject, KnownObject } from '../schemas/objects.ts';
 import { autoScalingOf } from './autoscaling.ts';
+import { createFromOf } from './create-from.ts';
 import { replicasOf } from './replicas.ts';
 import { accessInsightsOf, contributorInsightsOf } from './access-insights.ts';
 
@@ -252,6 +253,7 @@ function common(obj: DynamoDBTableObject | DynamoDBObject): Common {
   if (spec.timeToLive?.attributeName !== undefined) model.timeToLive.attributeName = spec.timeToLive.attributeName;
   if (spec.deletionPolicy) model.deletionPolicy = spec.deletionPolicy;
   if (spec.tableClass) model.tableClass = spec.tableClass;
+  Object.assign(model, createFromOf(spec));
   if (spec.replicas) model.replicas = replicasOf(spec.replicas);
   return model;
 }

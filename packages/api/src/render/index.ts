@@ -6,3 +6,4 @@ export * from './backups-ttl.ts';
 export * from './throughput.ts';
 export * from './replicas.ts';
 export * from './access-insights.ts';
+export * from './create-from.ts';

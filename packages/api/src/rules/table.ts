@@ -4,6 +4,7 @@ import { checkResourcePolicy } from './access-insights.ts';
 import { checkAttributes } from './attributes.ts';
 import { checkAutoScaling } from './autoscaling.ts';
 import { checkCapacity } from './capacity.ts';
+import { checkCreateFrom, checkCreateFromUpdate } from './create-from.ts';
 import { checkDeletion, checkTableClass } from './deletion.ts';
 import { checkEncryption } from './encryption.ts';
 import { checkImmutable } from './immutability.ts';
@@ -39,6 +40,7 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
   checkResourcePolicy,
   checkDeletion,
   checkTableClass,
+  checkCreateFrom,
   checkReplicas,
 ];
 
@@ -49,6 +51,7 @@ export function validateTable(model: TableModel, old?: TableModel): ValidationRe
   if (old) {
     out.add(checkImmutable(model, old));
     out.add(checkThroughputUpdate(model, old));
+    out.add(checkCreateFromUpdate(model, old));
     out.add(checkReplicasUpdate(model, old));
   }
   return { errors: out.errors, warnings: out.warnings };

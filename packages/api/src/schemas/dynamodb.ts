@@ -25,6 +25,7 @@ import {
   userTagsSchema,
 } from './common.ts';
 import { replicasSchema } from './replicas.ts';
+import { importSchema, restoreSchema } from './create-from.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 import { contributorInsightsSpecificationSchema, resourcePolicySchema } from './access-insights.ts';
 
@@ -140,6 +141,8 @@ export const dynamoDBSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    restore: restoreSchema.optional(),
+    import: importSchema.optional(),
     replicas: replicasSchema,
     autoScaling: autoScalingSchema('table').optional(),
     resourcePolicy: resourcePolicySchema.optional(),

@@ -25,6 +25,7 @@ import {
   userTagsSchema,
 } from './common.ts';
 import { replicasSchema } from './replicas.ts';
+import { importSchema, restoreSchema } from './create-from.ts';
 import { onDemandThroughputSchema, warmThroughputSchema } from './throughput.ts';
 import { contributorInsightsFlagSchema, resourcePolicySchema } from './access-insights.ts';
 
@@ -126,6 +127,8 @@ export const dynamoDBTableSpecSchema = z
     deletionPolicy: deletionPolicySchema.optional(),
     deletionProtectionEnabled: deletionProtectionSchema.optional(),
     tableClass: tableClassSchema.optional(),
+    restore: restoreSchema.optional(),
+    import: importSchema.optional(),
     replicas: replicasSchema,
     autoScaling: autoScalingSchema('table').optional(),
     resourcePolicy: resourcePolicySchema.optional(),

@@ -20,6 +20,7 @@ export * from './cluster-awsprovider.ts';
 export * from './dynamodbtable.ts';
 export * from './dynamodb.ts';
 export * from './table-status.ts';
+export type { ImportSpec, ImportStatus, RestoreSpec, RestoreStatus } from './create-from.ts';
 export * from './objects.ts';
 export * from './paths.ts';
 export { closest, schemaAt, issuesToFieldErrors } from './issues.ts';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { conditionsSchema } from './common.ts';
 import { contributorInsightsStatusSchema, resourcePolicyStatusSchema } from './access-insights.ts';
+import { importStatusSchema, restoreStatusSchema } from './create-from.ts';
 import { replicaStatusesSchema } from './replica-status.ts';
 
 const warmThroughputStatusSchema = (where: string) =>
@@ -100,6 +101,8 @@ export const tableStatusSchema = z
       .describe('Scalable targets registered in Application Auto Scaling for spec.autoScaling (table and GSIs).'),
     resourcePolicy: resourcePolicyStatusSchema.optional(),
     contributorInsights: contributorInsightsStatusSchema.optional(),
+    restore: restoreStatusSchema.optional(),
+    import: importStatusSchema.optional(),
     conditions: conditionsSchema.optional(),
   })
   .describe('Observed state of the table in AWS.');

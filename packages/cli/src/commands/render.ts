@@ -4,6 +4,8 @@ import {
   applyDefaults,
   parseObject,
   renderContinuousBackupsInput,
+  renderContributorInsightsRequests,
+  renderCreateFromInput,
   renderCreateTableInput,
   renderReplicaUpdates,
   renderTimeToLiveInput,
@@ -27,8 +29,11 @@ import { objectLabel, skipReason } from '../objects.ts';
 export const RENDER_HELP = `Usage: dynamodb-operator render [--output yaml|json] FILE...
 
 Prints, for every DynamoDBTable and DynamoDB object in FILE ("-" = stdin), the requests the operator
-sends to AWS: CreateTable, then UpdateTimeToLive and UpdateContinuousBackups, then for autoScaling
-Application Auto Scaling's RegisterScalableTarget and PutScalingPolicy (one each per scaled dimension).
+sends to AWS: CreateTable (or, with spec.restore / spec.import, RestoreTableToPointInTime,
+RestoreTableFromBackup or ImportTable instead), then UpdateTimeToLive and UpdateContinuousBackups, then for autoScaling
+Application Auto Scaling's RegisterScalableTarget and PutScalingPolicy (one each per scaled dimension),
+then UpdateContributorInsights (one per table or GSI with contributor insights enabled). A
+resourcePolicy travels in CreateTable's ResourcePolicy (PutResourcePolicy if AWS does not show it).
 Defaults are applied as the webhook would; an AWSProvider in the same files contributes its defaultTags.
 The ownership tags the reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
 
@@ -40,8 +45,12 @@ Exit status: 0 all rendered, 1 some object invalid (its errors are printed), 2 u
 
 interface Rendered {
   object: string;
-  CreateTable: unknown;
+  CreateTable?: unknown;
+  RestoreTableToPointInTime?: unknown;
+  RestoreTableFromBackup?: unknown;
+  ImportTable?: unknown;
   UpdateTimeToLive?: unknown;
+  UpdateContributorInsights?: unknown[];
   UpdateContinuousBackups: unknown;
   RegisterScalableTarget?: unknown[];
   PutScalingPolicy?: unknown[];
@@ -106,13 +115,16 @@ export async function runRender(args: string[], io: Io): Promise<number> {
     if (!isTableObject(result.object)) return;
     const cfg = { operatorTags: {}, providerTags: providerTags(providers, result.object) ?? {} };
     const model = toTableModel(applyDefaults(result.object, cfg).object);
+    const from = renderCreateFromInput(model);
     const entry: Rendered = {
       object: objectLabel(doc.value),
-      CreateTable: renderCreateTableInput(model),
+      ...(from ? { [from.command]: from.input } : { CreateTable: renderCreateTableInput(model) }),
       UpdateContinuousBackups: renderContinuousBackupsInput(model),
     };
     const ttl = renderTimeToLiveInput(model);
     if (ttl) entry.UpdateTimeToLive = ttl;
+    const insights = renderContributorInsightsRequests(model);
+    if (insights.length > 0) entry.UpdateContributorInsights = insights;
     const scaled = desiredTargets(model);
     if (scaled.length > 0) {
       entry.RegisterScalableTarget = scaled.map(registerRequest);

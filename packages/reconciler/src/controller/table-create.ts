@@ -8,12 +8,18 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
-import { renderContinuousBackupsInput, renderCreateTableInput, renderTimeToLiveInput } from '@dynamodb-operator/api';
+import {
+  renderContinuousBackupsInput,
+  renderCreateFromInput,
+  renderCreateTableInput,
+  renderTimeToLiveInput,
+} from '@dynamodb-operator/api';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
 import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } from './location.ts';
 import { RECREATE_ANNOTATION } from './ownership.ts';
+import { createFromData, importPending } from './table-create-from.ts';
 import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
@@ -73,6 +79,10 @@ export async function createTable(
       `table ${model.tableName} is created again (${RECREATE_ANNOTATION})`,
     );
   }
+  // A restore or import creates the table instead (table-create-from.ts); an import already started
+  // for this object is followed, never sent twice.
+  const from = renderCreateFromInput(model, run.obj.metadata.uid);
+  if (from && importPending(run)) return { requeueAfterMs: run.poll('creating') };
   const input = renderCreateTableInput(model, ownTags);
   // Write-ahead intent (see ownership.ts): lets us recognise our own table even if an emulator drops
   // the Tags parameter and we crash before tagging it.
@@ -81,6 +91,7 @@ export async function createTable(
     [CREATE_INTENT_ANNOTATION]: `${model.tableName}@${new Date().toISOString()}`,
     [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint),
   });
+  if (from) return createFromData(run, model, c, from);
   let created: TableDescription | undefined;
   try {
     const out = await c.dynamodb.send(new CreateTableCommand(input), { abortSignal: d.gate.signal() });

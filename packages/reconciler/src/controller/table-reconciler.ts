@@ -15,6 +15,7 @@ import { RetryableError, TerminalError } from './errors.ts';
 import { ownershipTags } from './ownership.ts';
 import { confirmOwnership, ownerOf, tagsRecord } from './table-adopt.ts';
 import { createTable } from './table-create.ts';
+import { trackImport } from './table-create-from.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import { TableRun, hasFinalizer, pollDelays } from './table-context.ts';
 import type { ReconcileResult, TableDeps } from './table-context.ts';
@@ -66,10 +67,16 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
 async function createOrUpdate(run: TableRun, { model, clients: c }: Resolved): Promise<ReconcileResult> {
   const ownTags = ownershipTags(ownerOf(run.d, run.obj));
   const desiredTags = { ...tagsRecord(ownTags), ...model.tags, ...tagsRecord(ownTags) };
+  // A failed import is Terminal, but a table AWS left behind is claimed first, so deletion removes it.
+  const importFailed = model.import ? await trackImport(run, model, c) : undefined;
   const reading = await readTable(run, model, c, desiredTags);
   if (reading.kind === 'inSync') return {};
-  if (reading.kind === 'missing') return createTable(run, model, c, ownTags);
+  if (reading.kind === 'missing') {
+    if (importFailed) throw importFailed;
+    return createTable(run, model, c, ownTags);
+  }
   const ownership = await confirmOwnership(run, model, c, reading.described, ownTags);
+  if (importFailed) throw importFailed;
   if (!ownership.owned) return {};
   return observeOwned(run, model, c, reading.described, desiredTags, ownership.tagsRead, reading.reads);
 }

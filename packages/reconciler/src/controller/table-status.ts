@@ -8,7 +8,9 @@ import type {
   AwsWarmThroughputOut,
   Condition,
 } from '@dynamodb-operator/api';
+import type { RestoreSummary } from '@aws-sdk/client-dynamodb';
 import type { ConditionInput } from './conditions.ts';
+import { restoreStatus } from './create-from-status.ts';
 import { replicaStatuses } from './table-replicas.ts';
 import type { ReplicaStatus } from './table-replicas.ts';
 import { getCondition, setCondition } from './conditions.ts';
@@ -19,6 +21,7 @@ export interface DescribedTable {
   ItemCount?: number;
   TableSizeBytes?: number;
   LatestStreamArn?: string;
+  RestoreSummary?: RestoreSummary;
   Replicas?: AwsReplicaDescription[];
   TableId?: string;
   OnDemandThroughput?: AwsOnDemandThroughputOut;
@@ -126,6 +129,8 @@ export function observedFields(d: DescribedTable): Partial<TableStatus> {
   const gsis = indexStatuses(d);
   if (gsis.length > 0) out.globalSecondaryIndexes = gsis;
   if (d.LatestStreamArn) out.streamArn = d.LatestStreamArn;
+  const restore = restoreStatus(d.RestoreSummary);
+  if (restore) out.restore = restore;
   return out;
 }
 
