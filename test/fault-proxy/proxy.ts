@@ -45,6 +45,8 @@ export interface CallRecord {
   by?: string;
   /** GSI actions of an UpdateTable, e.g. ["Create:by-email"]. */
   gsi?: string[];
+  /** Replica actions of an UpdateTable, e.g. ["Create:eu-west-1"]. */
+  replicas?: string[];
   /** TagResource keys the table already had, untagged first so the emulator overwrites like AWS. */
   overwrote?: string[];
 }
@@ -214,6 +216,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     if (actions.length > 0)
       rec.gsi = actions.flatMap((a) =>
         (['Create', 'Delete', 'Update'] as const).flatMap((k) => (a[k] ? [`${k}:${a[k]?.IndexName ?? ''}`] : [])),
+      );
+    const replicaActions = (operation === 'UpdateTable' ? (input.ReplicaUpdates ?? []) : []) as Record<
+      string,
+      { RegionName?: string } | undefined
+    >[];
+    if (replicaActions.length > 0)
+      rec.replicas = replicaActions.flatMap((a) =>
+        (['Create', 'Update', 'Delete'] as const).flatMap((k) => (a[k] ? [`${k}:${a[k]?.RegionName ?? ''}`] : [])),
       );
     records.push(rec);
 

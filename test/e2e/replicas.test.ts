@@ -1,0 +1,248 @@
+// Global table replicas through the webhook and the reconciler, against moto behind the fault proxy
+// (moto ignores ReplicaUpdates; the proxy models replicas from the AWS API reference, see
+// docs/emulator-gaps.md): a DynamoDB with two replicas and a DynamoDBTable with one are created, their
+// replicas added one per UpdateTable (counted at the proxy) and shown ACTIVE in status; a replica
+// removed from the spec is deleted; a spec without NEW_AND_OLD_IMAGES streams is refused at apply;
+// deleting the object deletes its replicas (one per call) and then the table.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
+import { stringify } from 'yaml';
+import { applyYaml, kubectl, makeServingCert, waitFor } from './support/index.ts';
+import {
+  GROUP,
+  condition,
+  deleteNamespace,
+  emulatorClient,
+  getObj,
+  mustApply,
+  providerYaml,
+  startMoto,
+  startReconcilerProc,
+  uniqueNamespace,
+} from './support-reconciler/index.ts';
+import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
+import { startFaultProxyProc } from './support-updates/index.ts';
+import type { CallRecord, ProxyProc } from './support-updates/index.ts';
+import {
+  registerWebhooks,
+  startWebhookProcess,
+  unregisterWebhooks,
+  writeCertDir,
+} from '../../packages/webhook/test/e2e/harness.ts';
+import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+
+const TABLE = 'replicas_orders';
+const TABLE_KIND = 'replicas_table_kind';
+
+function ordersYaml(replicas: string[]): string {
+  return stringify({
+    apiVersion: `${GROUP}/v1alpha1`,
+    kind: 'DynamoDB',
+    metadata: { name: 'orders' },
+    spec: {
+      providerRef: { name: 'moto' },
+      tableName: TABLE,
+      billingMode: 'PAY_PER_REQUEST',
+      attributes: [{ name: 'pk', type: 'S' }],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      streamSpecification: { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' },
+      replicas: replicas.map((regionName) => ({ regionName })),
+      deletionPolicy: 'Delete',
+    },
+  });
+}
+
+function tableKindYaml(): string {
+  return stringify({
+    apiVersion: `${GROUP}/v1alpha1`,
+    kind: 'DynamoDBTable',
+    metadata: { name: 'quick' },
+    spec: {
+      providerRef: { name: 'moto' },
+      tableName: TABLE_KIND,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: { name: 'id', type: 'S' },
+      streamEnabled: true,
+      streamViewType: 'NEW_AND_OLD_IMAGES',
+      replicas: [{ regionName: 'us-west-2', tableClassOverride: 'STANDARD_INFREQUENT_ACCESS' }],
+      deletionPolicy: 'Delete',
+    },
+  });
+}
+
+type ReplicaStatus = { regionName: string; status: string };
+const replicasOf = (o: Obj | undefined): ReplicaStatus[] | undefined =>
+  (o?.status as { replicas?: ReplicaStatus[] } | undefined)?.replicas;
+
+/** UpdateTable calls of one table that carried ReplicaUpdates, as [HTTP status, actions]. */
+const replicaCalls = (calls: CallRecord[], table: string) =>
+  calls.filter((c) => c.table === table && c.replicas).map((c) => [c.status, c.replicas]);
+
+describe('global table replicas (webhook + reconciler + moto behind the fault proxy)', function () {
+  this.timeout(300_000);
+  const hookName = `ddbop-e2e-replicas-${process.pid}`;
+  let ns: string;
+  let moto: Emulator;
+  let proxy: ProxyProc;
+  let ddb: DynamoDBClient;
+  let rec: ReconcilerProc;
+  let webhook: WebhookProcess;
+  let dir: string;
+
+  const describe_ = async (name = TABLE): Promise<TableDescription> =>
+    (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table ?? {};
+  const readyAtGeneration = (resource: string, name: string) => (): Obj | undefined => {
+    const o = getObj(resource, ns, name) as (Obj & { metadata: { generation?: number } }) | undefined;
+    const ready = condition(o, 'Ready') as { status: string; observedGeneration?: number } | undefined;
+    const synced = condition(o, 'Synced')?.status === 'True';
+    return ready?.status === 'True' && synced && ready.observedGeneration === o?.metadata.generation ? o : undefined;
+  };
+
+  before(async () => {
+    ns = uniqueNamespace('replicas');
+    dir = mkdtempSync(join(tmpdir(), 'ddbop-replicas-'));
+    const cert = makeServingCert(['127.0.0.1']);
+    writeCertDir(dir, cert, 'v1');
+    webhook = await startWebhookProcess('replicas-webhook', dir);
+    await registerWebhooks(hookName, ns, webhook, cert.caPem);
+    moto = await startMoto('replicas-moto');
+    proxy = await startFaultProxyProc('replicas-proxy', moto.endpoint);
+    ddb = emulatorClient(proxy.url);
+    mustApply(providerYaml('moto', proxy.url), ns);
+    rec = await startReconcilerProc('replicas-reconciler', ns, ['--resync-period=2s', '--drift-check-period=4s']);
+    mustApply(ordersYaml(['eu-west-1', 'ap-southeast-2']), ns);
+    mustApply(tableKindYaml(), ns);
+  });
+
+  after(async () => {
+    unregisterWebhooks(hookName);
+    await rec?.proc.stop();
+    await webhook?.process.stop();
+    if (ns) deleteNamespace(ns);
+    ddb?.destroy();
+    await proxy?.proc.stop();
+    await moto?.proc.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kubectl explain documents spec.replicas and status.replicas', () => {
+    const spec = kubectl(['explain', 'dynamodbs.spec.replicas']);
+    expect(spec.code, spec.stderr).to.equal(0);
+    expect(spec.stdout).to.contain('regionName').and.contain('NEW_AND_OLD_IMAGES');
+    const status = kubectl(['explain', 'dynamodbtables.status.replicas.status']);
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout).to.contain('CREATING');
+  });
+
+  it('adds the replicas one per UpdateTable, each when the last is ACTIVE; status shows them ACTIVE and Ready', async () => {
+    const o = await waitFor(
+      'orders Ready with both replicas ACTIVE',
+      () => {
+        const x = readyAtGeneration('dynamodb', 'orders')();
+        return replicasOf(x)?.filter((r) => r.status === 'ACTIVE').length === 2 ? x : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(replicasOf(o)).to.have.deep.members([
+      { regionName: 'eu-west-1', status: 'ACTIVE' },
+      { regionName: 'ap-southeast-2', status: 'ACTIVE' },
+    ]);
+    const t = await describe_();
+    expect(t.GlobalTableVersion).to.equal('2019.11.21');
+    expect(t.Replicas?.map((r) => [r.RegionName, r.ReplicaStatus])).to.have.deep.members([
+      ['eu-west-1', 'ACTIVE'],
+      ['ap-southeast-2', 'ACTIVE'],
+    ]);
+    // Exactly two calls, one replica each in spec order, none refused: the reconciler waited for ACTIVE
+    // in between.
+    expect(replicaCalls(await proxy.calls(), TABLE)).to.deep.equal([
+      [200, ['Create:eu-west-1']],
+      [200, ['Create:ap-southeast-2']],
+    ]);
+
+    const q = await waitFor(
+      'quick Ready with its replica ACTIVE',
+      () => {
+        const x = readyAtGeneration('dynamodbtable', 'quick')();
+        return replicasOf(x)?.[0]?.status === 'ACTIVE' ? x : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(replicasOf(q)).to.deep.equal([{ regionName: 'us-west-2', status: 'ACTIVE' }]);
+    expect((await describe_(TABLE_KIND)).Replicas?.[0]?.ReplicaTableClassSummary?.TableClass).to.equal(
+      'STANDARD_INFREQUENT_ACCESS',
+    );
+  });
+
+  it('deletes a replica removed from the spec, in one UpdateTable', async () => {
+    const since = (await proxy.calls()).length;
+    mustApply(ordersYaml(['eu-west-1']), ns);
+    const o = await waitFor(
+      'orders Ready with one replica',
+      () => {
+        const x = readyAtGeneration('dynamodb', 'orders')();
+        return replicasOf(x)?.length === 1 ? x : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(replicasOf(o)).to.deep.equal([{ regionName: 'eu-west-1', status: 'ACTIVE' }]);
+    expect((await describe_()).Replicas?.map((r) => r.RegionName)).to.deep.equal(['eu-west-1']);
+    expect(replicaCalls((await proxy.calls()).slice(since), TABLE)).to.deep.equal([[200, ['Delete:ap-southeast-2']]]);
+  });
+
+  it('refuses replicas without NEW_AND_OLD_IMAGES streams at apply, naming the field and the fix', () => {
+    const doc = stringify({
+      apiVersion: `${GROUP}/v1alpha1`,
+      kind: 'DynamoDB',
+      metadata: { name: 'no-stream' },
+      spec: {
+        providerRef: { name: 'moto' },
+        tableName: 'replicas_no_stream',
+        attributes: [{ name: 'pk', type: 'S' }],
+        keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+        streamSpecification: { streamEnabled: true, streamViewType: 'KEYS_ONLY' },
+        replicas: [{ regionName: 'eu-west-1' }],
+      },
+    });
+    const r = applyYaml(doc, ['-n', ns]);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain(
+      'spec.streamSpecification.streamViewType: replicas (spec.replicas[0]) need the stream view type NEW_AND_OLD_IMAGES, not KEYS_ONLY: set it to NEW_AND_OLD_IMAGES, or remove spec.replicas',
+    );
+    expect(getObj('dynamodb', ns, 'no-stream')).to.equal(undefined);
+    // Turning streams off under existing replicas is refused the same way.
+    const off = kubectl([
+      'patch',
+      'dynamodb',
+      'orders',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { streamSpecification: { streamEnabled: false, streamViewType: null } } }),
+    ]);
+    expect(off.code).to.not.equal(0);
+    expect(off.stderr).to.contain('spec.streamSpecification: replicas (spec.replicas[0]) need DynamoDB Streams');
+  });
+
+  it('deleting the object deletes its replicas one per call, then the table', async () => {
+    const since = (await proxy.calls()).length;
+    const r = kubectl(['delete', 'dynamodb', 'orders', '-n', ns, '--wait=false']);
+    expect(r.code, r.stderr).to.equal(0);
+    await waitFor('orders gone', () => getObj('dynamodb', ns, 'orders') === undefined, { timeoutMs: 90_000 });
+    const calls = (await proxy.calls()).slice(since).filter((c) => c.table === TABLE);
+    expect(replicaCalls(calls, TABLE)).to.deep.equal([[200, ['Delete:eu-west-1']]]);
+    const replicaDelete = calls.findIndex((c) => c.replicas);
+    const tableDelete = calls.findIndex((c) => c.operation === 'DeleteTable' && c.status === 200);
+    expect(tableDelete).to.be.greaterThan(replicaDelete);
+    const gone = await ddb.send(new DescribeTableCommand({ TableName: TABLE })).then(
+      () => undefined,
+      (e: Error) => e.name,
+    );
+    expect(gone).to.equal('ResourceNotFoundException');
+  });
+});
