@@ -145,6 +145,11 @@ export const OPERATOR_RULES: readonly OperatorRule[] = [
     why: 'PITR and TTL are separate calls (UpdateContinuousBackups, UpdateTimeToLive)',
     errors: /^spec\.(pointInTimeRecovery|timeToLive)/,
   },
+  {
+    id: 'create-from',
+    why: 'restore and import are RestoreTableToPointInTime / RestoreTableFromBackup / ImportTable rules, not CreateTable ones',
+    errors: /^spec\.(restore|import)|ImportTable cannot create local secondary indexes/,
+  },
 ];
 
 /** The gap or operator rule that explains why CreateTable accepts a spec despite this error, if any. */
