@@ -2,7 +2,8 @@
 // (moto ignores ReplicaUpdates; the proxy models replicas from the AWS API reference, see
 // docs/emulator-gaps.md): a DynamoDB with two replicas and a DynamoDBTable with one are created, their
 // replicas added one per UpdateTable (counted at the proxy) and shown ACTIVE in status; a replica
-// removed from the spec is deleted; a spec without NEW_AND_OLD_IMAGES streams is refused at apply;
+// removed from the spec is deleted; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
+// provider's own region, is refused at apply;
 // deleting the object deletes its replicas (one per call) and then the table.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,7 +195,7 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
     expect(replicaCalls((await proxy.calls()).slice(since), TABLE)).to.deep.equal([[200, ['Delete:ap-southeast-2']]]);
   });
 
-  it('refuses replicas without NEW_AND_OLD_IMAGES streams at apply, naming the field and the fix', () => {
+  it('refuses replicas without NEW_AND_OLD_IMAGES streams, or in the own region, at apply, naming the field and the fix', () => {
     const doc = stringify({
       apiVersion: `${GROUP}/v1alpha1`,
       kind: 'DynamoDB',
@@ -214,6 +215,12 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
       'spec.streamSpecification.streamViewType: replicas (spec.replicas[0]) need the stream view type NEW_AND_OLD_IMAGES, not KEYS_ONLY: set it to NEW_AND_OLD_IMAGES, or remove spec.replicas',
     );
     expect(getObj('dynamodb', ns, 'no-stream')).to.equal(undefined);
+    // A replica in the provider's own region (us-east-1): the webhook knows it from its provider cache.
+    const own = applyYaml(ordersYaml(['eu-west-1', 'us-east-1']), ['-n', ns]);
+    expect(own.code).to.not.equal(0);
+    expect(own.stderr).to.contain(
+      "spec.replicas[1].regionName: us-east-1 is the table's own region (AWSProvider moto has spec.region us-east-1)",
+    );
     // Turning streams off under existing replicas is refused the same way.
     const off = kubectl([
       'patch',

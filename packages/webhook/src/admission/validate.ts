@@ -4,12 +4,18 @@ import { gate } from './gate.ts';
 import { admissionContext, runPlugins } from './plugins.ts';
 import type { AdmissionPlugin } from './plugins.ts';
 import { providerRefPlugin } from './plugins/provider-ref.ts';
+import { replicaRegionPlugin } from './plugins/replica-region.ts';
 import { riskyChangesPlugin } from './plugins/risky-changes.ts';
 import { rulesPlugin } from './plugins/rules.ts';
 import { allow, denyInvalid } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
 
-export const VALIDATING_PLUGINS: readonly AdmissionPlugin[] = [rulesPlugin, providerRefPlugin, riskyChangesPlugin];
+export const VALIDATING_PLUGINS: readonly AdmissionPlugin[] = [
+  rulesPlugin,
+  providerRefPlugin,
+  replicaRegionPlugin,
+  riskyChangesPlugin,
+];
 
 export function validateRequest(
   request: AdmissionRequest,

@@ -8,6 +8,8 @@ export interface ProviderInfo {
   defaultTags: Record<string, string>;
   /** A ClusterAWSProvider's spec.namespaces / spec.namespaceSelector. */
   scope?: ClusterProviderScope;
+  /** spec.region: the table's own region, which no replica may name. */
+  region?: string;
 }
 
 export interface ProviderLookup {
@@ -52,6 +54,8 @@ export function defaultTagsOf(object: unknown): Record<string, string> {
 /** What the cache keeps of a provider object: its defaultTags, and for a cluster provider its scope. */
 export function providerInfoOf(object: unknown, cluster: boolean): ProviderInfo {
   const info: ProviderInfo = { defaultTags: defaultTagsOf(object) };
+  const region = (object as { spec?: { region?: unknown } } | null)?.spec?.region;
+  if (typeof region === 'string') info.region = region;
   if (cluster) info.scope = clusterProviderScopeOf((object as { spec?: unknown } | null)?.spec);
   return info;
 }
