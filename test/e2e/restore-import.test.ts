@@ -4,7 +4,8 @@
 // import of DynamoDB JSON from S3 — each Ready with the data present, the owner tags applied after
 // the fact (restores and imports carry no tags) and the outcome in status; a failed import (missing
 // bucket, malformed data) is a Terminal condition with AWS's FailureCode/FailureMessage and deletes
-// cleanly; restore/import are refused at apply once the object exists.
+// cleanly; restore/import are refused at apply once the object exists. The reconciler's write calls
+// per table are asserted exactly from a recording proxy in front of moto.
 // moto imports DYNAMODB_JSON only (InputFormat is ignored), so CSV and ION are unit-tested
 // (packages/api/test/create-from.test.ts), not exercised here: see docs/emulator-gaps.md.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,9 +35,10 @@ import {
   providerYaml,
   startMoto,
   startReconcilerProc,
+  startRecordingProxy,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
-import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
+import type { Emulator, Obj, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
 import {
   registerWebhooks,
   startWebhookProcess,
@@ -81,6 +83,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
   const hookName = `ddbop-e2e-restore-import-${process.pid}`;
   let ns: string;
   let moto: Emulator;
+  let proxy: Recorder;
   let ddb: DynamoDBClient;
   let rec: ReconcilerProc;
   let webhook: WebhookProcess;
@@ -99,6 +102,12 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     const tags = (await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? [];
     return Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
   };
+  /** The reconciler's write calls for `table`, in order (reads: Describe*, List*, Get*). */
+  const writes = (table: string): string[] =>
+    proxy
+      .records()
+      .filter((r) => r.table === table && !/^(Describe|List|Get)/.test(r.op))
+      .map((r) => `${r.op} ${r.status}`);
   const tableExists = async (table: string): Promise<boolean> => {
     try {
       await ddb.send(new DescribeTableCommand({ TableName: table }));
@@ -146,7 +155,9 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       '{"Item":{"id":{"S":"j1"},"n":{"N":"5"}}}\n{"Item":{"id":{"S":"j2"}}}\n',
     );
     await s3Put(moto.endpoint, `${BUCKET}/csv/part-0.csv`, 'id,n\nx,1\n');
-    mustApply(providerYaml('moto', moto.endpoint), ns);
+    // The reconciler's calls go through a recorder (the test's own setup calls above do not).
+    proxy = await startRecordingProxy('restore-import-recorder', moto.endpoint);
+    mustApply(providerYaml('moto', proxy.endpoint), ns);
     rec = await startReconcilerProc('restore-import-reconciler', ns, ['--resync-period=2s']);
   });
 
@@ -156,6 +167,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     await webhook?.process.stop();
     if (ns) deleteNamespace(ns);
     ddb?.destroy();
+    await proxy?.proc.stop();
     await moto?.proc.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -179,6 +191,15 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       ns,
     );
     const o = await waitFor('restored Ready', ready('dynamodb', 'restored'), { timeoutMs: 90_000 });
+    // The restore, then what it cannot carry: the owner tags (claim), the spec's tags, PITR, and the
+    // billing mode moto's restore drops (on AWS BillingModeOverride sets it: no UpdateTable).
+    expect(writes('ri_restored')).to.deep.equal([
+      'RestoreTableToPointInTime 200',
+      'TagResource 200',
+      'TagResource 200',
+      'UpdateContinuousBackups 200',
+      'UpdateTable 200',
+    ]);
     expect(await ids('ri_restored')).to.deep.equal(['a', 'b', 'c']);
     const tags = await tagsOf('ri_restored');
     expect(tags[OWNER_UID_TAG]).to.equal(o.metadata.uid);
@@ -210,6 +231,11 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       ns,
     );
     const o = await waitFor('from-backup Ready', ready('dynamodbtable', 'from-backup'), { timeoutMs: 90_000 });
+    expect(writes('ri_from_backup')).to.deep.equal([
+      'RestoreTableFromBackup 200',
+      'TagResource 200',
+      'UpdateTable 200',
+    ]);
     expect(await ids('ri_from_backup')).to.deep.equal(['a', 'b', 'c']);
     expect((await tagsOf('ri_from_backup'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
     expect((o.status?.restore as { sourceBackupArn?: string }).sourceBackupArn).to.equal(backupArn);
@@ -223,6 +249,8 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       ns,
     );
     const o = await waitFor('imported Ready', ready('dynamodb', 'imported'), { timeoutMs: 90_000 });
+    // ImportTable creates the table with its billing mode: only the owner tags follow.
+    expect(writes('ri_imported')).to.deep.equal(['ImportTable 200', 'TagResource 200']);
     expect(await ids('ri_imported')).to.deep.equal(['j1', 'j2']);
     expect((await tagsOf('ri_imported'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
     const st = o.status?.import as { importArn?: string; status?: string; importedItemCount?: number };
@@ -311,6 +339,12 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     for (const t of ['ri_restored', 'ri_imported', 'ri_no_bucket', 'ri_malformed']) {
       await waitFor(`${t} deleted`, async () => !(await tableExists(t)), { timeoutMs: 60_000 });
     }
+    // One ImportTable per failed import (never sent again), one DeleteTable per table that existed.
+    expect(writes('ri_no_bucket')).to.deep.equal(['ImportTable 200']);
+    expect(writes('ri_malformed')).to.deep.equal(['ImportTable 200', 'TagResource 200', 'DeleteTable 200']);
+    expect(writes('ri_restored').slice(-1)).to.deep.equal(['DeleteTable 200']);
+    expect(writes('ri_imported').slice(-1)).to.deep.equal(['DeleteTable 200']);
+    expect(writes(SOURCE)).to.deep.equal([]);
     // The source table was never touched.
     expect(await ids(SOURCE)).to.deep.equal(['a', 'b', 'c']);
   });

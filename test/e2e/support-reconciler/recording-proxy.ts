@@ -22,8 +22,21 @@ function keyIdOf(authorization: string | undefined): string | undefined {
 
 function tableOf(body: string): string | undefined {
   try {
-    const j = JSON.parse(body) as { TableName?: string; ResourceArn?: string };
-    return j.TableName ?? j.ResourceArn?.split('/').pop();
+    const j = JSON.parse(body) as {
+      TableName?: string;
+      ResourceArn?: string;
+      TargetTableName?: string;
+      TableCreationParameters?: { TableName?: string };
+      ImportArn?: string;
+    };
+    // Restores name their new table TargetTableName, an import in TableCreationParameters or its ARN.
+    return (
+      j.TableName ??
+      j.TargetTableName ??
+      j.TableCreationParameters?.TableName ??
+      /:table\/([^/]+)\/import\//.exec(j.ImportArn ?? '')?.[1] ??
+      j.ResourceArn?.split('/').pop()
+    );
   } catch {
     return undefined;
   }
