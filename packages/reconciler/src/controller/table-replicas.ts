@@ -38,7 +38,8 @@ export function nextReplicaRemoval(tableStatus: string | undefined, replicas: Aw
   const busy = replicas.filter((r) => r.ReplicaStatus !== 'ACTIVE' && r.ReplicaStatus !== 'CREATION_FAILED');
   if (tableStatus !== 'ACTIVE' || busy.length > 0 || left.length === 0) {
     const what = busy.map((r) => `replica ${r.RegionName ?? '?'} is ${r.ReplicaStatus ?? '?'}`);
-    return { kind: 'wait', reason: [`table is ${tableStatus ?? '?'}`, ...what].join(', ') };
+    const table = tableStatus === 'ACTIVE' ? [] : [`table is ${tableStatus ?? '?'}`];
+    return { kind: 'wait', reason: [...table, ...what].join(', ') || 'a replica is being deleted' };
   }
   const first = [...left].sort((a, b) => ((a.RegionName ?? '') < (b.RegionName ?? '') ? -1 : 1))[0];
   return { kind: 'delete', regionName: first?.RegionName ?? '' };
