@@ -32,7 +32,8 @@ Prints, for every DynamoDBTable and DynamoDB object in FILE ("-" = stdin), the r
 sends to AWS: CreateTable (or, with spec.restore / spec.import, RestoreTableToPointInTime,
 RestoreTableFromBackup or ImportTable instead), then UpdateTimeToLive and UpdateContinuousBackups, then for autoScaling
 Application Auto Scaling's RegisterScalableTarget and PutScalingPolicy (one each per scaled dimension),
-then UpdateContributorInsights (one per table or GSI with contributor insights enabled). A
+then UpdateContributorInsights (one per table or GSI with contributor insights enabled), then for
+replicas UpdateTable (ReplicaUpdates Create, one per replica, in the order the reconciler sends them). A
 resourcePolicy travels in CreateTable's ResourcePolicy (PutResourcePolicy if AWS does not show it).
 Defaults are applied as the webhook would; an AWSProvider in the same files contributes its defaultTags.
 The ownership tags the reconciler adds (aws-infra-operator.runner.codes/owner, …/owner-uid) are not shown.
