@@ -136,6 +136,18 @@ describe('resource policy and contributor insights (api)', () => {
       expect(e?.path).to.equal('spec.resourcePolicy');
       expect(e?.message).to.match(/20481 bytes, over DynamoDB's limit of 20480/);
     });
+
+    it('warns (does not refuse) contributor insights on a table encrypted with a KMS key', () => {
+      const kms = { encryption: { enabled: true, type: 'AWS_MANAGED' }, contributorInsights: true };
+      const r = validateObject(dynamodbTable(kms));
+      expect(r.errors).to.deep.equal([]);
+      expect(r.warnings.join()).to.contain(
+        'spec.contributorInsights: contributor insights show the most accessed keys',
+      );
+      expect(validateObject(dynamodbTable({ contributorInsights: true })).warnings.join()).to.not.contain(
+        'contributor',
+      );
+    });
   });
 
   describe('render', () => {

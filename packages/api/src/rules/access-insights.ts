@@ -65,3 +65,22 @@ export function checkResourcePolicy(model: TableModel): ValidationResult {
     out.error(path, `has Version ${JSON.stringify(version)}: use "2012-10-17" (or "2008-10-17")`);
   return out;
 }
+
+/**
+ * Contributor insights show the most accessed partition and sort keys in plain text in CloudWatch; AWS
+ * advises against them on a table whose keys must stay encrypted with a KMS key. Admitted with a warning.
+ */
+export function checkContributorInsights(model: TableModel): ValidationResult {
+  const out = new Findings();
+  const on = [model.contributorInsights, ...model.globalSecondaryIndexes.map((g) => g.contributorInsights)].filter(
+    (c) => c?.enabled === true,
+  );
+  const type = model.encryption.type;
+  if (on.length > 0 && model.encryption.enabled && (type === 'AWS_MANAGED' || type === 'CUSTOMER_MANAGED'))
+    out.warn(
+      `${on.map((c) => c?.path).join(', ')}: contributor insights show the most accessed keys in plain text in ` +
+        `CloudWatch, outside the ${type} KMS encryption of the table; AWS advises against them when the keys ` +
+        'must stay encrypted',
+    );
+  return out;
+}

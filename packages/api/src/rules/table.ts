@@ -1,6 +1,6 @@
 // validateTable: every rule family on the model, every error and warning at once.
 import type { TableModel, ValidationResult } from '../model.ts';
-import { checkResourcePolicy } from './access-insights.ts';
+import { checkContributorInsights, checkResourcePolicy } from './access-insights.ts';
 import { checkAttributes } from './attributes.ts';
 import { checkAutoScaling } from './autoscaling.ts';
 import { checkCapacity } from './capacity.ts';
@@ -38,6 +38,7 @@ export const TABLE_RULES: readonly ((model: TableModel) => ValidationResult)[] =
   checkTimeToLive,
   checkTags,
   checkResourcePolicy,
+  checkContributorInsights,
   checkDeletion,
   checkTableClass,
   checkCreateFrom,
