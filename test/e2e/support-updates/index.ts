@@ -11,6 +11,7 @@ import { condition, getObj, GROUP, mustApply } from '../support-reconciler/index
 import type { Obj } from '../support-reconciler/index.ts';
 // the call log's shape is the proxy's own (served as JSON by /__proxy/calls)
 import type { CallRecord } from '../../fault-proxy/index.ts';
+import { REPLICAS } from './replicas-doc.ts';
 
 export type { CallRecord };
 
@@ -258,6 +259,8 @@ export class ScenarioReport {
       ...AUTO_SCALING,
       '',
       ...RESTORE_IMPORT,
+      '',
+      ...REPLICAS,
       '',
       ...GAPS,
       '',
