@@ -3,7 +3,9 @@
 #   docker build --target reconciler -t dynamodb-operator-reconciler:0.1.0 .
 # Development runs the TypeScript directly (Node's type stripping); the images run JavaScript bundled
 # by `npm run build` (hack/build.ts): no type stripper in memory (~17 MB less per process), no sources.
-# npm dependencies stay out of the bundle and come from a production-only install.
+# The webhook's npm dependencies stay out of its bundle and come from a production-only install; the
+# reconciler bundles its own (the AWS SDK tree-shaken) and loads only @kubernetes/client-node from there,
+# for exec-plugin kubeconfigs.
 
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
