@@ -374,23 +374,28 @@ describe('cluster: helm install into a real single-node cluster, the images run 
       }
     })();
     const t0 = Date.now();
-    const upgraded = await helmAsync(
-      ['upgrade', release, chartDir, '--namespace', ns, '--wait', '--timeout', '4m'],
-      values(upgradeTag),
-    );
-    await waitFor(
-      'every pod on the new tag and Ready',
-      () => {
-        if (!deploymentsReady()) return false;
-        return components.every((c) =>
-          podsOf(ns, c).every((p) => p.spec.containers[0]?.image === `dynamodb-operator-${c}:${upgradeTag}`),
-        );
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    figures.upgradeRolloutS = (Date.now() - t0) / 1000;
-    upgrading = false;
-    await loop;
+    let upgraded: { code: number; out: string };
+    try {
+      upgraded = await helmAsync(
+        ['upgrade', release, chartDir, '--namespace', ns, '--wait', '--timeout', '4m'],
+        values(upgradeTag),
+      );
+      await waitFor(
+        'every pod on the new tag and Ready',
+        () => {
+          if (!deploymentsReady()) return false;
+          return components.every((c) =>
+            podsOf(ns, c).every((p) => p.spec.containers[0]?.image === `dynamodb-operator-${c}:${upgradeTag}`),
+          );
+        },
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      figures.upgradeRolloutS = (Date.now() - t0) / 1000;
+    } finally {
+      // a failed upgrade must stop the loop too, or it keeps the test process alive
+      upgrading = false;
+      await loop;
+    }
     figures.upgradeAdmissionAttempts = attempts;
     figures.upgradeFailedAdmissions = failures.length;
     expect(upgraded.code, upgraded.out).to.equal(0);
