@@ -33,7 +33,7 @@ import {
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
-import { lastSeq, startFaultProxyProc } from './support-updates/index.ts';
+import { eventsOf, lastSeq, startFaultProxyProc } from './support-updates/index.ts';
 import type { ProxyProc } from './support-updates/index.ts';
 import {
   registerWebhooks,
@@ -113,7 +113,7 @@ function quickYaml(): string {
 type Status = {
   tableArn?: string;
   resourcePolicy?: { revisionId?: string };
-  contributorInsights?: { indexName?: string; contributorInsightsStatus: string }[];
+  contributorInsights?: { indexName?: string; contributorInsightsStatus: string; failureException?: string }[];
 };
 
 describe('resourcePolicy and contributor insights (webhook + reconciler + moto behind the fault proxy)', function () {
@@ -183,6 +183,20 @@ describe('resourcePolicy and contributor insights (webhook + reconciler + moto b
     await proxy?.proc.stop();
     await moto?.proc.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kubectl explain shows resourcePolicy and contributor insights in both kinds', () => {
+    const policyDoc = kubectl(['explain', 'dynamodbs.spec.resourcePolicy']);
+    expect(policyDoc.code, policyDoc.stderr).to.equal(0);
+    expect(policyDoc.stdout).to.contain('20 KB');
+    const gsi = kubectl(['explain', 'dynamodbs.spec.globalSecondaryIndexes.contributorInsightsSpecification.enabled']);
+    expect(gsi.code, gsi.stderr).to.equal(0);
+    const flag = kubectl(['explain', 'dynamodbtables.spec.contributorInsights']);
+    expect(flag.code, flag.stderr).to.equal(0);
+    expect(flag.stdout).to.contain('<boolean>');
+    const status = kubectl(['explain', 'dynamodbs.status.contributorInsights.contributorInsightsStatus']);
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout).to.contain('ENABLING');
   });
 
   it('creates both kinds with their policy (in moto, RevisionId in status) and insights ENABLED per owner', async () => {
@@ -258,6 +272,11 @@ describe('resourcePolicy and contributor insights (webhook + reconciler + moto b
       { timeoutMs: 30_000 },
     );
     expect((await callsSince(since, 'PutResourcePolicy')).map((c) => c.status)).to.deep.equal([200]);
+    await waitFor('a DriftDetected Event naming the resource policy', () =>
+      eventsOf(ns, 'orders').some(
+        (e) => e.reason === 'DriftDetected' && e.message.includes('resource policy') && e.type === 'Warning',
+      ),
+    );
   });
 
   it("removing the field deletes the policy; removing GSI insights and disabling the table's disables them", async () => {
@@ -280,6 +299,48 @@ describe('resourcePolicy and contributor insights (webhook + reconciler + moto b
     expect((await callsSince(since, 'DeleteResourcePolicy')).map((c) => c.status)).to.deep.equal([200]);
     expect((await callsSince(since, 'UpdateContributorInsights')).length).to.equal(2);
     await waitFor('orders Ready', readyAtGeneration('dynamodb', 'orders'));
+  });
+
+  it('a failed enable shows FAILED with its reason and a Warning Event, and is tried again only on a spec change', async () => {
+    const inject = await fetch(`${proxy.url}/__proxy/contributor-insights/fail-next-enable`, {
+      method: 'POST',
+      body: JSON.stringify({
+        table: TABLE,
+        index: 'by-g',
+        name: 'InternalServerError',
+        description: 'could not create the CloudWatch rules',
+      }),
+    });
+    expect(inject.status).to.equal(200);
+    let since = lastSeq(await proxy.calls());
+    const r = patchJson([
+      { op: 'add', path: '/spec/globalSecondaryIndexes/0/contributorInsightsSpecification', value: { enabled: true } },
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    const failed = await waitFor('by-g FAILED in status', () => {
+      const e = statusOf().contributorInsights?.find((x) => x.indexName === 'by-g');
+      return e?.contributorInsightsStatus === 'FAILED' ? e : undefined;
+    });
+    expect(failed.failureException).to.equal('InternalServerError: could not create the CloudWatch rules');
+    await waitFor('a ContributorInsightsFailed Event', () =>
+      eventsOf(ns, 'orders').some((e) => e.reason === 'ContributorInsightsFailed' && e.type === 'Warning'),
+    );
+    // Not enabled again on its own: a few more reconciles of the table send nothing more.
+    const after = lastSeq(await proxy.calls());
+    await waitFor(
+      'three more reads of the table',
+      async () => (await proxy.calls()).filter((c) => c.seq > after && c.table === TABLE).length >= 3,
+    );
+    expect((await callsSince(since, 'UpdateContributorInsights')).length).to.equal(1);
+
+    since = lastSeq(await proxy.calls());
+    const again = patchJson([{ op: 'replace', path: '/spec/contributorInsightsSpecification/enabled', value: true }]);
+    expect(again.code, again.stderr).to.equal(0);
+    await waitFor(
+      'table and by-g ENABLED after the spec change',
+      () => JSON.stringify(insightsStatus()) === JSON.stringify({ '(table)': 'ENABLED', 'by-g': 'ENABLED' }),
+    );
+    expect((await callsSince(since, 'UpdateContributorInsights')).length).to.equal(2);
   });
 
   it('refuses a policy that is not JSON, or over 20 KB, at apply with the field path; nothing reaches AWS', async () => {

@@ -6,7 +6,8 @@
 // - a table or index that does not exist is ResourceNotFoundException; an action other than ENABLE or
 //   DISABLE is ValidationException;
 // - Describe of a table or index never set reports DISABLED; a failed enable reports FAILED with its
-//   FailureException (set by a test through `fail`);
+//   FailureException (set by a test through `fail`, or `failNextEnable`: the next ENABLE of that owner
+//   goes ENABLING → FAILED instead of ENABLED, as when DynamoDB cannot create the CloudWatch rules);
 // - ListContributorInsights lists the table's (or every) setting that is not DISABLED;
 // - deleting the table drops its settings.
 // Pure over the clock it is given; the proxy passes what it knows of the table (DescribeTable).
@@ -42,6 +43,7 @@ const keyOf = (table: string, index: string | undefined): string => `${table}\u0
 export class ContributorInsightsModel {
   private readonly settings = new Map<string, Setting>();
   private readonly timings: InsightsTimings;
+  private readonly failNext = new Map<string, { ExceptionName: string; ExceptionDescription: string }>();
 
   constructor(timings: Partial<InsightsTimings> = {}) {
     this.timings = { ...DEFAULT_INSIGHTS_TIMINGS, ...timings };
@@ -50,8 +52,8 @@ export class ContributorInsightsModel {
   statusOf(table: string, index: string | undefined, now: number): string {
     const s = this.settings.get(keyOf(table, index));
     if (!s) return 'DISABLED';
-    if (s.failure) return 'FAILED';
     const settled = now - s.at >= this.timings.settleMs;
+    if (s.failure) return settled || s.at === 0 ? 'FAILED' : 'ENABLING';
     if (s.action === 'ENABLE') return settled ? 'ENABLED' : 'ENABLING';
     return settled ? 'DISABLED' : 'DISABLING';
   }
@@ -63,6 +65,11 @@ export class ContributorInsightsModel {
     if (index !== undefined) s.index = index;
     s.failure = { ExceptionName: name, ExceptionDescription: description };
     this.settings.set(k, s);
+  }
+
+  /** The next ENABLE of this owner fails (ENABLING, then FAILED with this exception). */
+  failNextEnable(table: string, index: string | undefined, name: string, description: string): void {
+    this.failNext.set(keyOf(table, index), { ExceptionName: name, ExceptionDescription: description });
   }
 
   deletedTable(table: string): void {
@@ -96,6 +103,11 @@ export class ContributorInsightsModel {
         };
       const s: Setting = { table, action, at: now };
       if (index !== undefined) s.index = index;
+      const failure = action === 'ENABLE' ? this.failNext.get(keyOf(table, index)) : undefined;
+      if (failure) {
+        s.failure = failure;
+        this.failNext.delete(keyOf(table, index));
+      }
       this.settings.set(keyOf(table, index), s);
       const body: Record<string, unknown> = {
         TableName: table,

@@ -196,6 +196,18 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       proxy.reset();
       return json({ ok: true });
     }
+    if (req.method === 'POST' && path === '/__proxy/contributor-insights/fail-next-enable') {
+      // {table, index?, name, description}: the next ENABLE of that owner ends FAILED (contributor-insights.ts).
+      const b = parseJson(body);
+      const index = typeof b.index === 'string' ? b.index : undefined;
+      insights.failNextEnable(
+        String(b.table ?? ''),
+        index,
+        String(b.name ?? 'InternalServerError'),
+        String(b.description ?? ''),
+      );
+      return json({ ok: true });
+    }
     if (req.method === 'POST' && path === '/__proxy/advance') {
       proxy.advance(Number(parseJson(body).ms ?? 0));
       return json({ now: now() });

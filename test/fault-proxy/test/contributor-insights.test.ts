@@ -88,6 +88,23 @@ describe('fault proxy: contributor insights model', () => {
       ExceptionName: 'AccessDeniedException',
       ExceptionDescription: 'no cloudwatch:PutInsightRule',
     });
+    m.failNextEnable('orders', 'by-g', 'InternalServerError', 'rule creation failed');
+    await m.answer(
+      'UpdateContributorInsights',
+      { TableName: 'orders', IndexName: 'by-g', ContributorInsightsAction: 'ENABLE' },
+      10,
+      lookup,
+    );
+    expect(m.statusOf('orders', 'by-g', 11)).to.equal('ENABLING');
+    expect(m.statusOf('orders', 'by-g', 10 + 1_500)).to.equal('FAILED');
+    // One failure only: enabling again succeeds.
+    await m.answer(
+      'UpdateContributorInsights',
+      { TableName: 'orders', IndexName: 'by-g', ContributorInsightsAction: 'ENABLE' },
+      2_000,
+      lookup,
+    );
+    expect(m.statusOf('orders', 'by-g', 3_500)).to.equal('ENABLED');
     m.deletedTable('orders');
     expect(m.statusOf('orders', undefined, 0)).to.equal('DISABLED');
   });

@@ -5,7 +5,8 @@
 // - Contributor insights: one UpdateContributorInsights per owner (table or GSI). An owner the spec
 //   names is brought to its wish; an owner the spec no longer names is disabled only if the operator
 //   enabled it (it is listed in status), so insights set up elsewhere are left alone. ENABLING and
-//   DISABLING are waited out, never sent again; FAILED is retried with the spec's action.
+//   DISABLING are waited out, never sent again; FAILED is reported and retried only when the spec
+//   changes (`retryFailed`): enabling again at once would loop on a cause only a person can fix.
 import { contributorInsightsTargets, updateContributorInsightsRequest } from '../render/access-insights.ts';
 import type { UpdateContributorInsightsRequest } from '../render/access-insights.ts';
 import type { TableModel } from '../model.ts';
@@ -74,10 +75,12 @@ export function insightsOwners(model: TableModel, owned: readonly string[]): (st
 export function planContributorInsights(
   model: TableModel,
   observed: readonly ObservedInsights[],
+  retryFailed = false,
 ): UpdateContributorInsightsRequest[] {
   const wish = new Map(contributorInsightsTargets(model).map((t) => [key(t.indexName), t.enabled]));
   return observed.flatMap((o) => {
     const want = wish.get(key(o.indexName)) ?? false;
+    if (o.status === 'FAILED' && !retryFailed) return [];
     const settled = want
       ? o.status === 'ENABLED' || o.status === 'ENABLING'
       : o.status === 'DISABLED' || o.status === 'DISABLING';

@@ -99,7 +99,22 @@ async function syncInsights(
   const signal = () => run.d.gate.signal();
   const observed: ObservedInsights[] = [];
   for (const o of owners) observed.push(await describeInsights(c.dynamodb, model.tableName, o, signal()));
-  const calls = planContributorInsights(model, observed);
+  // A FAILED enable is tried again only for a new generation of the spec (see planContributorInsights).
+  const specChanged = run.status.syncedGeneration !== run.obj.metadata.generation;
+  const calls = planContributorInsights(model, observed, specChanged);
+  const known = new Map(ownedInsights(run).map((e) => [e.indexName ?? '', e.contributorInsightsStatus]));
+  for (const o of observed)
+    if (
+      o.status === 'FAILED' &&
+      known.get(o.indexName ?? '') !== 'FAILED' &&
+      !calls.some((c) => c.IndexName === o.indexName)
+    )
+      run.d.events.emit(
+        run.obj,
+        'Warning',
+        'ContributorInsightsFailed',
+        `contributor insights of ${o.indexName ? `GSI ${o.indexName}` : 'the table'} ${model.tableName} FAILED: ${o.failure ?? 'no reason given'}; fix the cause, then change the spec to try again`,
+      );
   for (const call of calls) {
     const status = await updateInsights(c.dynamodb, call, signal());
     const seen = observed.find((o) => o.indexName === call.IndexName);
