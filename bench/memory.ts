@@ -17,7 +17,8 @@
 // (`semi8=--max-semi-space-size=8`), a token without a leading dash is an environment variable
 // (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`). BENCH_MEMORY_RESYNC sets --resync-period (default: the reconciler's,
 // 10 min, so "steady" is the idle process between resync waves, as ACK's figures are). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
-// Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant)
+// BENCH_MEMORY_PARALLEL=1 runs the variants side by side (see main()).
+// Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant on a quiet machine)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,6 +137,19 @@ function loadRss(modules: string[]): number {
   return Math.min(...samples);
 }
 
+/** Where the resident memory is: file-backed (the node binary) vs anonymous, and the V8 heap (/metrics). */
+async function breakdown(pid: number, metricsPort: number): Promise<string> {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text().catch(() => '');
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return (
+    `file ${kb('RssFile').toFixed(1)} MB, anon ${kb('RssAnon').toFixed(1)} MB, V8 heap used ` +
+    `${gauge('nodejs_heap_size_used_bytes').toFixed(1)} / total ${gauge('nodejs_heap_size_total_bytes').toFixed(1)} MB, ` +
+    `external ${gauge('nodejs_external_memory_bytes').toFixed(1)} MB`
+  );
+}
+
 interface Variant {
   name: string;
   /** undefined: as shipped (main.ts picks its flags); otherwise exactly these node flags. */
@@ -196,7 +210,14 @@ async function main(): Promise<void> {
   await buildDeployables();
 
   try {
-    for (const v of variants()) await runVariant(kube, e.KUBECONFIG ?? '', endpoint, v);
+    // BENCH_MEMORY_PARALLEL=1: all variants at once, each in its own namespace with its own reconciler,
+    // so that their CPU seconds are taken under the same load (on a shared machine, runs one after
+    // another are not comparable); memory figures are per process either way.
+    if (process.env.BENCH_MEMORY_PARALLEL === '1') {
+      await Promise.all(variants().map((v) => runVariant(kube, e.KUBECONFIG ?? '', endpoint, v)));
+    } else {
+      for (const v of variants()) await runVariant(kube, e.KUBECONFIG ?? '', endpoint, v);
+    }
   } finally {
     await stop(dynalite);
     kube.close();
@@ -303,7 +324,8 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
         if (i < 6) await sleep(5000);
       }
       process.stderr.write(
-        `bench memory ${v.name}: ${what}: RSS every 5 s: ${samples.map((s) => s.toFixed(1)).join(' ')} MB\n`,
+        `bench memory ${v.name}: ${what}: RSS every 5 s: ${samples.map((s) => s.toFixed(1)).join(' ')} MB; ` +
+          `${await breakdown(pid, metricsPort)}\n`,
       );
       return samples.at(-1) ?? 0;
     };

@@ -105,6 +105,9 @@ async function buildInto(outdir: string): Promise<BuildResult['files']> {
             },
           }
         : {}),
+      // Maps without the sources' text: they name file and line, which is what a stack trace needs
+      // (with the dependencies inside, the text would add ~15 MB to the image).
+      ...(bundleDeps ? { sourcesContent: false } : {}),
       // Whitespace and syntax only (names kept, so class names in logs and errors stay readable): the
       // source text of every module stays in memory for the life of the process.
       ...(bundleDeps ? { minifyWhitespace: true, minifySyntax: true } : {}),
