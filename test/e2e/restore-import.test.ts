@@ -213,6 +213,39 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     expect(Date.parse(restore?.restoreDateTime ?? '')).to.be.greaterThan(Date.now() - 10 * 60_000);
   });
 
+  it('a restore whose source has other keys than the spec is Terminal, naming both key schemas', async () => {
+    mustApply(
+      stringify({
+        apiVersion: `${GROUP}/v1alpha1`,
+        kind: 'DynamoDBTable',
+        metadata: { name: 'other-keys' },
+        spec: {
+          providerRef: { name: 'moto' },
+          tableName: 'ri_other_keys',
+          billingMode: 'PAY_PER_REQUEST',
+          hashKey: { name: 'pk', type: 'N' },
+          deletionPolicy: 'Delete',
+          restore: { sourceTableName: SOURCE, useLatestRestorableTime: true },
+        },
+      }),
+      ns,
+    );
+    const t = await waitFor(
+      'other-keys Terminal',
+      () => {
+        const c = condition(getObj('dynamodbtable', ns, 'other-keys'), 'Terminal');
+        return c?.status === 'True' ? c : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(t.reason).to.equal('RestoredKeySchemaMismatch');
+    expect(t.message).to.contain("source's key schema (id:S HASH), not the spec's (pk:N HASH)");
+    // Claimed (tagged) before the verdict, so deleting the object removes the table.
+    const r = kubectl(['delete', 'dynamodbtable', 'other-keys', '-n', ns, '--wait=false']);
+    expect(r.code, r.stderr).to.equal(0);
+    await waitFor('ri_other_keys deleted', async () => !(await tableExists('ri_other_keys')), { timeoutMs: 60_000 });
+  });
+
   it('restores from a backup ARN (DynamoDBTable kind): Ready, items present, the backup in status', async () => {
     mustApply(
       stringify({

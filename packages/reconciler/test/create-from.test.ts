@@ -6,7 +6,12 @@ import { expect } from 'chai';
 import type { ImportSource, TableModel } from '@dynamodb-operator/api';
 import { importStatus, restoreStatus } from '../src/controller/create-from-status.ts';
 import { OWNER_UID_TAG, decideOwnership } from '../src/controller/ownership.ts';
-import { importFailedMessage, importPending, trackImport } from '../src/controller/table-create-from.ts';
+import {
+  importFailedMessage,
+  importPending,
+  restoredKeyMismatch,
+  trackImport,
+} from '../src/controller/table-create-from.ts';
 import { TerminalError } from '../src/controller/errors.ts';
 import { fakes, tableObject } from './ownership.helpers.ts';
 
@@ -133,6 +138,27 @@ describe('create from data (reconciler)', () => {
       const run = f.run(tableObject({}, { import: { importArn: forged, status: 'IN_PROGRESS' } }));
       expect(await trackImport(run, model, f.clients)).to.equal(undefined);
       expect(f.calls).to.deep.equal([]);
+    });
+  });
+
+  describe('restoredKeyMismatch', () => {
+    const restoreModel = {
+      tableName: 'shared',
+      restore: { sourceTableName: 'src', useLatestRestorableTime: true, path: 'spec.restore' },
+      attributeDefinitions: [{ name: 'pk', type: 'S', path: 'spec.hashKey' }],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH', path: 'spec.hashKey.name' }],
+    } as unknown as TableModel;
+    const table = (name: string, type: 'S' | 'N') => ({
+      AttributeDefinitions: [{ AttributeName: name, AttributeType: type }],
+      KeySchema: [{ AttributeName: name, KeyType: 'HASH' as const }],
+    });
+    it("names both key schemas when the source's differs (name or type); nothing when equal or not a restore", () => {
+      expect(restoredKeyMismatch(restoreModel, table('pk', 'S'))).to.equal(undefined);
+      expect(restoredKeyMismatch(restoreModel, table('id', 'S'))).to.contain("source's key schema (id:S HASH)");
+      expect(restoredKeyMismatch(restoreModel, table('pk', 'N'))).to.contain("not the spec's (pk:S HASH)");
+      expect(restoredKeyMismatch({ ...restoreModel, restore: undefined } as TableModel, table('id', 'S'))).to.equal(
+        undefined,
+      );
     });
   });
 });

@@ -160,3 +160,24 @@ export async function trackImport(
   }
   return undefined;
 }
+
+/**
+ * A restore takes its source's key schema (no request parameter sets it). One that differs from the
+ * spec's can never converge — DynamoDB cannot change a key schema, and the spec's is immutable — so it
+ * is Terminal with both sides named. undefined when the keys match, or the table is not a restore.
+ */
+export function restoredKeyMismatch(model: TableModel, described: TableDescription): string | undefined {
+  if (!model.restore) return undefined;
+  const specType = new Map(model.attributeDefinitions.map((a) => [a.name, a.type]));
+  const awsType = new Map((described.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]));
+  const want = model.keySchema.map((k) => `${k.attributeName}:${specType.get(k.attributeName) ?? '?'} ${k.keyType}`);
+  const have = (described.KeySchema ?? []).map(
+    (k) => `${k.AttributeName ?? ''}:${awsType.get(k.AttributeName) ?? '?'} ${k.KeyType ?? ''}`,
+  );
+  if (want.join(', ') === have.join(', ')) return undefined;
+  return (
+    `the restored table ${model.tableName} has its source's key schema (${have.join(', ')}), not the spec's ` +
+    `(${want.join(', ')}); neither can change: delete this object (the table follows its deletion policy) and ` +
+    'create it again with the key schema of the restore source'
+  );
+}

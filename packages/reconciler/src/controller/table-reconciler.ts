@@ -15,7 +15,7 @@ import { RetryableError, TerminalError } from './errors.ts';
 import { ownershipTags } from './ownership.ts';
 import { confirmOwnership, ownerOf, tagsRecord } from './table-adopt.ts';
 import { createTable } from './table-create.ts';
-import { trackImport } from './table-create-from.ts';
+import { restoredKeyMismatch, trackImport } from './table-create-from.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import { TableRun, hasFinalizer, pollDelays } from './table-context.ts';
 import type { ReconcileResult, TableDeps } from './table-context.ts';
@@ -78,6 +78,8 @@ async function createOrUpdate(run: TableRun, { model, clients: c }: Resolved): P
   const ownership = await confirmOwnership(run, model, c, reading.described, ownTags);
   if (importFailed) throw importFailed;
   if (!ownership.owned) return {};
+  const keys = restoredKeyMismatch(model, reading.described);
+  if (keys) throw new TerminalError('RestoredKeySchemaMismatch', keys);
   return observeOwned(run, model, c, reading.described, desiredTags, ownership.tagsRead, reading.reads);
 }
 
