@@ -101,6 +101,12 @@ describe('chart: the CRD upgrade hook (pre-install/pre-upgrade Job applying crds
     expect(job.spec.activeDeadlineSeconds).to.equal(120);
   });
 
+  it('renders it with its defaults when the values lack `crds` (helm upgrade --reuse-values from an older release)', function () {
+    // null deletes the key from the chart's defaults, as the old release's values lack it
+    const job = findObject(helmTemplate({ crds: null }), 'Job', '-crds') as K8sObject & { spec: JobSpec };
+    expect(job.spec.activeDeadlineSeconds).to.equal(120);
+  });
+
   it('renders none of it with crds.upgradeJob.enabled=false', function () {
     objects = helmTemplate({ crds: { upgradeJob: { enabled: false } } });
     expect(hookObjects()).to.deep.equal([]);

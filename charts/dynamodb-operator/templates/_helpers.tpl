@@ -255,6 +255,14 @@ scheme: http
 {{- end }}
 {{- end }}
 
+{{/*
+crds.upgradeJob read with its defaults: `helm upgrade --reuse-values` from a release whose chart had no
+`crds` key renders with that release's values, where the key is missing (not with this chart's defaults).
+*/}}
+{{- define "ddbop.crds.upgradeJobEnabled" -}}
+{{- dig "upgradeJob" "enabled" true (default (dict) .Values.crds) -}}
+{{- end }}
+
 {{/* The CRD upgrade Job's objects: pre-install/pre-upgrade hooks, replaced on every run, deleted on success. */}}
 {{- define "ddbop.crds.hookAnnotations" -}}
 helm.sh/hook: pre-install,pre-upgrade
