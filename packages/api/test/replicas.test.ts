@@ -190,7 +190,7 @@ describe('replicas (global tables 2019.11.21)', () => {
       ]);
     });
 
-    it('UPDATE: a changed replica KMS key is refused; changed overrides are admitted with a warning', () => {
+    it('UPDATE: a changed replica KMS key is refused; changed overrides and a removed replica are admitted with a warning', () => {
       const enc = { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: 'alias/orders' };
       const old = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/a' }] });
       const now = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/b' }] });
@@ -204,6 +204,13 @@ describe('replicas (global tables 2019.11.21)', () => {
       const r = validateObject(moved, old);
       expect(r.errors).to.deep.equal([]);
       expect(r.warnings.join()).to.match(/overrides of the existing replica in eu-west-1 changed/);
+      const removed = validateObject(dynamodb({ encryption: enc, replicas: [] }), old);
+      expect(removed.errors).to.deep.equal([]);
+      expect(removed.warnings).to.include(
+        'spec.replicas: the replica in eu-west-1 is no longer in the spec: it is deleted, with its copy of the data in that region',
+      );
+      // Leaving replicas out stops managing them: nothing is deleted, so no warning.
+      expect(validateObject(dynamodb({ encryption: enc }), old).warnings.join()).to.not.match(/no longer in the spec/);
     });
   });
 

@@ -114,6 +114,14 @@ export function checkReplicas(model: TableModel): Findings {
 export function checkReplicasUpdate(model: TableModel, old: TableModel): Findings {
   const out = new Findings();
   const before = new Map((old.replicas ?? []).map((r) => [r.regionName, r]));
+  if (model.replicas) {
+    const kept = new Set(model.replicas.map((r) => r.regionName));
+    for (const r of old.replicas ?? [])
+      if (!kept.has(r.regionName))
+        out.warn(
+          `spec.replicas: the replica in ${r.regionName} is no longer in the spec: it is deleted, with its copy of the data in that region`,
+        );
+  }
   for (const r of model.replicas ?? []) {
     const was = before.get(r.regionName);
     if (was && was.kmsMasterKeyId !== r.kmsMasterKeyId)

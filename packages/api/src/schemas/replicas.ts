@@ -34,7 +34,9 @@ export const replicaSchema = z
       .string()
       .min(1)
       .max(25)
-      .describe('AWS Region of the replica, e.g. eu-west-1; not the region of the table itself. Immutable per entry.'),
+      .describe(
+        'AWS Region of the replica, e.g. eu-west-1; not the region of the table itself. Changing it removes the replica (and its data) in the old region and adds one in the new.',
+      ),
     kmsMasterKeyId: z
       .string()
       .min(1)
