@@ -263,7 +263,7 @@ describe('replicas (global tables 2019.11.21)', () => {
       expect(plan(unmanaged, o, { managedTagKeys: [] })).to.deep.equal([]);
     });
 
-    it('DescribeTable Replicas → observed; a failed replica is drift, not re-created', () => {
+    it('DescribeTable Replicas → observed; a failed replica holds the plan with the way out, is drift, is not re-created', () => {
       const o = observedFromAws({
         TableName: 'orders',
         TableStatus: 'ACTIVE',
@@ -275,7 +275,18 @@ describe('replicas (global tables 2019.11.21)', () => {
         { regionName: 'us-west-2', status: 'CREATION_FAILED', statusDescription: 'KMS key not found' },
       ]);
       const d = toModel(dynamodb({ replicas: [{ regionName: 'us-west-2' }] }));
-      expect(plan(d, o).filter((s) => s.kind.includes('Replica'))).to.deep.equal([]);
+      const steps = plan(d, o);
+      expect(steps.filter((s) => s.kind.includes('Replica'))).to.deep.equal([]);
+      // The object is held (not Ready) with the reason and the way out …
+      expect(steps[0]).to.deep.equal({
+        kind: 'wait',
+        reasons: [
+          'replica us-west-2 failed to create (KMS key not found): fix the cause, then remove it from spec.replicas (it is deleted) and add it back',
+        ],
+      });
+      // … and removing it from the spec deletes it, with no wait in the way.
+      const without = toModel(dynamodb({ replicas: [] }));
+      expect(plan(without, o)[0]).to.deep.equal({ kind: 'deleteReplica', regionName: 'us-west-2' });
       expect(driftOf(d, o)).to.include('replica us-west-2 failed to create: KMS key not found');
     });
 

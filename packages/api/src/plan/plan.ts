@@ -40,7 +40,7 @@ import type {
   UpdateTtlStep,
   WaitStep,
 } from './steps.ts';
-import { replicaCreates, replicaDeletes, replicaWaitReasons } from './replicas.ts';
+import { replicaCreates, replicaDeletes, replicaFailures, replicaWaitReasons } from './replicas.ts';
 import { gsiCreateLimits, onDemandSteps, warmSteps } from './throughput.ts';
 
 export interface PlanOptions {
@@ -87,7 +87,7 @@ export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOpt
     ...pitr(desired, observed),
     ...tags(desired, observed, opts),
   ];
-  const reasons = waitReasons(observed);
+  const reasons = [...waitReasons(observed), ...replicaFailures(desired, observed)];
   if (reasons.length === 0) return steps;
   const wait: WaitStep = { kind: 'wait', reasons };
   return [wait, ...steps];

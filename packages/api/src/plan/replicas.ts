@@ -4,8 +4,8 @@
 // - One replica create or delete per UpdateTable (each is its own step): AWS takes one replica action
 //   per call, and only while the table, its indexes and its replicas are ACTIVE (waitReasons).
 // - Deletes go first (they may free the way for a stream change), creates last (after the stream step,
-//   which they need). A replica that failed to create (CREATION_FAILED) is left for a human: its
-//   status says why, and re-sending the same create would fail the same way.
+//   which they need). A replica of the spec that failed to create (CREATION_FAILED) holds the plan with
+//   a wait that says why and the way out: re-sending the same create would fail the same way.
 import type { Replica, TableModel } from '../model.ts';
 import type { ObservedReplica, ObservedTable } from './observed.ts';
 import type { CreateReplicaStep, DeleteReplicaStep } from './steps.ts';
@@ -17,6 +17,22 @@ export function replicaWaitReasons(o: ObservedTable): string[] {
   return (o.replicas ?? [])
     .filter((r) => TRANSITIONAL.has(r.status))
     .map((r) => `replica ${r.regionName} is ${r.status}${r.percentProgress ? ` (${r.percentProgress}%)` : ''}`);
+}
+
+/**
+ * A replica of the spec that AWS failed to create: a reason to hold (the object is not Ready, and its
+ * message says why and the way out) rather than call it in sync. Removing it from the spec lets the
+ * planner delete it; adding it back then creates it again.
+ */
+export function replicaFailures(d: TableModel, o: ObservedTable): string[] {
+  if (!d.replicas) return [];
+  const wanted = new Set(d.replicas.map((r) => r.regionName));
+  return (o.replicas ?? [])
+    .filter((r) => r.status === 'CREATION_FAILED' && wanted.has(r.regionName))
+    .map(
+      (r) =>
+        `replica ${r.regionName} failed to create (${r.statusDescription ?? 'AWS gave no reason'}): fix the cause, then remove it from spec.replicas (it is deleted) and add it back`,
+    );
 }
 
 const live = (o: ObservedTable): ObservedReplica[] => (o.replicas ?? []).filter((r) => r.status !== 'DELETING');
