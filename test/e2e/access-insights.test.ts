@@ -5,8 +5,9 @@
 // Both kinds: created with a policy and insights on the table and a GSI → Ready, the policy in moto,
 // its RevisionId and each owner ENABLED in status; the policy changed; changed behind the operator's back
 // → put back at a drift check, while a reformatted (whitespace / key order) copy is not drift; removed →
-// deleted; insights removed → disabled; invalid JSON and a document over 20 KB refused at apply with the
-// field path; the object deleted → the table gone.
+// deleted; insights removed → disabled; an enable FAILED (injected) → reported, retried on a spec change;
+// observe-only → no write; invalid JSON and a document over 20 KB refused at apply with the field path;
+// the object deleted → the table gone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -341,6 +342,37 @@ describe('resourcePolicy and contributor insights (webhook + reconciler + moto b
       () => JSON.stringify(insightsStatus()) === JSON.stringify({ '(table)': 'ENABLED', 'by-g': 'ENABLED' }),
     );
     expect((await callsSince(since, 'UpdateContributorInsights')).length).to.equal(2);
+  });
+
+  it('observe-only: a policy and insights change in the spec sends no write; back to managed, both converge', async () => {
+    const policyAnnotation = `${GROUP}/management-policy`;
+    const a = kubectl(['annotate', 'dynamodb', 'orders', '-n', ns, `${policyAnnotation}=Observe`]);
+    expect(a.code, a.stderr).to.equal(0);
+    const since = lastSeq(await proxy.calls());
+    const r = patchJson([
+      { op: 'add', path: '/spec/resourcePolicy', value: policy(TABLE, ['dynamodb:GetItem']) },
+      { op: 'replace', path: '/spec/contributorInsightsSpecification/enabled', value: false },
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    await waitFor(
+      'three reads of the observed table',
+      async () => (await proxy.calls()).filter((c) => c.seq > since && c.table === TABLE).length >= 3,
+    );
+    const writes = (await proxy.calls()).filter(
+      (c) =>
+        c.seq > since &&
+        ['PutResourcePolicy', 'DeleteResourcePolicy', 'UpdateContributorInsights'].includes(c.operation),
+    );
+    expect(writes).to.deep.equal([]);
+    expect(await livePolicy()).to.equal('PolicyNotFoundException');
+
+    const back = kubectl(['annotate', 'dynamodb', 'orders', '-n', ns, `${policyAnnotation}-`]);
+    expect(back.code, back.stderr).to.equal(0);
+    await waitFor('the policy in moto once managed again', async () => typeof (await livePolicy()) === 'object');
+    await waitFor(
+      'table insights DISABLED, by-g still ENABLED',
+      () => JSON.stringify(insightsStatus()) === JSON.stringify({ '(table)': 'DISABLED', 'by-g': 'ENABLED' }),
+    );
   });
 
   it('refuses a policy that is not JSON, or over 20 KB, at apply with the field path; nothing reaches AWS', async () => {
