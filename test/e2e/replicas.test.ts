@@ -4,7 +4,7 @@
 // replicas added one per UpdateTable (counted at the proxy) and shown ACTIVE in status; a replica
 // removed from the spec is deleted; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
 // provider's own region, is refused at apply;
-// deleting the object deletes its replicas (one per call) and then the table.
+// deleting the object deletes its replicas (one per call) and then the table; Orphan leaves both.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,5 +251,29 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
       (e: Error) => e.name,
     );
     expect(gone).to.equal('ResourceNotFoundException');
+  });
+
+  it('deletionPolicy Orphan leaves the table and its replicas in AWS', async () => {
+    const p = kubectl([
+      'patch',
+      'dynamodbtable',
+      'quick',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      '{"spec":{"deletionPolicy":"Orphan"}}',
+    ]);
+    expect(p.code, p.stderr).to.equal(0);
+    await waitFor('quick Ready with Orphan', readyAtGeneration('dynamodbtable', 'quick'), { timeoutMs: 60_000 });
+    const since = (await proxy.calls()).length;
+    const r = kubectl(['delete', 'dynamodbtable', 'quick', '-n', ns, '--wait=false']);
+    expect(r.code, r.stderr).to.equal(0);
+    await waitFor('quick gone', () => getObj('dynamodbtable', ns, 'quick') === undefined, { timeoutMs: 60_000 });
+    const calls = (await proxy.calls()).slice(since).filter((c) => c.table === TABLE_KIND);
+    expect(calls.filter((c) => c.replicas || c.operation === 'DeleteTable')).to.deep.equal([]);
+    expect((await describe_(TABLE_KIND)).Replicas?.map((x) => [x.RegionName, x.ReplicaStatus])).to.deep.equal([
+      ['us-west-2', 'ACTIVE'],
+    ]);
   });
 });

@@ -16,4 +16,5 @@ export const REPLICAS: readonly string[] = [
   '| one replica removed from the spec | UpdateTable 1 (`ReplicaUpdates: [{Delete}]`) | 1.8–2.4 |',
   "| replicas without NEW_AND_OLD_IMAGES streams, streams turned off under replicas, a replica in the provider's own region | none: refused at apply (`spec.streamSpecification…`, `spec.replicas[1].regionName: us-east-1 is the table's own region …`) | — |",
   '| delete the object (deletionPolicy Delete) with one replica left | UpdateTable 1 (`Delete` of the replica), then DeleteTable 1 once the replica is gone | 1.2–2.8 |',
+  '| delete an object with deletionPolicy Orphan (one replica) | none: the table and its replica stay | 0.5 |',
 ];
