@@ -239,7 +239,10 @@ export function simulateApply(step: PlanStep, observed: ObservedTable, opts: Sim
       o.tags = { ...o.tags, ...step.tags };
       return o;
     case 'createReplica':
-      o.replicas = [...(o.replicas ?? []), { regionName: step.regionName, status: opts.transitional ? 'CREATING' : 'ACTIVE' }];
+      o.replicas = [
+        ...(o.replicas ?? []),
+        { regionName: step.regionName, status: opts.transitional ? 'CREATING' : 'ACTIVE' },
+      ];
       updating();
       return o;
     case 'deleteReplica':
