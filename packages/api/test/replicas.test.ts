@@ -151,7 +151,7 @@ describe('replicas (global tables 2019.11.21)', () => {
         }),
       );
       expect(errors).to.include(
-        'spec.autoScaling :: a PROVISIONED table with replicas needs auto scaling of its write capacity (AWS: "Table write capacity should either be Pay-Per-Request or AutoScaled"): add spec.autoScaling.write, or use billingMode PAY_PER_REQUEST',
+        'spec.autoScaling :: a PROVISIONED table with replicas needs auto scaling of its write capacity (AWS refuses a replica otherwise: every region must write alike): add spec.autoScaling.write, or use billingMode PAY_PER_REQUEST',
       );
       expect(errors.join('\n')).to.match(
         /spec\.globalSecondaryIndexes\[0\]\.autoScaling :: index "by-g" of a PROVISIONED table/,

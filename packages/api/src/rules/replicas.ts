@@ -5,8 +5,9 @@
 //   images), and streams cannot be turned off or changed while replicas exist;
 // - a region appears once; the table's own region is no replica (that needs the provider's region, so
 //   the reconciler leaves it to AWS, which refuses it);
-// - a PROVISIONED table's write capacity must be managed by auto scaling ("Table write capacity should
-//   either be Pay-Per-Request or AutoScaled"), and so must each GSI's: every region writes the same;
+// - a PROVISIONED table's write capacity must be managed by auto scaling with a scaling policy, and so
+//   must each GSI's: every region writes the same (CloudFormation's AWS::DynamoDB::GlobalTable requires
+//   write auto scaling settings under PROVISIONED, for the table and each GSI; AWS CDK met the same rule);
 // - a replica KMS key only when the table uses a customer managed key (otherwise every replica uses
 //   the table's kind of key); a provisioned read override only under PROVISIONED, an on-demand read
 //   cap only under PAY_PER_REQUEST; a GSI override names an index of the table, once.
@@ -58,7 +59,7 @@ export function checkReplicas(model: TableModel): Findings {
   if (provisioned && !model.autoScaling?.write)
     out.error(
       model.autoScaling?.path ?? 'spec.autoScaling',
-      `a PROVISIONED table with replicas needs auto scaling of its write capacity (AWS: "Table write capacity should either be Pay-Per-Request or AutoScaled"): add spec.autoScaling.write, or use billingMode PAY_PER_REQUEST`,
+      `a PROVISIONED table with replicas needs auto scaling of its write capacity (AWS refuses a replica otherwise: every region must write alike): add spec.autoScaling.write, or use billingMode PAY_PER_REQUEST`,
     );
   if (provisioned)
     for (const g of model.globalSecondaryIndexes)
