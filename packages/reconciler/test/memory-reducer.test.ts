@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_THRESHOLDS, shouldReduce, startMemoryReducer } from '../src/observability/memory-reducer.ts';
 
 describe('memory reducer', () => {
-  const sample = { rssMb: 100, baselineMb: 80, cpuMs: 50, sinceLastMs: 10_000 };
+  const sample = { rssMb: 100, baselineMb: 80, cpuMs: 50, sinceLastMs: 40_000 };
 
   it('reduces once RSS has grown and the burst is over', () => {
     expect(shouldReduce(sample)).to.equal(true);
@@ -11,6 +11,10 @@ describe('memory reducer', () => {
 
   it('waits while RSS has not grown enough since the last reduction', () => {
     expect(shouldReduce({ ...sample, rssMb: 80 + DEFAULT_THRESHOLDS.growthMb - 0.5 })).to.equal(false);
+  });
+
+  it('never reduces twice within minIntervalMs, even when the process looks quiet', () => {
+    expect(shouldReduce({ ...sample, sinceLastMs: DEFAULT_THRESHOLDS.minIntervalMs - 1 })).to.equal(false);
   });
 
   it('waits for the end of a burst, unless it lasts past maxWaitMs', () => {
@@ -25,7 +29,7 @@ describe('memory reducer', () => {
     let rss = 200 * 1024 * 1024;
     const stop = startMemoryReducer({
       intervalMs: 10,
-      thresholds: { growthMb: 8, busyCpuMs: 10_000, maxWaitMs: 60_000 },
+      thresholds: { growthMb: 8, busyCpuMs: 10_000, minIntervalMs: 0, maxWaitMs: 60_000 },
       gc: (options) => {
         calls.push(options);
         rss = 120 * 1024 * 1024; // what the collection gave back

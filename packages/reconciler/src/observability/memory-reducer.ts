@@ -3,16 +3,19 @@
 // GC comes on its own while the process idles, so RSS would stay at the burst's high-water mark.
 // `--optimize-for-size` makes V8 do it, but it also caps the young generation at 1 MB and trades speed
 // for size in the compilers: 30-80% more CPU on bulk creates. Here instead, every few seconds: when
-// RSS has grown by `growthMb` since the last reduction and the process is not in the middle of a burst
-// (its CPU time over the interval), or a burst has gone on for `maxWaitMs`, run one memory-reducing full
-// GC (V8's "last resort" flavour: it also releases pooled pages and shrinks the young generation).
-// That costs tens of milliseconds, about once per burst. Needs `--expose-gc` (main.ts adds it).
+// RSS has grown by `growthMb` since the last reduction, at least `minIntervalMs` ago, and the process
+// is not in the middle of a burst (its CPU time over the interval), or a burst has gone on for
+// `maxWaitMs`, run one memory-reducing full GC (V8's "last resort" flavour: it also releases pooled
+// pages and shrinks the young generation). That costs tens of milliseconds (a few hundred on a loaded
+// machine), at most once per `minIntervalMs`. Needs `--expose-gc` (main.ts adds it).
 
 export interface ReducerThresholds {
   /** RSS growth (MB) since the last reduction that is worth a reduction. */
   growthMb: number;
   /** CPU milliseconds per interval above which the process is in a burst (wait for its end). */
   busyCpuMs: number;
+  /** Never two reductions closer than this (a starved process looks quiet while it is still working). */
+  minIntervalMs: number;
   /** A burst that lasts longer than this gets a reduction anyway. */
   maxWaitMs: number;
 }
@@ -20,7 +23,12 @@ export interface ReducerThresholds {
 export const DEFAULT_INTERVAL_MS = 5000;
 // 20% of one core over a 5 s interval is a burst (a resync wave, bulk creates); an idle reconciler with
 // thousands of objects stays well under it.
-export const DEFAULT_THRESHOLDS: ReducerThresholds = { growthMb: 8, busyCpuMs: 1000, maxWaitMs: 60_000 };
+export const DEFAULT_THRESHOLDS: ReducerThresholds = {
+  growthMb: 8,
+  busyCpuMs: 1000,
+  minIntervalMs: 30_000,
+  maxWaitMs: 120_000,
+};
 
 export interface ReducerSample {
   rssMb: number;
@@ -34,7 +42,7 @@ export interface ReducerSample {
 
 /** Pure: whether to run a memory-reducing GC now. */
 export function shouldReduce(s: ReducerSample, t: ReducerThresholds = DEFAULT_THRESHOLDS): boolean {
-  if (s.rssMb - s.baselineMb < t.growthMb) return false;
+  if (s.rssMb - s.baselineMb < t.growthMb || s.sinceLastMs < t.minIntervalMs) return false;
   return s.cpuMs <= t.busyCpuMs || s.sinceLastMs >= t.maxWaitMs;
 }
 
@@ -56,9 +64,10 @@ export function startMemoryReducer(opts: MemoryReducerOptions = {}): () => void 
   const gc = 'gc' in opts ? opts.gc : (globalThis as { gc?: GcFunction }).gc;
   if (typeof gc !== 'function') return () => {};
   const rssMb = () => (opts.rss ?? process.memoryUsage.rss)() / 1024 / 1024;
-  // Start-up (loading, the first list and pass) is a burst of its own: measure growth from bare Node.
+  // Start-up (loading, the first list and pass) is a burst of its own: measure growth from bare Node,
+  // and allow the first reduction at once.
   let baselineMb = 0;
-  let lastAt = performance.now();
+  let lastAt = -Infinity;
   let cpu = process.cpuUsage();
   const timer = setInterval(() => {
     const used = process.cpuUsage(cpu);
