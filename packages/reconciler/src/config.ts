@@ -27,7 +27,7 @@ export interface ReconcilerConfig {
   watchLabelSelector?: string;
   /** Identity written into the Lease; hostname + pid unless given. */
   identity?: string;
-  /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
+  /** JSON tenancy policy file; absent: everything allowed. */
   tenancyPolicyFile?: string;
 }
 

@@ -16,7 +16,7 @@ export interface CliConfig {
   shutdownDelaySeconds: number;
   clientCaFile?: string;
   metricsSecure: boolean;
-  /** JSON tenancy policy (issue 16); absent: everything allowed, as before. */
+  /** JSON tenancy policy file; absent: everything allowed. */
   tenancyPolicyFile?: string;
 }
 

@@ -1,4 +1,4 @@
-// The admin-owned tenancy policy (issue 16): which AWS identities, roles, endpoints and adoptions a
+// The admin-owned tenancy policy: which AWS identities, roles, endpoints and adoptions a
 // namespace may use. Pure: the webhook (at admission) and the reconciler (before any AWS call) share
 // these decisions, so a bypassed or down webhook does not widen what a namespace editor can do.
 import type { FieldError } from '../model.ts';

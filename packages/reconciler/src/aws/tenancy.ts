@@ -1,4 +1,4 @@
-// The reconciler's side of the tenancy policy (issue 16): load it once at start (the chart mounts the
+// The reconciler's side of the tenancy policy: load it once at start (the chart mounts the
 // ConfigMap; a changed policy rolls the pods through a checksum annotation) and ask the api package's
 // pure decisions before any AWS call — the webhook may have been bypassed or down, and objects admitted
 // under an older policy are checked again at their next reconcile.

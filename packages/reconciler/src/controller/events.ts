@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import type { KubeHttp } from '../kube/http.ts';
 import { EVENTS, collectionPath } from '../kube/resources.ts';
+import { k8sNow } from '../kube/time.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import type { Logger } from '../observability/log.ts';
 
@@ -37,7 +38,7 @@ export class EventRecorder implements EventSink {
     if (last !== undefined && now - last < this.dedupMs) return;
     this.recent.set(dedupKey, now);
     if (this.recent.size > 20_000) this.prune(now);
-    const ts = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ts = k8sNow(now);
     const body = {
       apiVersion: 'v1',
       kind: 'Event',
@@ -61,7 +62,7 @@ export class EventRecorder implements EventSink {
       reportingInstance: hostname(),
     };
     this.http.post(collectionPath(EVENTS, ns), body).catch((err: unknown) => {
-      this.log.warn({ err: String(err), reason, namespace: ns, name: obj.metadata.name }, 'posting an Event failed');
+      this.log.warn({ err, reason, namespace: ns, name: obj.metadata.name }, 'posting an Event failed');
     });
   }
 

@@ -55,7 +55,7 @@ export interface TableDeps {
   polls?: PollDelays;
   /** Ownership confirmed from AWS by this process (see owned-tables.ts); created on first use. */
   owned?: OwnedTables;
-  /** The admin's tenancy policy (issue 16); absent: everything allowed. */
+  /** The admin's tenancy policy; absent: everything allowed. */
   tenancy?: TenancyPolicy;
   /** ClusterAWSProviders keyed `/name`; absent: none known. */
   clusterProviders?: Store;

@@ -95,10 +95,7 @@ export interface TableStatus extends ThroughputStatus {
   [k: string]: unknown;
 }
 
-/** Seconds-precision RFC 3339, as metav1.Time serialises. */
-export function k8sNow(ms = Date.now()): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { k8sNow } from '../kube/time.ts';
 
 export function indexStatuses(d: DescribedTable): IndexStatus[] {
   return (d.GlobalSecondaryIndexes ?? []).map((g) => {

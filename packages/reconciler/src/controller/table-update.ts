@@ -1,5 +1,5 @@
 // Step 4b and 5: an existing, owned table — wait while it is not ACTIVE, otherwise one converger step
-// (update/, issue 7) — then the status: observed fields, Ready/Synced/Terminal, the Ready Event.
+// (update/) — then the status: observed fields, Ready/Synced/Terminal, the Ready Event.
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';

@@ -1,5 +1,5 @@
 // REST paths of the resources the reconciler touches, in one place.
-import { API_GROUP, API_VERSION } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, KINDS } from '@dynamodb-operator/api';
 import type { Kind } from '@dynamodb-operator/api';
 
 export interface Resource {
@@ -10,26 +10,19 @@ export interface Resource {
   namespaced: boolean;
 }
 
+/** A kind of this operator's API: its plural and scope from the api package, which owns them. */
+const crd = (kind: Kind): Resource => ({
+  kind,
+  prefix: `/apis/${API_GROUP}/${API_VERSION}`,
+  plural: KINDS[kind].plural,
+  namespaced: !KINDS[kind].clusterScoped,
+});
+
 export const RESOURCES: Record<Kind, Resource> = {
-  AWSProvider: {
-    kind: 'AWSProvider',
-    prefix: `/apis/${API_GROUP}/${API_VERSION}`,
-    plural: 'awsproviders',
-    namespaced: true,
-  },
-  ClusterAWSProvider: {
-    kind: 'ClusterAWSProvider',
-    prefix: `/apis/${API_GROUP}/${API_VERSION}`,
-    plural: 'clusterawsproviders',
-    namespaced: false,
-  },
-  DynamoDBTable: {
-    kind: 'DynamoDBTable',
-    prefix: `/apis/${API_GROUP}/${API_VERSION}`,
-    plural: 'dynamodbtables',
-    namespaced: true,
-  },
-  DynamoDB: { kind: 'DynamoDB', prefix: `/apis/${API_GROUP}/${API_VERSION}`, plural: 'dynamodbs', namespaced: true },
+  AWSProvider: crd('AWSProvider'),
+  ClusterAWSProvider: crd('ClusterAWSProvider'),
+  DynamoDBTable: crd('DynamoDBTable'),
+  DynamoDB: crd('DynamoDB'),
 };
 
 export const SECRETS: Resource = { kind: 'Secret', prefix: '/api/v1', plural: 'secrets', namespaced: true };

@@ -36,7 +36,4 @@ export function sameRecord(a: LeaseRecord | undefined, b: LeaseRecord | undefine
   );
 }
 
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { microTime } from '../kube/time.ts';

@@ -1,5 +1,5 @@
-// The steady-state read rotation, pure. Issue #6 allows one AWS read per table per resync; issue #7
-// needs TTL, PITR and tag drift repaired, and those three are not in DescribeTable. So in steady state
+// The steady-state read rotation, pure. The budget is one AWS read per table per resync, yet drift in
+// TTL, PITR and tags must be repaired too, and those three are not in DescribeTable. So in steady state
 // (no spec change, not the first sync, no change under way) each resync makes exactly ONE read: the
 // most overdue of DescribeTable (due every resync period) and DescribeTimeToLive,
 // DescribeContinuousBackups and ListTagsOfResource (each due every drift-check period).

@@ -1,14 +1,14 @@
 // AWSProviders of all namespaces from a list + watch (client-node's informer), so that /mutate reads a
 // provider's defaultTags from memory instead of a GET per request. The informer stops on errors (for
 // example before the CRD exists); it is restarted with capped exponential backoff.
-import { API_GROUP, API_VERSION } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, KINDS } from '@dynamodb-operator/api';
 import { CustomObjectsApi, makeInformer } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { defaultTagsOf } from './lookup.ts';
 import type { ProviderLookup } from './lookup.ts';
 
-export const AWSPROVIDER_PLURAL = 'awsproviders';
+export const AWSPROVIDER_PLURAL = KINDS.AWSProvider.plural;
 
 type ProviderObject = KubernetesObject & { spec?: unknown };
 

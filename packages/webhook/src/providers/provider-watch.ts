@@ -6,14 +6,14 @@
 import { Agent, request } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { API_GROUP, API_VERSION, restClientCode } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, KINDS, restClientCode } from '@dynamodb-operator/api';
 import type { RestClientObserver } from '@dynamodb-operator/api';
 import type { KubeAccess } from './kube-access.ts';
 import { labelsOf, providerInfoOf } from './lookup.ts';
 import type { ProviderInfo, ProviderLookup } from './lookup.ts';
 
-export const AWSPROVIDER_PLURAL = 'awsproviders';
-export const CLUSTER_AWSPROVIDER_PLURAL = 'clusterawsproviders';
+export const AWSPROVIDER_PLURAL = KINDS.AWSProvider.plural;
+export const CLUSTER_AWSPROVIDER_PLURAL = KINDS.ClusterAWSProvider.plural;
 const PROVIDERS = `/apis/${API_GROUP}/${API_VERSION}/${AWSPROVIDER_PLURAL}`;
 const CLUSTER_PROVIDERS = `/apis/${API_GROUP}/${API_VERSION}/${CLUSTER_AWSPROVIDER_PLURAL}`;
 const NAMESPACES = '/api/v1/namespaces';
