@@ -36,7 +36,7 @@ const shutdown = (signal: string): void => {
     .stop()
     .then(() => process.exit(0))
     .catch((err: unknown) => {
-      log.error({ err: String(err) }, 'shutdown failed');
+      log.error({ err }, 'shutdown failed');
       process.exit(1);
     });
 };

@@ -42,7 +42,7 @@ if (cli.tenancyPolicyFile) {
     config.tenancyPolicy = parseTenancyPolicy(readFileSync(cli.tenancyPolicyFile, 'utf8'));
   } catch (error) {
     // A policy that cannot be read must not silently become "everything allowed".
-    log.fatal({ file: cli.tenancyPolicyFile, err: (error as Error).message }, 'tenancy policy not usable');
+    log.fatal({ file: cli.tenancyPolicyFile, err: error }, 'tenancy policy not usable');
     process.exit(2);
   }
   log.info({ file: cli.tenancyPolicyFile }, 'tenancy policy loaded');

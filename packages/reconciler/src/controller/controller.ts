@@ -144,20 +144,14 @@ export class Controller {
         metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
         metrics?.reconcileErrors.inc({ controller: name });
         metrics?.terminalErrors.inc({ controller: name });
-        log.warn(
-          { reason: err.reason, err: err.message },
-          'terminal error: not retried until the object or its provider changes',
-        );
+        log.warn({ reason: err.reason, err }, 'terminal error: not retried until the object or its provider changes');
         this.queue.forget(key);
         this.queue.schedule(key, jitter(this.o.resyncMs));
       } else {
         metrics?.reconcileTotal.inc({ controller: name, result: 'error' });
         metrics?.reconcileErrors.inc({ controller: name });
         const delay = this.queue.addRateLimited(key);
-        log.warn(
-          { err: err instanceof Error ? err.message : String(err), retryInMs: Math.round(delay) },
-          'reconcile failed; retrying with backoff',
-        );
+        log.warn({ err, retryInMs: Math.round(delay) }, 'reconcile failed; retrying with backoff');
       }
     } finally {
       end?.();

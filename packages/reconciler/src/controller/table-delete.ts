@@ -62,7 +62,7 @@ export async function releaseObject(run: TableRun): Promise<void> {
     try {
       await run.writeStatus(deletingStatus(run, 'FinalizerRemovalRefused', msg));
     } catch (writeErr) {
-      run.log.warn({ err: String(writeErr) }, 'writing the finalizer refusal failed');
+      run.log.warn({ err: writeErr }, 'writing the finalizer refusal failed');
     }
     throw err;
   }

@@ -113,7 +113,7 @@ async function reportError(run: TableRun, err: unknown): Promise<void> {
   try {
     await run.writeStatus(nextStatus(prev, {}, set, k8sNow()));
   } catch (writeErr) {
-    run.log.warn({ err: String(writeErr) }, 'writing the error condition failed');
+    run.log.warn({ err: writeErr }, 'writing the error condition failed');
   }
 }
 

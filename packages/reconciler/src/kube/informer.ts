@@ -153,7 +153,7 @@ export class Informer<T extends KubeObject, S = undefined> {
       } catch (err) {
         if (this.stopped) return;
         if (err instanceof KubeApiError && err.status === 403 && this.opts.stopOnForbidden) {
-          this.log.warn({ resource: this.resource.plural, err: String(err) }, 'list/watch forbidden; not watching');
+          this.log.warn({ resource: this.resource.plural, err }, 'list/watch forbidden; not watching');
           this.stopped = true;
           return;
         }
@@ -164,7 +164,7 @@ export class Informer<T extends KubeObject, S = undefined> {
         }
         this.failures++;
         const delay = Math.min(this.opts.backoffBaseMs * 2 ** (this.failures - 1), this.opts.backoffMaxMs);
-        this.log.warn({ resource: this.resource.plural, err: String(err), retryInMs: delay }, 'list/watch failed');
+        this.log.warn({ resource: this.resource.plural, err, retryInMs: delay }, 'list/watch failed');
         await sleep(delay * (0.8 + Math.random() * 0.4), undefined, { signal: this.abort.signal }).catch(() => {});
       }
     }
@@ -275,7 +275,7 @@ export class Informer<T extends KubeObject, S = undefined> {
         else if (type === 'update') h.update?.(old as T, obj);
         else h.delete?.(obj);
       } catch (err) {
-        this.log.error({ resource: this.resource.plural, err: String(err) }, 'informer handler threw');
+        this.log.error({ resource: this.resource.plural, err }, 'informer handler threw');
       }
     }
   }

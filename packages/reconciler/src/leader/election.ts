@@ -109,7 +109,7 @@ export class LeaderElector {
       current = await this.http.request<Lease>('GET', path, { timeoutMs: this.opts.retryPeriodMs * 2 });
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 404)) {
-        this.log.warn({ err: String(err) }, 'reading the leader lease failed');
+        this.log.warn({ err }, 'reading the leader lease failed');
         return false;
       }
     }
@@ -149,7 +149,7 @@ export class LeaderElector {
       this.lastRenew = now;
       return true;
     } catch (err) {
-      this.log.info({ err: String(err), decision }, 'lease write failed');
+      this.log.info({ err, decision }, 'lease write failed');
       return false;
     }
   }
@@ -174,7 +174,7 @@ export class LeaderElector {
         timeoutMs: 2000,
       });
     } catch (err) {
-      this.log.warn({ err: String(err) }, 'releasing the leader lease failed');
+      this.log.warn({ err }, 'releasing the leader lease failed');
     }
   }
 }
