@@ -1,4 +1,4 @@
-// Capacity managed elsewhere (issue 17: 2), against moto through the reconciler as a process: two
+// Capacity managed elsewhere, against moto through the reconciler as a process: two
 // PROVISIONED tables, one with `capacity-management: External`, both scaled behind the operator's back
 // (as Application Auto Scaling would). The managed one is reverted at the next DescribeTable; the
 // external one keeps the scaled capacity, also through a later spec change that makes the reconciler plan.

@@ -352,7 +352,7 @@ describe('chart: helm lint and template', function () {
       expect([...(reconcilerRules[1]?.resources ?? [])].sort()).to.deep.equal(plurals.map((p) => `${p}/status`));
       expect([...(reconcilerRules[2]?.resources ?? [])].sort()).to.deep.equal(plurals.map((p) => `${p}/finalizers`));
       expect(reconcilerRules.flatMap((r) => r.resources)).not.to.include('secrets');
-      // Issue 13, finding 4: by default Secrets only in the release namespace, never cluster-wide.
+      // Least privilege: by default Secrets only in the release namespace, never cluster-wide.
       for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
         expect(
           rulesOf(role).flatMap((r) => r.resources ?? []),

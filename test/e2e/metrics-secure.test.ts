@@ -1,4 +1,4 @@
-// Issue 13, finding 3 (metrics): with metrics.secure both metrics endpoints serve HTTPS and answer
+// Metrics behind authentication: with metrics.secure both metrics endpoints serve HTTPS and answer
 // /metrics only to bearer tokens that the real kube-apiserver authenticates (TokenReview) and
 // authorizes for `get /metrics` (SubjectAccessReview), i.e. ServiceAccounts bound to the chart's own
 // metrics-reader ClusterRole. Both run as processes, with --metrics-secure.

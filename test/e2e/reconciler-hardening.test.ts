@@ -178,7 +178,7 @@ describe('reconciler hardening: ownership and deletion safety (issue 13)', funct
     expect(condition(after, 'Ready')?.reason).to.equal('TableNotOwned');
     expect(after.status?.tableArn, 'the forged claim is dropped').to.equal(undefined);
 
-    // B was told nothing about X (issue 13.7).
+    // B was told nothing about X: a refusal never names another tenant's object.
     const msg = condition(refused, 'Ready')?.message ?? '';
     expect(msg).to.contain('another DynamoDBTable object');
     expect(msg).to.not.contain(nsX);

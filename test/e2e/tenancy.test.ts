@@ -1,4 +1,4 @@
-// Issue 16 as a namespace editor would try it, through real kubectl and the real API server: the
+// The tenancy policy as a namespace editor would try it, through real kubectl and the real API server: the
 // webhook (run with --tenancy-policy) refuses at apply what the admin's policy forbids, naming the
 // field and the policy key; with the webhook gone the reconciler (same policy) refuses the forced-in
 // objects with Ready=False PolicyDenied, and the recording proxy in front of the emulator shows that

@@ -1,4 +1,4 @@
-// Issue 7 end to end: changes to live tables, drift and faults, through real kubectl and the reconciler
+// Updates end to end: changes to live tables, drift and faults, through real kubectl and the reconciler
 // as a process. The AWSProvider's endpoint is the fault proxy (own process) in front of a PRIVATE moto;
 // the proxy enforces what moto does not model (UpdateTable only while everything is ACTIVE, one GSI
 // create/delete per call) and keeps a call log. Every scenario is a `kubectl apply` of a changed

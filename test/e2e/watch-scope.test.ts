@@ -1,4 +1,4 @@
-// --watch-namespace=a,b and --watch-label-selector (issue 15 item 4): the reconciler reconciles the
+// --watch-namespace=a,b and --watch-label-selector: the reconciler reconciles the
 // tables of each listed namespace, and leaves alone a table in a namespace outside the list and one
 // whose labels the selector does not match — until its labels change to match. Before the fix,
 // "a,b" was read as one namespace named "a,b" (every list failed), and there was no selector.

@@ -1,4 +1,4 @@
-// What the real API server does with the webhook's 429 (issue 13, finding 3): the webhook refuses
+// What the real API server does with the webhook's 429: the webhook refuses
 // admission work beyond --max-inflight-requests with 429 + Retry-After before reading the body, and the
 // API server's webhook client retries it within timeoutSeconds — so a short burst costs latency, not a
 // failed kubectl; a busy webhook that stays busy ends in failurePolicy (Fail), with a message.

@@ -225,7 +225,7 @@ describe('webhook e2e: kubectl through the real API server', function () {
   });
 
   it('warns, through kubectl, on an AWSProvider update that adds defaultTags or moves its region or endpoint', () => {
-    // Issue 13, finding 5: tables created through a provider stay where they were; new default tags count
+    // Tables created through a provider stay where they were; new default tags count
     // towards AWS's 50 per table (here 50 - 2 ownership - owner-team - cost-center = 46 left). The update is
     // admitted; kubectl prints why it may surprise.
     const provider = (spec: string) => `apiVersion: aws-infra-operator.runner.codes/v1alpha1

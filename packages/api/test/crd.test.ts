@@ -52,7 +52,7 @@ describe('crd: customResourceDefinitions', () => {
     for (const crd of crds) {
       expect(crd.spec.scope).to.equal(crd.spec.names.kind === 'ClusterAWSProvider' ? 'Cluster' : 'Namespaced');
       expect(crd.spec.group).to.equal('aws-infra-operator.runner.codes');
-      // the table kinds also under dynamodb-tables (issue 15): `kubectl get dynamodb-tables` lists every table
+      // the table kinds also under dynamodb-tables: `kubectl get dynamodb-tables` lists every table
       const tables = crd.spec.names.kind.endsWith('AWSProvider') ? [] : ['dynamodb-tables'];
       expect(crd.spec.names.categories).to.deep.equal(['aws', 'dynamodb-operator', ...tables]);
       expect(crd.spec.versions).to.have.length(1);
@@ -82,7 +82,7 @@ describe('crd: customResourceDefinitions', () => {
         'ARN',
         'Billing',
       ]);
-      // from the conditions, not the lower-case status.ready boolean (issue 15)
+      // from the conditions, not the lower-case status.ready boolean
       expect(columns.find((c) => c.name === 'Synced')?.jsonPath).to.equal(
         '.status.conditions[?(@.type=="Synced")].status',
       );
@@ -127,7 +127,7 @@ describe('crd: customResourceDefinitions', () => {
 
   it("leaves the tag count to the webhook: no tag map is cut off at AWS's 50 before defaults are merged in", () => {
     // 48 user tags + 10 provider defaultTags reach the schema as 58 after /mutate; the CRD must let the
-    // validating webhook explain them (issue 13, finding 6), yet keep a bound against abuse.
+    // validating webhook explain them, yet keep a bound against abuse.
     const maps = [
       (specSchema('DynamoDB').properties as Record<string, JsonSchema>).tags,
       (specSchema('DynamoDBTable').properties as Record<string, JsonSchema>).tags,

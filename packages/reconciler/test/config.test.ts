@@ -69,7 +69,7 @@ describe('config', () => {
     expect(() => loadConfig(['--nope=1'], {})).to.throw(ConfigError, /unknown flag --nope/);
   });
   it('reads --watch-namespace as a comma-separated list (one name as before), or WATCH_NAMESPACE', () => {
-    // Before issue 15 item 4, "a,b" was kept as one namespace named "a,b".
+    // Not one namespace named "a,b": a comma separates namespaces.
     expect(loadConfig(['--watch-namespace=team-a,team-b'], {}).watchNamespaces).to.deep.equal(['team-a', 'team-b']);
     expect(loadConfig(['--watch-namespace', ' a , b,,a '], {}).watchNamespaces).to.deep.equal(['a', 'b']);
     expect(loadConfig([], { WATCH_NAMESPACE: 'x,y' }).watchNamespaces).to.deep.equal(['x', 'y']);

@@ -1,6 +1,6 @@
 // kstatus reads Reconciling=True as InProgress, Stalled=True as Failed, and compares
 // status.observedGeneration with metadata.generation first: the derivation in nextStatus must give
-// every status write those three (issue 15). The e2e (test/e2e/kstatus.test.ts) asks the real library.
+// every status write those three. The e2e (test/e2e/kstatus.test.ts) asks the real library.
 import { expect } from 'chai';
 import { getCondition } from '../src/controller/conditions.ts';
 import { conds, nextStatus, statusInSync } from '../src/controller/table-status.ts';

@@ -1,4 +1,4 @@
-// Issue #13 findings 1, 5, 6, 7 (reconciler side), pure decisions and thin shells over fakes:
+// Ownership and deletion safety (reconciler side), pure decisions and thin shells over fakes:
 // ownership comes only from AWS (never from the user-writable status), the create intent is bounded
 // by the object's own creation time, ownership tag values fit AWS's 256-character limit, messages
 // never name another tenant's object, and deletion never depends on a valid spec, a moved provider

@@ -1,4 +1,4 @@
-// The converger (the table reconciler's seam for issue 7) against moto behind the fault proxy: one
+// The converger (the table reconciler's seam for updates) against moto behind the fault proxy: one
 // step per reconcile, progress in status messages and Events, drift repaired with a Warning Event,
 // steady state with one read per resync (the read rotation), TTL changes deferred by the hour rule.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Hardening of the admission port (issue 13, findings 3 and 7): requests and body bytes in flight are
+// Hardening of the admission port: requests and body bytes in flight are
 // capped (429 + Retry-After before the body is read), a client CA makes TLS require the API server's
 // certificate, and a compressed or binary body is described, never echoed.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Issue 13, finding 5 (the webhook's side): an AWSProvider update that adds defaultTags, or moves the
+// Provider changes under live tables (the webhook's side): an AWSProvider update that adds defaultTags, or moves the
 // provider to another region or endpoint, is admitted with a warning saying what it means for the
 // tables already created through it. Over real HTTPS, as the API server calls /validate.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// The exhaustion attack of issue 13 (finding 3), reproducible: many parallel, unauthenticated, large
+// The admission-port exhaustion attack, reproducible: many parallel, unauthenticated, large
 // (under the 3 MiB body limit) but well-formed AdmissionReviews against a webhook process, while its
 // resident memory is sampled from /proc (VmHWM: the kernel's own peak, so no sample can miss a spike).
 import { readFileSync } from 'node:fs';
