@@ -2,7 +2,8 @@
 // (moto ignores ReplicaUpdates; the proxy models replicas from the AWS API reference, see
 // docs/emulator-gaps.md): a DynamoDB with two replicas and a DynamoDBTable with one are created, their
 // replicas added one per UpdateTable (counted at the proxy) and shown ACTIVE in status; a replica
-// removed from the spec is deleted; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
+// removed from the spec is deleted; a changed table class of an existing replica is one ReplicaUpdates
+// Update; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
 // provider's own region, is refused at apply;
 // deleting the object deletes its replicas (one per call) and then the table; Orphan leaves both.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,7 +76,7 @@ function tableKindYaml(): string {
   });
 }
 
-type ReplicaStatus = { regionName: string; status: string };
+type ReplicaStatus = { regionName: string; status: string; tableClass?: string };
 const replicasOf = (o: Obj | undefined): ReplicaStatus[] | undefined =>
   (o?.status as { replicas?: ReplicaStatus[] } | undefined)?.replicas;
 
@@ -173,7 +174,9 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
       },
       { timeoutMs: 90_000 },
     );
-    expect(replicasOf(q)).to.deep.equal([{ regionName: 'us-west-2', status: 'ACTIVE' }]);
+    expect(replicasOf(q)).to.deep.equal([
+      { regionName: 'us-west-2', status: 'ACTIVE', tableClass: 'STANDARD_INFREQUENT_ACCESS' },
+    ]);
     expect((await describe_(TABLE_KIND)).Replicas?.[0]?.ReplicaTableClassSummary?.TableClass).to.equal(
       'STANDARD_INFREQUENT_ACCESS',
     );
@@ -193,6 +196,35 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
     expect(replicasOf(o)).to.deep.equal([{ regionName: 'eu-west-1', status: 'ACTIVE' }]);
     expect((await describe_()).Replicas?.map((r) => r.RegionName)).to.deep.equal(['eu-west-1']);
     expect(replicaCalls((await proxy.calls()).slice(since), TABLE)).to.deep.equal([[200, ['Delete:ap-southeast-2']]]);
+  });
+
+  it("changing an existing replica's table class sends one ReplicaUpdates Update; status shows it ACTIVE with the new class", async () => {
+    const since = (await proxy.calls()).length;
+    const p = kubectl([
+      'patch',
+      'dynamodbtable',
+      'quick',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { replicas: [{ regionName: 'us-west-2', tableClassOverride: 'STANDARD' }] } }),
+    ]);
+    expect(p.code, p.stderr).to.equal(0);
+    expect(p.stderr).to.not.match(/takes effect only if/);
+    const q = await waitFor(
+      'quick Ready with its replica ACTIVE in STANDARD',
+      () => {
+        const x = readyAtGeneration('dynamodbtable', 'quick')();
+        return replicasOf(x)?.[0]?.tableClass === 'STANDARD' ? x : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(replicasOf(q)).to.deep.equal([{ regionName: 'us-west-2', status: 'ACTIVE', tableClass: 'STANDARD' }]);
+    const t = await describe_(TABLE_KIND);
+    expect(t.Replicas?.[0]?.ReplicaTableClassSummary?.TableClass).to.equal('STANDARD');
+    // Exactly one Update, accepted: the reconciler sent it while everything was ACTIVE and did not repeat it.
+    expect(replicaCalls((await proxy.calls()).slice(since), TABLE_KIND)).to.deep.equal([[200, ['Update:us-west-2']]]);
   });
 
   it('refuses replicas without NEW_AND_OLD_IMAGES streams, or in the own region, at apply, naming the field and the fix', () => {

@@ -2,14 +2,17 @@
 // (measured: moto's UpdateTable ignores ReplicaUpdates without a word and DescribeTable shows no
 // Replicas). Modelled from the AWS API reference (UpdateTable ReplicaUpdates, ReplicaDescription,
 // TableDescription.GlobalTableVersion) and the global tables guide, not emulated:
-// - a replica goes CREATING → ACTIVE, and DELETING → gone, over the model's timings; meanwhile the
+// - a replica goes CREATING → ACTIVE, UPDATING → ACTIVE (a ReplicaUpdates Update: its KMS key, table
+//   class and read overrides, per table and per GSI, take the new values), and DELETING → gone, over
+//   the model's timings; meanwhile the
 //   table reads UPDATING, so every other UpdateTable gets ResourceInUseException (the proxy's
 //   lifecycle check does that from the decorated description);
 // - one replica action per UpdateTable, and nothing else in that call (ValidationException);
 // - creating needs streams with NEW_AND_OLD_IMAGES, a region that is neither the table's own nor a
 //   replica already; deleting needs an existing replica (ValidationException);
 // - streams cannot be disabled or changed while replicas exist (ValidationException);
-// - DescribeTable lists Replicas (status, percent progress while creating, KMS key, table class) and
+// - DescribeTable lists Replicas (status, percent progress while creating, KMS key, table class, read
+//   overrides of the replica and of its GSIs) and
 //   GlobalTableVersion 2019.11.21 while any replica exists.
 // The messages are the proxy's wording of AWS's rules (AWS's exact text is not in the reference).
 // Pure state; the proxy calls it around the emulator.
@@ -20,17 +23,41 @@ export type ReplicaRefusal = { error: 'ValidationException' | 'ResourceInUseExce
 
 export interface ReplicaTimings {
   createMs: number;
+  updateMs: number;
   deleteMs: number;
 }
 
-export const DEFAULT_REPLICA_TIMINGS: ReplicaTimings = { createMs: 600, deleteMs: 300 };
+export const DEFAULT_REPLICA_TIMINGS: ReplicaTimings = { createMs: 600, updateMs: 400, deleteMs: 300 };
 
 interface ReplicaState {
-  status: 'CREATING' | 'ACTIVE' | 'DELETING';
+  status: 'CREATING' | 'UPDATING' | 'ACTIVE' | 'DELETING';
   since: number;
   until: number;
   kms?: string;
   tableClass?: string;
+  /** ProvisionedThroughputOverride / OnDemandThroughputOverride as sent. */
+  provisioned?: Json;
+  onDemand?: Json;
+  /** GlobalSecondaryIndexes overrides as sent, by index name. */
+  gsis?: Map<string, { provisioned?: Json; onDemand?: Json }>;
+}
+
+/** Takes the settings of a Create or Update action into a replica's state. */
+function applySettings(r: ReplicaState, action: Json): ReplicaState {
+  const out: ReplicaState = { ...r, gsis: new Map(r.gsis ?? []) };
+  if (typeof action.KMSMasterKeyId === 'string') out.kms = action.KMSMasterKeyId;
+  if (typeof action.TableClassOverride === 'string') out.tableClass = action.TableClassOverride;
+  if (obj(action.ProvisionedThroughputOverride)) out.provisioned = obj(action.ProvisionedThroughputOverride);
+  if (obj(action.OnDemandThroughputOverride)) out.onDemand = obj(action.OnDemandThroughputOverride);
+  for (const g of list(action.GlobalSecondaryIndexes)) {
+    const name = String(g.IndexName ?? '');
+    const was = out.gsis?.get(name) ?? {};
+    const next = { ...was };
+    if (obj(g.ProvisionedThroughputOverride)) next.provisioned = obj(g.ProvisionedThroughputOverride);
+    if (obj(g.OnDemandThroughputOverride)) next.onDemand = obj(g.OnDemandThroughputOverride);
+    out.gsis?.set(name, next);
+  }
+  return out;
 }
 
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' ? (v as Json) : undefined);
@@ -71,7 +98,7 @@ export class ReplicaModel {
     for (const [region, r] of m) {
       if (now < r.until) continue;
       if (r.status === 'DELETING') m.delete(region);
-      else if (r.status === 'CREATING') m.set(region, { ...r, status: 'ACTIVE' });
+      else if (r.status === 'CREATING' || r.status === 'UPDATING') m.set(region, { ...r, status: 'ACTIVE' });
     }
     if (m.size > 0) this.tables.set(table, m);
     else this.tables.delete(table);
@@ -130,12 +157,19 @@ export class ReplicaModel {
     if (!u) return;
     const m = this.replicas(table, now);
     const create = obj(u.Create);
+    const update = obj(u.Update);
     const del = obj(u.Delete);
     if (create) {
       const r: ReplicaState = { status: 'CREATING', since: now, until: now + this.timings.createMs };
-      if (typeof create.KMSMasterKeyId === 'string') r.kms = create.KMSMasterKeyId;
-      if (typeof create.TableClassOverride === 'string') r.tableClass = create.TableClassOverride;
-      m.set(String(create.RegionName), r);
+      m.set(String(create.RegionName), applySettings(r, create));
+    } else if (update) {
+      const region = String(update.RegionName);
+      const was = m.get(region);
+      if (was)
+        m.set(
+          region,
+          applySettings({ ...was, status: 'UPDATING', since: now, until: now + this.timings.updateMs }, update),
+        );
     } else if (del) {
       const region = String(del.RegionName);
       const was = m.get(region);
@@ -166,6 +200,15 @@ export class ReplicaModel {
       }
       if (r.kms) out.KMSMasterKeyId = r.kms;
       if (r.tableClass) out.ReplicaTableClassSummary = { TableClass: r.tableClass };
+      if (r.provisioned) out.ProvisionedThroughputOverride = r.provisioned;
+      if (r.onDemand) out.OnDemandThroughputOverride = r.onDemand;
+      if (r.gsis?.size)
+        out.GlobalSecondaryIndexes = [...r.gsis].map(([name, g]) => {
+          const gsi: Json = { IndexName: name };
+          if (g.provisioned) gsi.ProvisionedThroughputOverride = g.provisioned;
+          if (g.onDemand) gsi.OnDemandThroughputOverride = g.onDemand;
+          return gsi;
+        });
       return out;
     });
     if ([...m.values()].some((r) => r.status !== 'ACTIVE') && description.TableStatus === 'ACTIVE')

@@ -238,11 +238,48 @@ export function simulateApply(step: PlanStep, observed: ObservedTable, opts: Sim
       if (Object.keys(step.tags).some((k) => k.startsWith('aws:'))) throw new Error('ValidationException: aws: tag');
       o.tags = { ...o.tags, ...step.tags };
       return o;
-    case 'createReplica':
-      o.replicas = [
-        ...(o.replicas ?? []),
-        { regionName: step.regionName, status: opts.transitional ? 'CREATING' : 'ACTIVE' },
-      ];
+    case 'createReplica': {
+      const r: NonNullable<ObservedTable['replicas']>[number] = {
+        regionName: step.regionName,
+        status: opts.transitional ? 'CREATING' : 'ACTIVE',
+      };
+      if (step.tableClassOverride) r.tableClass = step.tableClassOverride;
+      if (step.provisionedThroughputOverride)
+        r.readCapacityUnits = step.provisionedThroughputOverride.readCapacityUnits;
+      if (step.onDemandThroughputOverride) r.maxReadRequestUnits = step.onDemandThroughputOverride.maxReadRequestUnits;
+      if (step.globalSecondaryIndexes)
+        r.globalSecondaryIndexes = step.globalSecondaryIndexes.map((g) => ({
+          indexName: g.indexName,
+          ...(g.provisionedThroughputOverride
+            ? { readCapacityUnits: g.provisionedThroughputOverride.readCapacityUnits }
+            : {}),
+          ...(g.onDemandThroughputOverride
+            ? { maxReadRequestUnits: g.onDemandThroughputOverride.maxReadRequestUnits }
+            : {}),
+        }));
+      o.replicas = [...(o.replicas ?? []), r];
+      updating();
+      return o;
+    }
+    case 'updateReplica':
+      o.replicas = (o.replicas ?? []).map((r) => {
+        if (r.regionName !== step.regionName) return r;
+        const next = { ...r };
+        if (step.tableClassOverride) next.tableClass = step.tableClassOverride;
+        if (step.provisionedThroughputOverride)
+          next.readCapacityUnits = step.provisionedThroughputOverride.readCapacityUnits;
+        if (step.onDemandThroughputOverride)
+          next.maxReadRequestUnits = step.onDemandThroughputOverride.maxReadRequestUnits;
+        for (const g of step.globalSecondaryIndexes ?? []) {
+          const rest = (next.globalSecondaryIndexes ?? []).filter((x) => x.indexName !== g.indexName);
+          const gsi: (typeof rest)[number] = { indexName: g.indexName };
+          if (g.provisionedThroughputOverride)
+            gsi.readCapacityUnits = g.provisionedThroughputOverride.readCapacityUnits;
+          if (g.onDemandThroughputOverride) gsi.maxReadRequestUnits = g.onDemandThroughputOverride.maxReadRequestUnits;
+          next.globalSecondaryIndexes = [...rest, gsi];
+        }
+        return next;
+      });
       updating();
       return o;
     case 'deleteReplica':

@@ -190,7 +190,7 @@ describe('replicas (global tables 2019.11.21)', () => {
       ]);
     });
 
-    it('UPDATE: a changed replica KMS key is refused; changed overrides and a removed replica are admitted with a warning', () => {
+    it('UPDATE: a changed replica KMS key is refused; changed overrides pass silently; a removed override or replica warns', () => {
       const enc = { enabled: true, type: 'CUSTOMER_MANAGED', kmsKeyArn: 'alias/orders' };
       const old = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/a' }] });
       const now = dynamodb({ encryption: enc, replicas: [{ regionName: 'eu-west-1', kmsMasterKeyId: 'alias/b' }] });
@@ -203,7 +203,16 @@ describe('replicas (global tables 2019.11.21)', () => {
       });
       const r = validateObject(moved, old);
       expect(r.errors).to.deep.equal([]);
-      expect(r.warnings.join()).to.match(/overrides of the existing replica in eu-west-1 changed/);
+      expect(r.warnings).to.deep.equal([]);
+      const capped = (n?: number) =>
+        dynamodb({
+          replicas: [
+            { regionName: 'eu-west-1', ...(n ? { onDemandThroughputOverride: { maxReadRequestUnits: n } } : {}) },
+          ],
+        });
+      expect(validateObject(capped(), capped(5)).warnings).to.deep.equal([
+        'spec.replicas[0]: onDemandThroughputOverride removed from the replica in eu-west-1: AWS keeps the last value (it has no way to clear an override); set the value you want instead',
+      ]);
       const removed = validateObject(dynamodb({ encryption: enc, replicas: [] }), old);
       expect(removed.errors).to.deep.equal([]);
       expect(removed.warnings).to.include(
@@ -288,6 +297,62 @@ describe('replicas (global tables 2019.11.21)', () => {
       const without = toModel(dynamodb({ replicas: [] }));
       expect(plan(without, o)[0]).to.deep.equal({ kind: 'deleteReplica', regionName: 'us-west-2' });
       expect(driftOf(d, o)).to.include('replica us-west-2 failed to create: KMS key not found');
+    });
+
+    it('an ACTIVE replica whose class or read overrides differ gets one Update with only those; drift names them', () => {
+      const d = toModel(
+        dynamodb({
+          replicas: [
+            {
+              regionName: 'us-west-2',
+              tableClassOverride: 'STANDARD_INFREQUENT_ACCESS',
+              onDemandThroughputOverride: { maxReadRequestUnits: 9 },
+              globalSecondaryIndexes: [{ indexName: 'by-g', onDemandThroughputOverride: { maxReadRequestUnits: 7 } }],
+            },
+            { regionName: 'eu-west-1' },
+          ],
+        }),
+      );
+      const aws = observedFromAws({
+        TableName: 'orders',
+        TableStatus: 'ACTIVE',
+        Replicas: [
+          {
+            RegionName: 'us-west-2',
+            ReplicaStatus: 'ACTIVE',
+            OnDemandThroughputOverride: { MaxReadRequestUnits: 9 },
+            GlobalSecondaryIndexes: [{ IndexName: 'by-g', OnDemandThroughputOverride: { MaxReadRequestUnits: 3 } }],
+          },
+          // The table's class (no override in the spec) where AWS has another: back to the table's.
+          {
+            RegionName: 'eu-west-1',
+            ReplicaStatus: 'ACTIVE',
+            ReplicaTableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' },
+          },
+        ],
+      });
+      const o: ObservedTable = { ...observedFor(d), tableClass: 'STANDARD', replicas: aws.replicas ?? [] };
+      const steps = plan(d, o).filter((s) => s.kind.includes('Replica'));
+      expect(steps).to.deep.equal([
+        {
+          kind: 'updateReplica',
+          regionName: 'us-west-2',
+          tableClassOverride: 'STANDARD_INFREQUENT_ACCESS',
+          globalSecondaryIndexes: [{ indexName: 'by-g', onDemandThroughputOverride: { maxReadRequestUnits: 7 } }],
+        },
+        { kind: 'updateReplica', regionName: 'eu-west-1', tableClassOverride: 'STANDARD' },
+      ]);
+      expect(stepText(steps[0]!)).to.equal('updating replica in us-west-2');
+      expect(driftOf(d, o)).to.include(
+        'replica us-west-2 differs from the spec: tableClassOverride, globalSecondaryIndexes',
+      );
+      // Not while any replica is changing: the wait step comes first; and converged, nothing is left.
+      const busy = { ...o, replicas: o.replicas?.map((r) => ({ ...r, status: 'UPDATING' })) };
+      expect(plan(d, busy)[0]?.kind).to.equal('wait');
+      let x: ObservedTable = o;
+      for (const s of steps) x = settle(simulateApply(s, x, { transitional: true }));
+      expect(plan(d, x).filter((s) => s.kind.includes('Replica'))).to.deep.equal([]);
+      expect(driftOf(d, x)).to.deep.equal([]);
     });
 
     it('render: one UpdateTable per replica, in AWS shape', () => {

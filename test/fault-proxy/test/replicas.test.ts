@@ -60,6 +60,57 @@ describe('fault proxy: global table replicas (model)', () => {
     expect(m.checkUpdate(T, create('eu-west-2'), streamed, 1000)).to.equal(undefined);
   });
 
+  it('an Update goes UPDATING (table UPDATING, other changes refused) → ACTIVE with the new class and overrides', () => {
+    const m = new ReplicaModel({ createMs: 100, updateMs: 1000 });
+    const withIndex = {
+      TableName: T,
+      ReplicaUpdates: [
+        {
+          Create: {
+            RegionName: 'eu-west-1',
+            TableClassOverride: 'STANDARD',
+            GlobalSecondaryIndexes: [{ IndexName: 'byDate', OnDemandThroughputOverride: { MaxReadRequestUnits: 5 } }],
+          },
+        },
+      ],
+    };
+    m.acceptedUpdate(T, withIndex, 0);
+    const update = {
+      TableName: T,
+      ReplicaUpdates: [
+        {
+          Update: {
+            RegionName: 'eu-west-1',
+            TableClassOverride: 'STANDARD_INFREQUENT_ACCESS',
+            OnDemandThroughputOverride: { MaxReadRequestUnits: 20 },
+          },
+        },
+      ],
+    };
+    expect(m.checkUpdate(T, update, streamed, 200)).to.equal(undefined);
+    expect(
+      m.checkUpdate(T, { TableName: T, ReplicaUpdates: [{ Update: { RegionName: 'x-y-1' } }] }, streamed, 200)?.message,
+    ).to.match(/has no replica in x-y-1/);
+    m.acceptedUpdate(T, update, 200);
+    const during: Record<string, unknown> = { TableStatus: 'ACTIVE' };
+    m.decorate(T, during, 700);
+    expect(during.TableStatus).to.equal('UPDATING');
+    expect(during.Replicas).to.deep.include.members([
+      {
+        RegionName: 'eu-west-1',
+        ReplicaStatus: 'UPDATING',
+        ReplicaTableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' },
+        OnDemandThroughputOverride: { MaxReadRequestUnits: 20 },
+        GlobalSecondaryIndexes: [{ IndexName: 'byDate', OnDemandThroughputOverride: { MaxReadRequestUnits: 5 } }],
+      },
+    ]);
+    expect(m.checkUpdate(T, create('ap-south-1'), streamed, 700)?.message).to.match(/replica eu-west-1 is UPDATING/);
+    const after: Record<string, unknown> = { TableStatus: 'ACTIVE' };
+    m.decorate(T, after, 1200);
+    expect(after.TableStatus).to.equal('ACTIVE');
+    expect((after.Replicas as { ReplicaStatus: string }[])[0]?.ReplicaStatus).to.equal('ACTIVE');
+  });
+
   it('DescribeTable: CREATING with progress (table UPDATING) → ACTIVE; DELETING → gone; streams locked meanwhile', () => {
     const m = new ReplicaModel({ createMs: 1000, deleteMs: 400 });
     m.acceptedUpdate(

@@ -54,6 +54,8 @@ export function stepText(step: PlanStep): string {
         : 'disabling point-in-time recovery';
     case 'createReplica':
       return `creating replica in ${step.regionName}`;
+    case 'updateReplica':
+      return `updating replica in ${step.regionName}`;
     case 'deleteReplica':
       return `deleting replica in ${step.regionName}`;
     case 'tagResource':

@@ -61,6 +61,13 @@ export interface AwsReplicaDescription {
   ReplicaStatusPercentProgress?: string;
   KMSMasterKeyId?: string;
   ReplicaTableClassSummary?: { TableClass?: string };
+  ProvisionedThroughputOverride?: { ReadCapacityUnits?: number };
+  OnDemandThroughputOverride?: { MaxReadRequestUnits?: number };
+  GlobalSecondaryIndexes?: {
+    IndexName?: string;
+    ProvisionedThroughputOverride?: { ReadCapacityUnits?: number };
+    OnDemandThroughputOverride?: { MaxReadRequestUnits?: number };
+  }[];
 }
 /** DescribeTimeToLiveOutput.TimeToLiveDescription */
 export interface AwsTimeToLiveDescription {
@@ -147,6 +154,12 @@ export interface ObservedReplica {
   status: string;
   statusDescription?: string;
   percentProgress?: string;
+  /** ReplicaTableClassSummary; AWS leaves it out when the replica has the table's class. */
+  tableClass?: string;
+  /** The replica's read overrides and its GSIs' (global tables 2019.11.21), as AWS reports them. */
+  readCapacityUnits?: number;
+  maxReadRequestUnits?: number;
+  globalSecondaryIndexes?: { indexName: string; readCapacityUnits?: number; maxReadRequestUnits?: number }[];
 }
 
 function keys(list: AwsKeyElement[] | undefined): ObservedKey[] {
@@ -209,6 +222,20 @@ function observedReplicas(list: AwsReplicaDescription[] | undefined): ObservedRe
     const out: ObservedReplica = { regionName: r.RegionName ?? '', status: r.ReplicaStatus ?? 'ACTIVE' };
     if (r.ReplicaStatusDescription) out.statusDescription = r.ReplicaStatusDescription;
     if (r.ReplicaStatusPercentProgress) out.percentProgress = r.ReplicaStatusPercentProgress;
+    if (r.ReplicaTableClassSummary?.TableClass) out.tableClass = r.ReplicaTableClassSummary.TableClass;
+    const rcu = r.ProvisionedThroughputOverride?.ReadCapacityUnits;
+    const mrru = r.OnDemandThroughputOverride?.MaxReadRequestUnits;
+    if (rcu !== undefined) out.readCapacityUnits = rcu;
+    if (mrru !== undefined) out.maxReadRequestUnits = mrru;
+    if (r.GlobalSecondaryIndexes?.length)
+      out.globalSecondaryIndexes = r.GlobalSecondaryIndexes.map((g) => {
+        const gsi: NonNullable<ObservedReplica['globalSecondaryIndexes']>[number] = { indexName: g.IndexName ?? '' };
+        const grcu = g.ProvisionedThroughputOverride?.ReadCapacityUnits;
+        const gmrru = g.OnDemandThroughputOverride?.MaxReadRequestUnits;
+        if (grcu !== undefined) gsi.readCapacityUnits = grcu;
+        if (gmrru !== undefined) gsi.maxReadRequestUnits = gmrru;
+        return gsi;
+      });
     return out;
   });
 }

@@ -40,7 +40,7 @@ import type {
   UpdateTtlStep,
   WaitStep,
 } from './steps.ts';
-import { replicaCreates, replicaDeletes, replicaFailures, replicaWaitReasons } from './replicas.ts';
+import { replicaCreates, replicaDeletes, replicaFailures, replicaUpdates, replicaWaitReasons } from './replicas.ts';
 import { gsiCreateLimits, onDemandSteps, warmSteps } from './throughput.ts';
 
 export interface PlanOptions {
@@ -82,6 +82,7 @@ export function plan(desired: TableModel, observed: ObservedTable, opts: PlanOpt
     ...gsiCreates(desired, observed),
     ...stream(desired, observed),
     ...sse(desired, observed),
+    ...replicaUpdates(desired, observed),
     ...replicaCreates(desired, observed),
     ...ttl(desired, observed, opts),
     ...pitr(desired, observed),

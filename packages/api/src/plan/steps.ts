@@ -121,6 +121,11 @@ export interface CreateReplicaStep {
   }[];
 }
 
+/** One UpdateTable with one ReplicaUpdates Update: only the settings that differ from AWS's. */
+export interface UpdateReplicaStep extends Omit<CreateReplicaStep, 'kind' | 'kmsMasterKeyId'> {
+  kind: 'updateReplica';
+}
+
 /** One UpdateTable with one ReplicaUpdates Delete: the replica and its data in that region go. */
 export interface DeleteReplicaStep {
   kind: 'deleteReplica';
@@ -150,6 +155,7 @@ export type PlanStep =
   | UpdateTtlStep
   | UpdatePitrStep
   | CreateReplicaStep
+  | UpdateReplicaStep
   | DeleteReplicaStep
   | TagResourceStep
   | UntagResourceStep;
@@ -167,6 +173,7 @@ export const UPDATE_TABLE_KINDS: readonly PlanStepKind[] = [
   'updateStream',
   'updateSse',
   'createReplica',
+  'updateReplica',
   'deleteReplica',
 ];
 

@@ -1,9 +1,10 @@
 // ReplicaUpdates request shapes (UpdateTable, global tables 2019.11.21): one ReplicationGroupUpdate per
-// call, Create with the replica's overrides or Delete by region. For the reconciler's steps and for the
-// CLI's `render`, which prints one UpdateTable per replica in the order the operator sends them.
+// call: Create with the replica's overrides, Update with the settings that changed, or Delete by region.
+// For the reconciler's steps and for the CLI's `render`, which prints one UpdateTable per replica in the
+// order the operator sends them.
 import type { TableModel } from '../model.ts';
 import { createReplicaStep } from '../plan/replicas.ts';
-import type { CreateReplicaStep, DeleteReplicaStep } from '../plan/steps.ts';
+import type { CreateReplicaStep, DeleteReplicaStep, UpdateReplicaStep } from '../plan/steps.ts';
 
 interface AwsReadOverrides {
   ProvisionedThroughputOverride?: { ReadCapacityUnits: number };
@@ -17,6 +18,7 @@ export interface AwsReplicaUpdate {
     TableClassOverride?: CreateReplicaStep['tableClassOverride'];
     GlobalSecondaryIndexes?: (AwsReadOverrides & { IndexName: string })[];
   };
+  Update?: Omit<NonNullable<AwsReplicaUpdate['Create']>, 'KMSMasterKeyId'>;
   Delete?: { RegionName: string };
 }
 
@@ -32,17 +34,17 @@ function overrides(o: {
   return out;
 }
 
-export function renderReplicaUpdate(step: CreateReplicaStep | DeleteReplicaStep): AwsReplicaUpdate {
+export function renderReplicaUpdate(step: CreateReplicaStep | UpdateReplicaStep | DeleteReplicaStep): AwsReplicaUpdate {
   if (step.kind === 'deleteReplica') return { Delete: { RegionName: step.regionName } };
   const create: NonNullable<AwsReplicaUpdate['Create']> = { RegionName: step.regionName, ...overrides(step) };
-  if (step.kmsMasterKeyId !== undefined) create.KMSMasterKeyId = step.kmsMasterKeyId;
+  if (step.kind === 'createReplica' && step.kmsMasterKeyId !== undefined) create.KMSMasterKeyId = step.kmsMasterKeyId;
   if (step.tableClassOverride) create.TableClassOverride = step.tableClassOverride;
   if (step.globalSecondaryIndexes?.length)
     create.GlobalSecondaryIndexes = step.globalSecondaryIndexes.map((g) => ({
       IndexName: g.indexName,
       ...overrides(g),
     }));
-  return { Create: create };
+  return step.kind === 'updateReplica' ? { Update: create } : { Create: create };
 }
 
 /** The UpdateTable requests that add the spec's replicas to a new table, one per call. */

@@ -108,9 +108,10 @@ export function checkReplicas(model: TableModel): Findings {
 }
 
 /**
- * UPDATE: a replica's settings are sent when the replica is created; the operator does not send
- * ReplicaUpdates Update for an existing one. A changed KMS key is refused with the way out (a key is
- * not something to leave silently different); changed overrides are admitted with a warning.
+ * UPDATE: the operator sends a ReplicaUpdates Update for a changed table class or read override of an
+ * existing replica. A changed KMS key is refused with the way out: the key is set at create (AWS
+ * reports it as an ARN where the spec may name an alias, so the operator cannot tell a change from a
+ * spelling). A read override removed from the spec is admitted with a warning: AWS keeps the last one.
  */
 export function checkReplicasUpdate(model: TableModel, old: TableModel): Findings {
   const out = new Findings();
@@ -125,21 +126,33 @@ export function checkReplicasUpdate(model: TableModel, old: TableModel): Finding
   }
   for (const r of model.replicas ?? []) {
     const was = before.get(r.regionName);
-    if (was && was.kmsMasterKeyId !== r.kmsMasterKeyId)
+    if (!was) continue;
+    if (was.kmsMasterKeyId !== r.kmsMasterKeyId)
       out.error(
         `${r.path}.kmsMasterKeyId`,
         `the KMS key of the replica in ${show(r.regionName)} is set when the replica is created and the operator does not change it: keep ${show(was.kmsMasterKeyId ?? '(none)')}, or remove the replica and add it back (its data in that region is deleted and copied again)`,
       );
-    const settings = (x: Replica): string =>
-      JSON.stringify([
-        x.tableClassOverride,
-        x.provisionedThroughputOverride,
-        x.onDemandThroughputOverride,
-        x.globalSecondaryIndexes.map(({ path: _p, ...g }) => g),
-      ]);
-    if (was && settings(was) !== settings(r))
+    const gsis = new Map(r.globalSecondaryIndexes.map((g) => [g.indexName, g]));
+    const dropped = [
+      ...(was.provisionedThroughputOverride && !r.provisionedThroughputOverride
+        ? ['provisionedThroughputOverride']
+        : []),
+      ...(was.onDemandThroughputOverride && !r.onDemandThroughputOverride ? ['onDemandThroughputOverride'] : []),
+      ...was.globalSecondaryIndexes.flatMap((g) => {
+        const now = gsis.get(g.indexName);
+        return [
+          ...(g.provisionedThroughputOverride && !now?.provisionedThroughputOverride
+            ? [`globalSecondaryIndexes ${g.indexName} provisionedThroughputOverride`]
+            : []),
+          ...(g.onDemandThroughputOverride && !now?.onDemandThroughputOverride
+            ? [`globalSecondaryIndexes ${g.indexName} onDemandThroughputOverride`]
+            : []),
+        ];
+      }),
+    ];
+    if (dropped.length > 0)
       out.warn(
-        `${r.path}: the overrides of the existing replica in ${r.regionName} changed; they are applied when a replica is created, so this change takes effect only if the replica is removed and added again`,
+        `${r.path}: ${dropped.join(', ')} removed from the replica in ${r.regionName}: AWS keeps the last value (it has no way to clear an override); set the value you want instead`,
       );
   }
   return out;

@@ -13,6 +13,10 @@ export const replicaStatusesSchema = z
           ),
         statusDescription: z.string().optional().describe("AWS's detail on the status (e.g. why a create failed)."),
         percentProgress: z.string().optional().describe('Progress of a replica being created, in percent.'),
+        tableClass: z
+          .string()
+          .optional()
+          .describe('Table class of the replica when AWS reports one of its own (ReplicaTableClassSummary).'),
       })
       .describe('One replica of the table in another region.'),
   )

@@ -14,6 +14,7 @@ export interface ReplicaStatus {
   status: string;
   statusDescription?: string;
   percentProgress?: string;
+  tableClass?: string;
 }
 
 /** status.replicas from DescribeTable's Replicas; undefined when there are none. */
@@ -23,6 +24,7 @@ export function replicaStatuses(list: AwsReplicaDescription[] | undefined): Repl
     const out: ReplicaStatus = { regionName: r.RegionName ?? '', status: r.ReplicaStatus ?? 'ACTIVE' };
     if (r.ReplicaStatusDescription) out.statusDescription = r.ReplicaStatusDescription;
     if (r.ReplicaStatusPercentProgress) out.percentProgress = r.ReplicaStatusPercentProgress;
+    if (r.ReplicaTableClassSummary?.TableClass) out.tableClass = r.ReplicaTableClassSummary.TableClass;
     return out;
   });
 }

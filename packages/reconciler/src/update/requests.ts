@@ -144,6 +144,7 @@ export function requestFor(step: PlanStep, tableName: string, tableArn?: string)
         },
       };
     case 'createReplica':
+    case 'updateReplica':
     case 'deleteReplica':
       return { operation: 'UpdateTable', input: { TableName, ReplicaUpdates: [renderReplicaUpdate(step)] } };
     case 'tagResource':
