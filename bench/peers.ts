@@ -11,9 +11,15 @@
 //                                           of 3 each, interleaved, into a namespace no reconciler
 //                                           watches, so nothing else competes for the 2 cores)
 //   apply_webhook_ratio_200                 the two above, divided
+//   apply_seconds_combined_200              the same apply with the chart's `webhook.admission: combined`
+//                                           (one /admit call per object instead of /mutate + /validate)
+//   apply_combined_ratio_200                that, divided by the plain apply (all three interleaved)
+//   webhook_server_ms_per_call              our own time per admission call in the split rounds
+//                                           (controller_runtime_webhook_latency_seconds sum / count)
 // The webhook configurations are the chart's own, pointed at a local webhook and scoped to the
 // benchmark's namespaces, so tests running meanwhile are not admitted by it.
 // Run: npm run bench -- peers   (needs `hack/testenv.sh up`; takes about 10 minutes)
+//      BENCH_PEERS_ROUNDS=5 BENCH_PEERS_ONLY=apply npm run bench -- peers   (the apply figures alone, ~2 min)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -204,18 +210,41 @@ async function run(
       KUBECONFIG: e.KUBECONFIG,
     });
     await until('webhook ready', async () => (await fetch(`http://127.0.0.1:${hookMetrics}/readyz`)).ok, 60_000);
-    const webhookRequests = async (): Promise<number> => {
-      const text = await (await fetch(`http://127.0.0.1:${hookMetrics}/metrics`)).text();
+    // A pooled keep-alive connection the metrics server has just timed out fails the fetch: try again.
+    const metricsText = async (): Promise<string> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await (await fetch(`http://127.0.0.1:${hookMetrics}/metrics`)).text();
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
+    };
+    const webhookRequests = async (path = ''): Promise<number> => {
+      const text = await metricsText();
       return text
         .split('\n')
-        .filter((l) => l.startsWith('controller_runtime_webhook_requests_total{'))
+        .filter((l) => l.startsWith(`controller_runtime_webhook_requests_total{`) && l.includes(`webhook="${path}`))
         .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     };
+    const webhookLatency = async (): Promise<{ sum: number; count: number }> => {
+      const lines = (await metricsText()).split('\n');
+      const total = (prefix: string) =>
+        lines.filter((l) => l.startsWith(prefix)).reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      return {
+        sum: total('controller_runtime_webhook_latency_seconds_sum'),
+        count: total('controller_runtime_webhook_latency_seconds_count'),
+      };
+    };
 
-    const configs = helmTemplate({}, { namespace: 'dynamodb-operator-system' }).filter(
-      (o: K8sObject) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration',
-    );
-    for (const c of configs) {
+    type Mode = 'split' | 'combined' | 'none';
+    const configsFor = (admission: 'split' | 'combined'): K8sObject[] =>
+      helmTemplate({ webhook: { admission } }, { namespace: 'dynamodb-operator-system' }).filter(
+        (o: K8sObject) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration',
+      );
+    const split = configsFor('split');
+    const combined = configsFor('combined');
+    for (const c of [...split, ...combined]) {
       c.metadata.name = `${c.metadata.name}-bench-${suffix}`;
       delete c.metadata.annotations?.['cert-manager.io/inject-ca-from'];
       for (const hook of (c.webhooks ?? []) as Record<string, unknown>[]) {
@@ -230,23 +259,35 @@ async function run(
       }
       configNames.push(`${c.kind.toLowerCase()}/${c.metadata.name}`);
     }
-    const configYaml = configs.map((c) => stringify(c)).join('---\n');
+    // Both modes render a mutating configuration of the same name: applying one replaces the other.
+    const yamlOf = (cs: K8sObject[]) => cs.map((c) => stringify(c)).join('---\n');
+    const configYaml = { split: yamlOf(split), combined: yamlOf(combined) };
+    const uniqueNames = [...new Set(configNames)];
     const probe = tableDoc(applyOnly, 'probe');
     const dryRun = () => kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(probe));
     /** Registered or removed: the API server's view of the configurations changes shortly after. */
-    const setWebhooks = async (on: boolean): Promise<void> => {
-      if (on) kubectl(['apply', '-f', '-'], configYaml);
-      else kubectl(['delete', '--ignore-not-found', ...configNames]);
+    const setWebhooks = async (mode: Mode | boolean): Promise<void> => {
+      const m: Mode = mode === true ? 'split' : mode === false ? 'none' : mode;
+      const on = m !== 'none';
+      kubectl(['delete', '--ignore-not-found', ...uniqueNames]);
+      if (on) kubectl(['apply', '-f', '-'], configYaml[m]);
+      // Switching modes: the expected path called, the other mode's path no longer (twice in a row).
+      const [wanted, stale] = m === 'combined' ? ['/admit', '/validate'] : ['/validate', '/admit'];
       let quiet = 0;
       await until(
-        on ? 'the webhooks called' : 'the webhooks no longer called',
+        on ? `the ${m} webhooks called` : 'the webhooks no longer called',
         async () => {
-          const before = await webhookRequests();
+          const counts = async () => ({
+            all: await webhookRequests(),
+            wanted: await webhookRequests(wanted),
+            stale: await webhookRequests(stale),
+          });
+          const before = await counts();
           dryRun();
-          const called = (await webhookRequests()) > before;
-          if (on) return called;
-          quiet = called ? 0 : quiet + 1;
-          return quiet >= 3;
+          const after = await counts();
+          const settled = on ? after.wanted > before.wanted && after.stale === before.stale : after.all === before.all;
+          quiet = settled ? quiet + 1 : 0;
+          return quiet >= (on ? 2 : 3);
         },
         30_000,
         100,
@@ -276,11 +317,13 @@ async function run(
       );
     };
 
+    const onlyApply = process.env.BENCH_PEERS_ONLY === 'apply';
+    const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 3);
     await setWebhooks(true);
 
     // One table, apply → Ready, three times.
     const single: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < (onlyApply ? 0 : 3); i++) {
       const file = manifest(watched, `one${i}`, 1);
       const t0 = performance.now();
       timedApply(file);
@@ -288,30 +331,45 @@ async function run(
       single.push((performance.now() - t0) / 1000);
     }
     process.stderr.write(`bench: one table apply → Ready: ${single.map((s) => s.toFixed(2)).join(', ')} s\n`);
-    emit('peers', 'one_table_ready_seconds', median(single), 's');
+    if (!onlyApply) emit('peers', 'one_table_ready_seconds', median(single), 's');
     await removeAll(watched);
 
     // The apply alone, with and without our webhook configurations, interleaved.
     const withHooks: number[] = [];
     const without: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      for (const on of [true, false]) {
-        await setWebhooks(on);
-        (on ? withHooks : without).push(timedApply(manifest(applyOnly, `r${round}${on ? 'w' : 'p'}`, 200)));
+    const withCombined: number[] = [];
+    const serverTime = { sum: 0, count: 0 };
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of ['split', 'none', 'combined'] as const) {
+        await setWebhooks(mode);
+        const before = await webhookLatency();
+        const seconds = timedApply(manifest(applyOnly, `r${round}${mode[0]}`, 200));
+        if (mode === 'split') {
+          const after = await webhookLatency();
+          serverTime.sum += after.sum - before.sum;
+          serverTime.count += after.count - before.count;
+        }
+        ({ split: withHooks, none: without, combined: withCombined })[mode].push(seconds);
+        process.stderr.write(`bench: round ${round} ${mode}: kubectl apply of 200 in ${seconds.toFixed(2)} s\n`);
         await removeAll(applyOnly);
       }
     }
+    const list = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
     process.stderr.write(
-      `bench: kubectl apply of 200: with webhooks ${withHooks.map((s) => s.toFixed(2)).join(', ')} s; ` +
-        `without ${without.map((s) => s.toFixed(2)).join(', ')} s\n`,
+      `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
+        `combined ${list(withCombined)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
+        `per call over ${serverTime.count} calls\n`,
     );
+    emit('peers', 'apply_seconds_combined_200', median(withCombined), 's');
+    emit('peers', 'apply_combined_ratio_200', median(withCombined) / median(without), 'ratio');
+    emit('peers', 'webhook_server_ms_per_call', (1000 * serverTime.sum) / serverTime.count, 'ms');
     emit('peers', 'apply_seconds_webhooks_200', median(withHooks), 's');
     emit('peers', 'apply_seconds_plain_200', median(without), 's');
     emit('peers', 'apply_webhook_ratio_200', median(withHooks) / median(without), 'ratio');
 
     // At scale, as installed (webhooks on): apply → all Ready, RSS at Ready and a minute later.
     await setWebhooks(true);
-    for (const n of [200, 1000]) {
+    for (const n of onlyApply ? [] : [200, 1000]) {
       const file = manifest(watched, `s${n}`, n);
       const t0 = performance.now();
       const applySeconds = timedApply(file);
@@ -332,7 +390,7 @@ async function run(
   } finally {
     if (configNames.length > 0) {
       try {
-        kubectl(['delete', '--ignore-not-found', ...configNames]);
+        kubectl(['delete', '--ignore-not-found', ...new Set(configNames)]);
       } catch {
         // best effort: the configurations are scoped to the benchmark's namespaces anyway
       }

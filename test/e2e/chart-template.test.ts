@@ -67,6 +67,8 @@ interface Webhook {
     caBundle?: string;
   };
   rules: { apiGroups: string[]; resources: string[]; operations: string[] }[];
+  matchConditions?: { name: string; expression: string }[];
+  reinvocationPolicy?: string;
   namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
 }
 interface Rule {
@@ -779,6 +781,23 @@ describe('chart: helm lint and template', function () {
       expect(webhooksOf(findObject(objects, 'MutatingWebhookConfiguration'))[0]?.clientConfig).to.deep.equal({
         url: 'https://127.0.0.1:9443/mutate',
       });
+    });
+
+    it('webhook.admission combined: one mutating webhook on /admit (IfNeeded), no validating configuration', function () {
+      const split = helmTemplate({});
+      for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+        const [hook] = webhooksOf(findObject(split, kind));
+        // An update that changes neither spec, labels nor annotations is never sent.
+        expect(hook?.matchConditions).to.have.length(1);
+        expect(hook?.matchConditions?.[0]?.expression).to.match(/^request\.operation != 'UPDATE' \|\|/);
+      }
+      expect(webhooksOf(findObject(split, 'MutatingWebhookConfiguration'))[0]?.reinvocationPolicy).to.equal('Never');
+      const combined = helmTemplate({ webhook: { admission: 'combined', url: 'https://127.0.0.1:9443' } });
+      expect(combined.filter((o) => o.kind === 'ValidatingWebhookConfiguration')).to.have.length(0);
+      const [hook] = webhooksOf(findObject(combined, 'MutatingWebhookConfiguration'));
+      expect(hook?.clientConfig).to.deep.equal({ url: 'https://127.0.0.1:9443/admit' });
+      expect(hook?.reinvocationPolicy).to.equal('IfNeeded');
+      expect(helmTemplateRaw({ webhook: { admission: 'both' } }).stderr).to.match(/admission.*split.*combined/);
     });
 
     it('renders a PrometheusRule for the default values that promtool accepts', function () {

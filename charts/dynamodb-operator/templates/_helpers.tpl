@@ -171,6 +171,19 @@ matchExpressions:
   scope: Cluster
 {{- end }}
 
+{{- /* An update that leaves spec, labels and annotations as they were (the reconciler adding or removing
+its finalizer, owner references, managedFields) has nothing for either webhook to default or judge: the
+API server skips the call. The `has` guards keep the expression from erroring (an error would apply
+failurePolicy). */ -}}
+{{- define "ddbop.webhook.matchConditions" -}}
+- name: judged-fields-changed
+  expression: >-
+    request.operation != 'UPDATE' ||
+    (has(object.spec) ? object.spec : {}) != (has(oldObject.spec) ? oldObject.spec : {}) ||
+    (has(object.metadata.labels) ? object.metadata.labels : {}) != (has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}) ||
+    (has(object.metadata.annotations) ? object.metadata.annotations : {}) != (has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {})
+{{- end }}
+
 {{- define "ddbop.webhook.annotations" -}}
 {{- if .Values.certManager.enabled }}
 cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "ddbop.webhook.certificateName" .) }}

@@ -6,6 +6,7 @@ import { createServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { admitRequest } from './admission/admit.ts';
 import { mutateRequest } from './admission/mutate.ts';
 import { providerChangesPlugin } from './admission/plugins/provider-changes.ts';
 import { tenancyPlugin } from './admission/plugins/tenancy.ts';
@@ -27,7 +28,8 @@ import { watchProviders } from './providers/provider-watch.ts';
 import { loadCertPair, watchCertDir } from './tls/cert-files.ts';
 import type { CertPair } from './tls/cert-files.ts';
 
-export const WEBHOOK_PATHS = ['/validate', '/mutate'] as const;
+/** /admit does both in one call (the chart's `webhook.admission: combined`). */
+export const WEBHOOK_PATHS = ['/validate', '/mutate', '/admit'] as const;
 /** Kubernetes caps an object at about 1.5 MiB; a review carries object + oldObject. */
 export const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 /** Admission requests at once. Memory is bounded by the byte budget below; this bounds the small ones
@@ -149,6 +151,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     handlers: {
       '/validate': (request) => validateRequest(request, providers, validatingPlugins),
       '/mutate': (request) => mutateRequest(request, deps),
+      '/admit': (request) => admitRequest(request, deps, providers, validatingPlugins),
     },
     metrics,
     log,
