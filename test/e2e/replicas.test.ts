@@ -3,7 +3,7 @@
 // docs/emulator-gaps.md): a DynamoDB with two replicas and a DynamoDBTable with one are created, their
 // replicas added one per UpdateTable (counted at the proxy) and shown ACTIVE in status; a replica
 // removed from the spec is deleted; a changed table class of an existing replica is one ReplicaUpdates
-// Update; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
+// Update; its deletion protection and PITR are set in its own region; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
 // provider's own region, is refused at apply;
 // deleting the object deletes its replicas (one per call) and then the table; Orphan leaves both.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,7 +76,13 @@ function tableKindYaml(): string {
   });
 }
 
-type ReplicaStatus = { regionName: string; status: string; tableClass?: string };
+type ReplicaStatus = {
+  regionName: string;
+  status: string;
+  tableClass?: string;
+  deletionProtectionEnabled?: boolean;
+  pointInTimeRecovery?: boolean;
+};
 const replicasOf = (o: Obj | undefined): ReplicaStatus[] | undefined =>
   (o?.status as { replicas?: ReplicaStatus[] } | undefined)?.replicas;
 
@@ -225,6 +231,62 @@ describe('global table replicas (webhook + reconciler + moto behind the fault pr
     expect(t.Replicas?.[0]?.ReplicaTableClassSummary?.TableClass).to.equal('STANDARD');
     // Exactly one Update, accepted: the reconciler sent it while everything was ACTIVE and did not repeat it.
     expect(replicaCalls((await proxy.calls()).slice(since), TABLE_KIND)).to.deep.equal([[200, ['Update:us-west-2']]]);
+  });
+
+  it("a replica's deletion protection and PITR are set on its own table in its region, once ACTIVE; status shows them", async () => {
+    const since = (await proxy.calls()).length;
+    const replica = {
+      regionName: 'us-west-2',
+      tableClassOverride: 'STANDARD',
+      deletionProtectionEnabled: true,
+      pointInTimeRecovery: true,
+    };
+    const p = kubectl([
+      'patch',
+      'dynamodbtable',
+      'quick',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { replicas: [replica] } }),
+    ]);
+    expect(p.code, p.stderr).to.equal(0);
+    const q = await waitFor(
+      'quick Ready with its replica protected and PITR on',
+      () => {
+        const x = readyAtGeneration('dynamodbtable', 'quick')();
+        const r = replicasOf(x)?.[0];
+        return r?.deletionProtectionEnabled === true && r.pointInTimeRecovery === true ? x : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(replicasOf(q)).to.deep.equal([
+      {
+        regionName: 'us-west-2',
+        status: 'ACTIVE',
+        tableClass: 'STANDARD',
+        deletionProtectionEnabled: true,
+        pointInTimeRecovery: true,
+      },
+    ]);
+    // Each write once, signed for us-west-2 (the proxy answers the replica's table from its model), and no
+    // ReplicaUpdates: these settings are not part of the replication group.
+    const writes = (await proxy.calls())
+      .slice(since)
+      .filter((c) => c.table === TABLE_KIND && (c.operation.startsWith('Update') || c.replicas))
+      .map((c) => [c.operation, c.region ?? 'home', c.status]);
+    expect(writes).to.deep.equal([
+      ['UpdateTable', 'us-west-2', 200],
+      ['UpdateContinuousBackups', 'us-west-2', 200],
+    ]);
+    const west = emulatorClient(proxy.url, 'us-west-2');
+    try {
+      const t = (await west.send(new DescribeTableCommand({ TableName: TABLE_KIND }))).Table;
+      expect(t?.DeletionProtectionEnabled).to.equal(true);
+    } finally {
+      west.destroy();
+    }
   });
 
   it('refuses replicas without NEW_AND_OLD_IMAGES streams, or in the own region, at apply, naming the field and the fix', () => {

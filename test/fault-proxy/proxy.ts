@@ -9,7 +9,15 @@ import type { FaultAction, FaultRule } from './faults.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { GsiAction, LifecycleTimings } from './lifecycle.ts';
 import { overwriteExistingTags } from './tags.ts';
-import { ReplicaModel } from './replicas.ts';
+import { ReplicaModel, regionOfAuthorization } from './replicas.ts';
+
+/** Calls a replica's own table takes in its region (answered by the replica model). */
+const REGIONAL_OPERATIONS = new Set([
+  'DescribeTable',
+  'UpdateTable',
+  'DescribeContinuousBackups',
+  'UpdateContinuousBackups',
+]);
 import type { ReplicaTimings } from './replicas.ts';
 import { ThroughputModel } from './throughput.ts';
 import { ContributorInsightsModel, INSIGHTS_OPERATIONS } from './contributor-insights.ts';
@@ -43,6 +51,8 @@ export interface CallRecord {
   error?: string;
   /** Why the proxy answered itself: "fault:<kind>", "enforced" or "modelled" (an API no emulator has). */
   by?: string;
+  /** Region of a call to a replica's own table (from the SigV4 credential scope). */
+  region?: string;
   /** GSI actions of an UpdateTable, e.g. ["Create:by-email"]. */
   gsi?: string[];
   /** Replica actions of an UpdateTable, e.g. ["Create:eu-west-1"]. */
@@ -252,6 +262,16 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return applyFault(action, res, rec);
     }
 
+    if (enforce && table && REGIONAL_OPERATIONS.has(operation)) {
+      // A replica's own table in its region (replicas.ts): moto has it in no region.
+      const region = regionOfAuthorization(req.headers.authorization);
+      const answer = replicas.regional(table, region, operation, input, now());
+      if (answer && 'error' in answer) return sendError(res, rec, answer.error, answer.message);
+      if (answer) {
+        Object.assign(rec, { status: 200, by: 'modelled', ...(region ? { region } : {}) });
+        return send(res, 200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(answer.body));
+      }
+    }
     if (enforce && INSIGHTS_OPERATIONS.has(operation)) {
       // Neither emulator has contributor insights: the proxy answers them (contributor-insights.ts).
       const lookup = async (t: string) => {

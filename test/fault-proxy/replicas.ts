@@ -14,6 +14,11 @@
 // - DescribeTable lists Replicas (status, percent progress while creating, KMS key, table class, read
 //   overrides of the replica and of its GSIs) and
 //   GlobalTableVersion 2019.11.21 while any replica exists.
+// - a replica's own table in its region (the request's region is the SigV4 credential scope): its
+//   DescribeTable shows the replica's status and DeletionProtectionEnabled, UpdateTable takes
+//   DeletionProtectionEnabled alone, Describe/UpdateContinuousBackups its point-in-time recovery; only
+//   while the replica is ACTIVE (ResourceInUseException otherwise). Nothing else of a regional table is
+//   modelled (no items, no other UpdateTable fields: ValidationException).
 // The messages are the proxy's wording of AWS's rules (AWS's exact text is not in the reference).
 // Pure state; the proxy calls it around the emulator.
 
@@ -38,6 +43,9 @@ interface ReplicaState {
   /** ProvisionedThroughputOverride / OnDemandThroughputOverride as sent. */
   provisioned?: Json;
   onDemand?: Json;
+  /** Settings of the replica's own table in its region. */
+  deletionProtection?: boolean;
+  pitr?: boolean;
   /** GlobalSecondaryIndexes overrides as sent, by index name. */
   gsis?: Map<string, { provisioned?: Json; onDemand?: Json }>;
 }
@@ -66,6 +74,10 @@ const invalid = (message: string): ReplicaRefusal => ({
   error: 'ValidationException',
   message: `One or more parameter values were invalid: ${message}`,
 });
+
+/** The region of a SigV4-signed request: the credential scope, Credential=KEY/DATE/REGION/SERVICE/aws4_request. */
+export const regionOfAuthorization = (header: unknown): string | undefined =>
+  typeof header === 'string' ? /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(header)?.[1] : undefined;
 
 /** The region in a table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME). */
 export const regionOfArn = (arn: unknown): string | undefined =>
@@ -181,6 +193,72 @@ export class ReplicaModel {
   /** Applies the transitions finished by `now` (what any call at `now` would see). */
   advanceTo(table: string, now: number): void {
     this.replicas(table, now);
+  }
+
+  /**
+   * A call to the replica's own table in `region`: the answer, a refusal, or undefined when `region`
+   * holds no replica of `table` (the call goes to the emulator).
+   */
+  regional(
+    table: string,
+    region: string | undefined,
+    operation: string,
+    input: Json,
+    now: number,
+  ): { body: Json } | NonNullable<ReplicaRefusal> | undefined {
+    if (!region) return undefined;
+    const m = this.replicas(table, now);
+    const r = m.get(region);
+    if (!r) return undefined;
+    const pitr = (): Json => ({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: r.pitr ? 'ENABLED' : 'DISABLED' },
+      },
+    });
+    const busy = {
+      error: 'ResourceInUseException' as const,
+      message: `Attempt to change a resource which is still in use: replica ${region} is ${r.status}: ${table}`,
+    };
+    if (operation === 'DescribeTable')
+      return {
+        body: {
+          Table: {
+            TableName: table,
+            TableStatus: r.status,
+            DeletionProtectionEnabled: r.deletionProtection === true,
+            ...(r.tableClass ? { TableClassSummary: { TableClass: r.tableClass } } : {}),
+          },
+        },
+      };
+    if (operation === 'DescribeContinuousBackups') return { body: pitr() };
+    if (operation === 'UpdateContinuousBackups') {
+      if (r.status !== 'ACTIVE') return busy;
+      const spec = obj(input.PointInTimeRecoverySpecification);
+      if (typeof spec?.PointInTimeRecoveryEnabled !== 'boolean')
+        return invalid('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is required');
+      r.pitr = spec.PointInTimeRecoveryEnabled;
+      return { body: pitr() };
+    }
+    if (operation === 'UpdateTable') {
+      if (r.status !== 'ACTIVE') return busy;
+      const other = Object.keys(input).filter((k) => k !== 'TableName' && k !== 'DeletionProtectionEnabled');
+      if (typeof input.DeletionProtectionEnabled !== 'boolean' || other.length > 0)
+        return invalid(
+          `the proxy models only DeletionProtectionEnabled on the replica in ${region} (got ${other.join(', ') || 'nothing'})`,
+        );
+      r.deletionProtection = input.DeletionProtectionEnabled;
+      return {
+        body: {
+          TableDescription: {
+            TableName: table,
+            TableStatus: 'ACTIVE',
+            DeletionProtectionEnabled: r.deletionProtection,
+          },
+        },
+      };
+    }
+    return undefined;
   }
 
   deletedTable(table: string): void {

@@ -104,6 +104,9 @@ export interface Replica extends ReplicaReadOverrides {
   regionName: string;
   kmsMasterKeyId?: string;
   tableClassOverride?: TableClass;
+  /** Set on the replica's own table in its region; undefined = not managed. */
+  deletionProtectionEnabled?: boolean;
+  pointInTimeRecovery?: boolean;
   globalSecondaryIndexes: (ReplicaReadOverrides & { indexName: string; path: FieldPath })[];
   path: FieldPath;
 }

@@ -85,6 +85,16 @@ describe('replicas (global tables 2019.11.21)', () => {
         'eu-west-1',
       );
       expect(toModel(dynamodb({})).replicas).to.equal(undefined);
+      // Deletion protection and PITR of a replica: in the model when set, absent (not managed) otherwise,
+      // and never part of the ReplicaUpdates Create (they are set in the replica's region).
+      const guarded = toModel(
+        dynamodbTable({
+          replicas: [{ regionName: 'eu-west-1', deletionProtectionEnabled: true, pointInTimeRecovery: false }],
+        }),
+      );
+      expect(guarded.replicas?.[0]).to.include({ deletionProtectionEnabled: true, pointInTimeRecovery: false });
+      expect(renderReplicaUpdates(guarded)[0]?.ReplicaUpdates).to.deep.equal([{ Create: { RegionName: 'eu-west-1' } }]);
+      expect(m.replicas?.[0]).to.not.have.any.keys('deletionProtectionEnabled', 'pointInTimeRecovery');
       expect(errorsAt(dynamodb({ replicas: [{ regionName: 'eu-west-1', bogus: 1 }] })).join()).to.match(
         /spec\.replicas\[0\]/,
       );

@@ -2,6 +2,12 @@
 // DescribeTable, and which replica a deletion removes next (one at a time, only when all are ACTIVE).
 import { expect } from 'chai';
 import { nextReplicaRemoval, replicaStatuses } from '../src/controller/table-replicas.ts';
+import {
+  replicaSettingCalls,
+  replicaSettingsUnread,
+  withReplicaSettings,
+} from '../src/controller/table-replica-settings.ts';
+import type { Replica } from '@dynamodb-operator/api';
 import { requestFor } from '../src/update/requests.ts';
 
 describe('replicas in the reconciler', () => {
@@ -80,5 +86,45 @@ describe('replicas in the reconciler', () => {
         regionName: 'eu-west-1',
       },
     );
+  });
+});
+
+describe('replica deletion protection and PITR (in the replica region)', () => {
+  const spec = (over: Partial<Replica>): Replica => ({
+    regionName: 'eu-west-1',
+    globalSecondaryIndexes: [],
+    path: 'spec.replicas[0]',
+    ...over,
+  });
+
+  it('calls only for the settings the spec sets and AWS lacks', () => {
+    expect(replicaSettingCalls(spec({}), { deletionProtectionEnabled: false })).to.deep.equal([]);
+    expect(
+      replicaSettingCalls(spec({ deletionProtectionEnabled: true, pointInTimeRecovery: true }), {
+        deletionProtectionEnabled: false,
+        pointInTimeRecovery: true,
+      }),
+    ).to.deep.equal([{ operation: 'UpdateTable', deletionProtectionEnabled: true }]);
+    expect(replicaSettingCalls(spec({ pointInTimeRecovery: false }), { pointInTimeRecovery: true })).to.deep.equal([
+      { operation: 'UpdateContinuousBackups', pointInTimeRecovery: false },
+    ]);
+  });
+
+  it('status shows managed settings, read now or carried from the last read; unread ones ask for a read', () => {
+    const statuses = [{ regionName: 'eu-west-1', status: 'ACTIVE' }];
+    const managed = [spec({ deletionProtectionEnabled: true })];
+    const read = new Map([['eu-west-1', { deletionProtectionEnabled: true, pointInTimeRecovery: false }]]);
+    expect(withReplicaSettings(statuses, read, undefined, managed)).to.deep.equal([
+      { regionName: 'eu-west-1', status: 'ACTIVE', deletionProtectionEnabled: true },
+    ]);
+    const previous = [{ regionName: 'eu-west-1', status: 'ACTIVE', deletionProtectionEnabled: true }];
+    expect(withReplicaSettings(statuses, new Map(), previous, managed)).to.deep.equal(previous);
+    expect(withReplicaSettings(statuses, new Map(), previous, [spec({})])).to.deep.equal(statuses);
+    const aws = [{ RegionName: 'eu-west-1', ReplicaStatus: 'ACTIVE' }];
+    expect(replicaSettingsUnread(managed, aws, undefined)).to.equal(true);
+    expect(replicaSettingsUnread(managed, aws, previous)).to.equal(false);
+    expect(
+      replicaSettingsUnread(managed, [{ RegionName: 'eu-west-1', ReplicaStatus: 'CREATING' }], undefined),
+    ).to.equal(false);
   });
 });

@@ -15,6 +15,7 @@ export const REPLICAS: readonly string[] = [
   '| create a DynamoDB with two replicas and a DynamoDBTable with one (streams NEW_AND_OLD_IMAGES) | CreateTable 1, then UpdateTable 1 per replica (`ReplicaUpdates: [{Create}]`), in spec order, each after the previous is ACTIVE | 2.5–3.7 (until all ACTIVE and Ready) |',
   '| one replica removed from the spec | UpdateTable 1 (`ReplicaUpdates: [{Delete}]`) | 1.8–2.4 |',
   "| an existing replica's `tableClassOverride` changed | UpdateTable 1 (`ReplicaUpdates: [{Update}]` with `TableClassOverride` only), then nothing: status shows the replica ACTIVE with the new class | 1.4 |",
+  "| an existing replica's `deletionProtectionEnabled` and `pointInTimeRecovery` set | UpdateTable 1 (`DeletionProtectionEnabled`) and UpdateContinuousBackups 1, both on the replica's table in its region; no `ReplicaUpdates` | 1.5 |",
   "| replicas without NEW_AND_OLD_IMAGES streams, streams turned off under replicas, a replica in the provider's own region | none: refused at apply (`spec.streamSpecification…`, `spec.replicas[1].regionName: us-east-1 is the table's own region …`) | — |",
   '| delete the object (deletionPolicy Delete) with one replica left | UpdateTable 1 (`Delete` of the replica), then DeleteTable 1 once the replica is gone | 1.2–2.8 |',
   '| delete an object with deletionPolicy Orphan (one replica) | none: the table and its replica stay | 0.5 |',

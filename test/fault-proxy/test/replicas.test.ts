@@ -7,7 +7,7 @@ import { clientFor, startMoto } from '../../../packages/reconciler/test/update.h
 import type { Emulator } from '../../../packages/reconciler/test/update.helpers.ts';
 import { startFaultProxy } from '../index.ts';
 import type { FaultProxy } from '../index.ts';
-import { ReplicaModel, regionOfArn } from '../replicas.ts';
+import { ReplicaModel, regionOfArn, regionOfAuthorization } from '../replicas.ts';
 
 const T = 'orders';
 const streamed = {
@@ -109,6 +109,38 @@ describe('fault proxy: global table replicas (model)', () => {
     m.decorate(T, after, 1200);
     expect(after.TableStatus).to.equal('ACTIVE');
     expect((after.Replicas as { ReplicaStatus: string }[])[0]?.ReplicaStatus).to.equal('ACTIVE');
+  });
+
+  it("a replica's own table in its region: deletion protection and PITR, only when ACTIVE; other regions pass through", () => {
+    const m = new ReplicaModel({ createMs: 100 });
+    expect(
+      regionOfAuthorization(
+        'AWS4-HMAC-SHA256 Credential=AKID/20261130/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
+      ),
+    ).to.equal('eu-west-1');
+    m.acceptedUpdate(T, create('eu-west-1'), 0);
+    const dp = { TableName: T, DeletionProtectionEnabled: true };
+    expect(m.regional(T, 'eu-west-1', 'UpdateTable', dp, 50)).to.include({ error: 'ResourceInUseException' });
+    expect(m.regional(T, 'us-east-1', 'DescribeTable', { TableName: T }, 50)).to.equal(undefined);
+    expect(m.regional(T, 'eu-west-1', 'UpdateTable', dp, 200)).to.deep.equal({
+      body: { TableDescription: { TableName: T, TableStatus: 'ACTIVE', DeletionProtectionEnabled: true } },
+    });
+    expect(m.regional(T, 'eu-west-1', 'UpdateTable', { ...dp, BillingMode: 'PROVISIONED' }, 200)).to.include({
+      error: 'ValidationException',
+    });
+    const pitr = { TableName: T, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } };
+    expect(m.regional(T, 'eu-west-1', 'UpdateContinuousBackups', pitr, 200)).to.have.property('body');
+    expect(m.regional(T, 'eu-west-1', 'DescribeTable', { TableName: T }, 200)).to.deep.equal({
+      body: { Table: { TableName: T, TableStatus: 'ACTIVE', DeletionProtectionEnabled: true } },
+    });
+    expect(m.regional(T, 'eu-west-1', 'DescribeContinuousBackups', { TableName: T }, 200)).to.deep.equal({
+      body: {
+        ContinuousBackupsDescription: {
+          ContinuousBackupsStatus: 'ENABLED',
+          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+        },
+      },
+    });
   });
 
   it('DescribeTable: CREATING with progress (table UPDATING) → ACTIVE; DELETING → gone; streams locked meanwhile', () => {

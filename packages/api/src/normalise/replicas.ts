@@ -20,6 +20,8 @@ export function replicasOf(replicas: readonly ReplicaSpec[]): Replica[] {
     };
     if (r.kmsMasterKeyId !== undefined) out.kmsMasterKeyId = r.kmsMasterKeyId;
     if (r.tableClassOverride) out.tableClassOverride = r.tableClassOverride;
+    if (r.deletionProtectionEnabled !== undefined) out.deletionProtectionEnabled = r.deletionProtectionEnabled;
+    if (r.pointInTimeRecovery !== undefined) out.pointInTimeRecovery = r.pointInTimeRecovery;
     if (r.provisionedThroughputOverride) out.provisionedThroughputOverride = { ...r.provisionedThroughputOverride };
     if (r.onDemandThroughputOverride) out.onDemandThroughputOverride = { ...r.onDemandThroughputOverride };
     return out;

@@ -13,6 +13,16 @@ export const replicaStatusesSchema = z
           ),
         statusDescription: z.string().optional().describe("AWS's detail on the status (e.g. why a create failed)."),
         percentProgress: z.string().optional().describe('Progress of a replica being created, in percent.'),
+        deletionProtectionEnabled: z
+          .boolean()
+          .optional()
+          .describe("Deletion protection of the replica's table, as read in its region (only when the spec sets it)."),
+        pointInTimeRecovery: z
+          .boolean()
+          .optional()
+          .describe(
+            "Point-in-time recovery of the replica's table, as read in its region (only when the spec sets it).",
+          ),
         tableClass: z
           .string()
           .optional()

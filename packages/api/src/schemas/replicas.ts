@@ -2,8 +2,8 @@
 // (CreateReplicationGroupMemberAction): a region, and optionally its own KMS key, table class and
 // throughput overrides, per table and per GSI. Both table kinds take the same shape: a replica is a
 // whole-table setting, not something the simpler kind spells differently. Deletion protection and
-// point-in-time recovery of a replica are set in the replica's own region (not through ReplicaUpdates)
-// and are not fields here. Which billing mode each override needs, the stream requirement and the
+// point-in-time recovery of a replica are set on the replica's own table in its region (UpdateTable and
+// UpdateContinuousBackups there, not ReplicaUpdates), once it is ACTIVE. Which billing mode each override needs, the stream requirement and the
 // uniqueness of regions are admission rules (rules/replicas.ts), so their messages name the fix.
 import { z } from 'zod';
 import { TABLE_CLASSES } from '../model.ts';
@@ -49,6 +49,18 @@ export const replicaSchema = z
       .enum(TABLE_CLASSES)
       .optional()
       .describe("Table class of the replica; the table's class when left out."),
+    deletionProtectionEnabled: z
+      .boolean()
+      .optional()
+      .describe(
+        "Deletion protection of the replica's table in its region, set there once the replica is ACTIVE; not managed when left out.",
+      ),
+    pointInTimeRecovery: z
+      .boolean()
+      .optional()
+      .describe(
+        "Point-in-time recovery of the replica's table in its region, set there once the replica is ACTIVE; not managed when left out.",
+      ),
     provisionedThroughputOverride: readOverride('replica').optional(),
     onDemandThroughputOverride: onDemandOverride('replica').optional(),
     globalSecondaryIndexes: z

@@ -22,6 +22,14 @@ export interface ProviderClients {
   sts: STSClient;
   /** Application Auto Scaling (spec.autoScaling); same endpoint, region and credentials. */
   autoscaling: ApplicationAutoScalingClient;
+  /**
+   * DynamoDB in another region (a replica's own table), same credentials and settings; built on first
+   * use and kept with these clients. A custom endpoint stays the same (emulators tell the region from the
+   * request's signature).
+   */
+  dynamodbIn: (region: string) => DynamoDBClient;
+  /** The clients dynamodbIn built, to destroy with the others. */
+  regional: Map<string, DynamoDBClient>;
   settings: ProviderSpecView;
   /** uid:generation — the provider spec these clients were built from. */
   specKey: string;
@@ -151,10 +159,24 @@ export async function buildClients(
   if (settings.endpoint) tolerateUnmodelledReads(dynamodb);
   instrument(sts, metrics);
   instrument(autoscaling, metrics);
+  const regional = new Map<string, DynamoDBClient>();
+  const dynamodbIn = (region: string): DynamoDBClient => {
+    if (region === settings.region) return dynamodb;
+    const known = regional.get(region);
+    if (known) return known;
+    const client = new DynamoDBClient({ ...common, region });
+    installDeadline(client, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', region));
+    instrument(client, metrics);
+    if (settings.endpoint) tolerateUnmodelledReads(client);
+    regional.set(region, client);
+    return client;
+  };
   return {
     dynamodb,
     sts,
     autoscaling,
+    dynamodbIn,
+    regional,
     settings,
     specKey: specKeyOf(provider),
     secretVersions: stat?.versions ?? [],
@@ -201,6 +223,7 @@ export class ClientCache {
       fresh.dynamodb.destroy();
       fresh.sts.destroy();
       fresh.autoscaling.destroy();
+      for (const r of fresh.regional.values()) r.destroy();
       return cached;
     }
     this.replace(providerKey, fresh);
@@ -212,7 +235,13 @@ export class ClientCache {
     this.byProvider.delete(providerKey);
     // Let in-flight calls on the old client finish (each ends by its call deadline) before its sockets go.
     const grace = Math.max(30_000, this.timeouts.callMs);
-    if (c) setTimeout(() => (c.dynamodb.destroy(), c.sts.destroy(), c.autoscaling.destroy()), grace).unref();
+    if (c)
+      setTimeout(() => {
+        c.dynamodb.destroy();
+        c.sts.destroy();
+        c.autoscaling.destroy();
+        for (const r of c.regional.values()) r.destroy();
+      }, grace).unref();
   }
 
   private replace(providerKey: string, c: ProviderClients): void {
@@ -225,6 +254,7 @@ export class ClientCache {
       c.dynamodb.destroy();
       c.sts.destroy();
       c.autoscaling.destroy();
+      for (const r of c.regional.values()) r.destroy();
     }
     this.byProvider.clear();
   }

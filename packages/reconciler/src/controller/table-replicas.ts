@@ -15,6 +15,9 @@ export interface ReplicaStatus {
   statusDescription?: string;
   percentProgress?: string;
   tableClass?: string;
+  /** Read in the replica's region when the spec sets it (table-replica-settings.ts). */
+  deletionProtectionEnabled?: boolean;
+  pointInTimeRecovery?: boolean;
 }
 
 /** status.replicas from DescribeTable's Replicas; undefined when there are none. */

@@ -5,6 +5,7 @@ import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
 import { syncAccessInsights } from './table-access-insights.ts';
 import { syncAutoScaling } from './table-autoscaling.ts';
+import { replicaSettingsUnread, syncReplicaSettings, withReplicaSettings } from './table-replica-settings.ts';
 import { applyCreateFollowUps } from './table-create.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { allActive, conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
@@ -58,6 +59,14 @@ export async function observeOwned(
     active && result.synced
       ? await syncAccessInsights(run, model, c, described.TableArn ?? '', reads === 'all')
       : undefined;
+  // Replica deletion protection and PITR live in each replica's region: read on full observations, or
+  // when status does not show the spec's values yet.
+  const replicaSettings =
+    active &&
+    result.synced &&
+    (reads === 'all' || replicaSettingsUnread(model.replicas, described.Replicas, run.status.replicas))
+      ? await syncReplicaSettings(run, model, c, described.Replicas)
+      : new Map();
   const ready = active && result.synced;
   const readyMsg = ready
     ? `table ${model.tableName} is ACTIVE and matches the spec`
@@ -70,6 +79,7 @@ export async function observeOwned(
       run.status,
       {
         ...observed,
+        replicas: withReplicaSettings(observed.replicas, replicaSettings, run.status.replicas, model.replicas),
         syncedGeneration: gen,
         ...(scaling ? { autoScaling: scaling.autoScaling } : {}),
         ...(access?.patch ?? {}),
