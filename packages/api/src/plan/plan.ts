@@ -1,6 +1,6 @@
 // plan(desired, observed) → the ordered steps that bring a live table to its spec. Pure.
 //
-// Order (issue 7): GSI deletes → table settings (billing, capacity, deletion protection; table class on
+// Order: GSI deletes → table settings (billing, capacity, deletion protection; table class on
 // its own) → GSI capacity → on-demand caps → warm throughput (one call each, table and GSIs together) →
 // GSI creates, one per call → streams (view-type change = disable, enable) → SSE → TTL → PITR → tags
 // (untag, then tag). When the table or an index is not ACTIVE the plan starts with `wait`: AWS refuses
