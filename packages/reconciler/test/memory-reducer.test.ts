@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_THRESHOLDS, shouldReduce, startMemoryReducer } from '../src/observability/memory-reducer.ts';
 
 describe('memory reducer', () => {
-  const sample = { rssMb: 100, baselineMb: 80, cpuMs: 50, sinceLastMs: 40_000 };
+  const sample = { rssMb: 100, baselineMb: 80, cpuMs: 50, sinceLastMs: DEFAULT_THRESHOLDS.minIntervalMs };
 
   it('reduces once RSS has grown and the burst is over', () => {
     expect(shouldReduce(sample)).to.equal(true);

@@ -7,7 +7,7 @@
 // is not in the middle of a burst (its CPU time over the interval), or a burst has gone on for
 // `maxWaitMs`, run one memory-reducing full GC (V8's "last resort" flavour: it also releases pooled
 // pages and shrinks the young generation). That costs tens of milliseconds (a few hundred on a loaded
-// machine), at most once per `minIntervalMs`. Needs `--expose-gc` (main.ts adds it).
+// machine), at most once per `minIntervalMs` (each one is a few full GCs in a row). Needs `--expose-gc` (main.ts adds it).
 
 export interface ReducerThresholds {
   /** RSS growth (MB) since the last reduction that is worth a reduction. */
@@ -26,8 +26,8 @@ export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_THRESHOLDS: ReducerThresholds = {
   growthMb: 8,
   busyCpuMs: 1000,
-  minIntervalMs: 30_000,
-  maxWaitMs: 120_000,
+  minIntervalMs: 60_000,
+  maxWaitMs: 300_000,
 };
 
 export interface ReducerSample {
