@@ -312,7 +312,7 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
       const cpu0 = cpuSeconds(pid);
       const t0 = performance.now();
       await create(from, to - from);
-      await until(`${to} tables Ready`, async () => (await readyCount()) >= to, 900_000, 1000);
+      await until(`${to} tables Ready`, async () => (await readyCount()) >= to, 1_800_000, 1000);
       return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(pid) - cpu0 };
     };
     /**
