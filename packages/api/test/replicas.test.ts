@@ -6,7 +6,7 @@ import { validateObject } from '../src/rules/index.ts';
 import { parseObject } from '../src/schemas/parse.ts';
 import { toTableModel } from '../src/normalise/index.ts';
 import { applyDefaults } from '../src/defaults/index.ts';
-import { renderReplicaUpdates } from '../src/render/index.ts';
+import { renderReplicaRegionRequests, renderReplicaUpdates } from '../src/render/index.ts';
 import { driftOf, nextStep, observedFromAws, plan, stepText } from '../src/plan/index.ts';
 import type { ObservedTable } from '../src/plan/index.ts';
 import type { TableModel } from '../src/model.ts';
@@ -95,6 +95,17 @@ describe('replicas (global tables 2019.11.21)', () => {
       expect(guarded.replicas?.[0]).to.include({ deletionProtectionEnabled: true, pointInTimeRecovery: false });
       expect(renderReplicaUpdates(guarded)[0]?.ReplicaUpdates).to.deep.equal([{ Create: { RegionName: 'eu-west-1' } }]);
       expect(m.replicas?.[0]).to.not.have.any.keys('deletionProtectionEnabled', 'pointInTimeRecovery');
+      expect(renderReplicaRegionRequests(guarded)).to.deep.equal([
+        {
+          RegionName: 'eu-west-1',
+          UpdateTable: { TableName: 'orders', DeletionProtectionEnabled: true },
+          UpdateContinuousBackups: {
+            TableName: 'orders',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+          },
+        },
+      ]);
+      expect(renderReplicaRegionRequests(m)).to.deep.equal([]);
       expect(errorsAt(dynamodb({ replicas: [{ regionName: 'eu-west-1', bogus: 1 }] })).join()).to.match(
         /spec\.replicas\[0\]/,
       );

@@ -16,7 +16,7 @@ describe('cli: render replicas', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(r.status, r.stderr).to.equal(0);
-    const out = JSON.parse(r.stdout) as { UpdateTable?: unknown[] }[];
+    const out = JSON.parse(r.stdout) as { UpdateTable?: unknown[]; InReplicaRegions?: unknown[] }[];
     expect(out[0]?.UpdateTable).to.deep.equal([
       {
         TableName: 'edge_replicas',
@@ -50,6 +50,18 @@ describe('cli: render replicas', () => {
         ReplicaUpdates: [
           { Create: { RegionName: 'us-west-2', ProvisionedThroughputOverride: { ReadCapacityUnits: 20 } } },
         ],
+      },
+    ]);
+    // Deletion protection and PITR of a replica: sent on its own table in its region, not in ReplicaUpdates.
+    expect(out[0]?.InReplicaRegions).to.equal(undefined);
+    expect(out[1]?.InReplicaRegions).to.deep.equal([
+      {
+        RegionName: 'us-west-2',
+        UpdateTable: { TableName: 'edge_replicas_provisioned', DeletionProtectionEnabled: true },
+        UpdateContinuousBackups: {
+          TableName: 'edge_replicas_provisioned',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        },
       },
     ]);
   });

@@ -54,3 +54,29 @@ export function renderReplicaUpdates(model: TableModel): { TableName: string; Re
     ReplicaUpdates: [renderReplicaUpdate(createReplicaStep(r))],
   }));
 }
+
+/** The calls on one replica's own table in its region (deletion protection, PITR), once it is ACTIVE. */
+export interface ReplicaRegionRequests {
+  RegionName: string;
+  UpdateTable?: { TableName: string; DeletionProtectionEnabled: boolean };
+  UpdateContinuousBackups?: {
+    TableName: string;
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean };
+  };
+}
+
+/** For `render`: per replica whose spec sets them, the requests sent in its region (none when left out). */
+export function renderReplicaRegionRequests(model: TableModel): ReplicaRegionRequests[] {
+  const TableName = model.tableName;
+  return (model.replicas ?? []).flatMap((r) => {
+    const out: ReplicaRegionRequests = { RegionName: r.regionName };
+    if (r.deletionProtectionEnabled !== undefined)
+      out.UpdateTable = { TableName, DeletionProtectionEnabled: r.deletionProtectionEnabled };
+    if (r.pointInTimeRecovery !== undefined)
+      out.UpdateContinuousBackups = {
+        TableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: r.pointInTimeRecovery },
+      };
+    return out.UpdateTable || out.UpdateContinuousBackups ? [out] : [];
+  });
+}

@@ -7,6 +7,7 @@ import {
   renderContributorInsightsRequests,
   renderCreateFromInput,
   renderCreateTableInput,
+  renderReplicaRegionRequests,
   renderReplicaUpdates,
   renderTimeToLiveInput,
   toTableModel,
@@ -57,6 +58,8 @@ interface Rendered {
   PutScalingPolicy?: unknown[];
   /** One per replica (global tables): AWS takes one replica action per call. */
   UpdateTable?: unknown[];
+  /** Per replica: the calls on its own table in its region (deletion protection, PITR), once ACTIVE. */
+  InReplicaRegions?: unknown[];
 }
 
 function providerTags(providers: KnownObject[], table: KnownObject): Record<string, string> | undefined {
@@ -133,6 +136,8 @@ export async function runRender(args: string[], io: Io): Promise<number> {
     }
     const replicas = renderReplicaUpdates(model);
     if (replicas.length > 0) entry.UpdateTable = replicas;
+    const regional = renderReplicaRegionRequests(model);
+    if (regional.length > 0) entry.InReplicaRegions = regional;
     rendered.push(entry);
   });
   if (values.output === 'json') io.out(JSON.stringify(rendered, null, 2));

@@ -80,6 +80,10 @@ export function replicaSettingsUnread(
   });
 }
 
+/** Regions whose settings status already showed (set by an earlier reconcile). */
+const knownOf = (run: TableRun): Record<string, ReplicaStatus> =>
+  Object.fromEntries(previousOf(run.status.replicas).entries());
+
 async function readSettings(
   c: ProviderClients,
   table: string,
@@ -118,7 +122,16 @@ export async function syncReplicaSettings(
     if (r.deletionProtectionEnabled === undefined && r.pointInTimeRecovery === undefined) continue;
     const have = await readSettings(c, table, r, run.d.gate.signal());
     const ddb = c.dynamodbIn(r.regionName);
-    for (const call of replicaSettingCalls(r, have)) {
+    const calls = replicaSettingCalls(r, have);
+    // The spec was already in sync: a difference now was made outside Kubernetes.
+    if (calls.length > 0 && r.regionName in knownOf(run) && run.status.syncedGeneration === run.obj.metadata.generation)
+      run.d.events.emit(
+        run.obj,
+        'Warning',
+        'DriftDetected',
+        `replica of ${table} in ${r.regionName} changed outside Kubernetes (${calls.map((x) => x.operation).join(', ')}), repairing`,
+      );
+    for (const call of calls) {
       if (call.operation === 'UpdateTable') {
         await ddb.send(
           new UpdateTableCommand({ TableName: table, DeletionProtectionEnabled: call.deletionProtectionEnabled }),
