@@ -341,15 +341,17 @@ async function run(
     const without: number[] = [];
     const withCombined: number[] = [];
     const serverTime = { sum: 0, count: 0 };
+    const admitTime = { sum: 0, count: 0 };
     for (let round = 0; round < rounds; round++) {
       for (const mode of ['split', 'none', 'combined'] as const) {
         await setWebhooks(mode);
         const before = await webhookLatency();
         const seconds = timedApply(manifest(applyOnly, `r${round}${mode[0]}`, 200));
-        if (mode === 'split') {
+        if (mode !== 'none') {
           const after = await webhookLatency();
-          serverTime.sum += after.sum - before.sum;
-          serverTime.count += after.count - before.count;
+          const into = mode === 'split' ? serverTime : admitTime;
+          into.sum += after.sum - before.sum;
+          into.count += after.count - before.count;
         }
         ({ split: withHooks, none: without, combined: withCombined })[mode].push(seconds);
         process.stderr.write(`bench: round ${round} ${mode}: kubectl apply of 200 in ${seconds.toFixed(2)} s\n`);
@@ -360,7 +362,8 @@ async function run(
     process.stderr.write(
       `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
         `combined ${list(withCombined)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
-        `per call over ${serverTime.count} calls\n`,
+        `per call over ${serverTime.count} split calls, ${((1000 * admitTime.sum) / admitTime.count).toFixed(2)} ms ` +
+        `over ${admitTime.count} /admit calls\n`,
     );
     emit('peers', 'apply_seconds_combined_200', median(withCombined), 's');
     emit('peers', 'apply_combined_ratio_200', median(withCombined) / median(without), 'ratio');

@@ -158,8 +158,12 @@ describe('webhook e2e: the chart’s configurations (matchConditions, admission 
 
   it('combined: one /admit call defaults a new table and refuses an immutable change with the field path', async () => {
     await register('combined');
+    const calls = await count('/admit');
     const created = applyYaml(table('ledger', 'modes-ledger'));
     expect(created.code, created.stderr).to.equal(0);
+    // One call: our own patch does not make the API server invoke us again (IfNeeded re-invokes only
+    // for a change made by another plugin after us).
+    expect(await count('/admit')).to.equal(calls + 1);
     const stored = JSON.parse(kubectl(['get', 'dynamodbtables', 'ledger', '-n', namespace, '-o', 'json']).stdout) as {
       spec: { tags?: Record<string, string> };
     };
