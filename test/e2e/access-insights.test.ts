@@ -8,9 +8,6 @@
 // deleted; insights removed → disabled; an enable FAILED (injected) → reported, retried on a spec change;
 // observe-only → no write; invalid JSON and a document over 20 KB refused at apply with the field path;
 // the object deleted → the table gone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   DescribeContributorInsightsCommand,
@@ -20,29 +17,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
-import { applyYaml, kubectl, makeServingCert, waitFor } from './support/index.ts';
-import {
-  GROUP,
-  condition,
-  deleteNamespace,
-  emulatorClient,
-  getObj,
-  mustApply,
-  providerYaml,
-  startMoto,
-  startReconcilerProc,
-  uniqueNamespace,
-} from './support-reconciler/index.ts';
-import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
-import { eventsOf, lastSeq, startFaultProxyProc } from './support-updates/index.ts';
+import { applyYaml, kubectl, waitFor } from './support/index.ts';
+import { GROUP, getObj, mustApply } from './support-reconciler/index.ts';
+import type { Obj } from './support-reconciler/index.ts';
+import { eventsOf, lastSeq } from './support-updates/index.ts';
 import type { ProxyProc } from './support-updates/index.ts';
-import {
-  registerWebhooks,
-  startWebhookProcess,
-  unregisterWebhooks,
-  writeCertDir,
-} from '../../packages/webhook/test/e2e/harness.ts';
-import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+import { readyAtGeneration as readyAt, startOperatorStack } from './support-stack/index.ts';
+import type { OperatorStack } from './support-stack/index.ts';
 import { samePolicy } from '../../packages/api/src/plan/access-insights.ts';
 
 const TABLE = 'access_orders';
@@ -119,23 +100,15 @@ type Status = {
 
 describe('resourcePolicy and contributor insights (webhook + reconciler + moto behind the fault proxy)', function () {
   this.timeout(300_000);
-  const hookName = `ddbop-e2e-access-${process.pid}`;
   let ns: string;
-  let moto: Emulator;
   let proxy: ProxyProc;
   let ddb: DynamoDBClient;
-  let rec: ReconcilerProc;
-  let webhook: WebhookProcess;
-  let dir: string;
+  let stack: OperatorStack | undefined;
   let arn = '';
 
   const statusOf = (resource = 'dynamodb', name = 'orders'): Status =>
     ((getObj(resource, ns, name) as Obj | undefined)?.status ?? {}) as Status;
-  const readyAtGeneration = (resource: string, name: string) => (): Obj | undefined => {
-    const o = getObj(resource, ns, name) as (Obj & { metadata: { generation?: number } }) | undefined;
-    const ready = condition(o, 'Ready') as { status: string; observedGeneration?: number } | undefined;
-    return ready?.status === 'True' && ready.observedGeneration === o?.metadata.generation ? o : undefined;
-  };
+  const readyAtGeneration = (resource: string, name: string) => readyAt(ns, resource, name, { synced: false });
   const livePolicy = async (resourceArn = arn): Promise<{ Policy?: string; RevisionId?: string } | string> =>
     ddb.send(new GetResourcePolicyCommand({ ResourceArn: resourceArn })).then(
       (r) => r,
@@ -160,30 +133,14 @@ describe('resourcePolicy and contributor insights (webhook + reconciler + moto b
     (await proxy.calls()).filter((c) => c.seq > seq && c.operation === operation);
 
   before(async () => {
-    ns = uniqueNamespace('access');
-    dir = mkdtempSync(join(tmpdir(), 'ddbop-access-'));
-    const cert = makeServingCert(['127.0.0.1']);
-    writeCertDir(dir, cert, 'v1');
-    webhook = await startWebhookProcess('access-webhook', dir);
-    await registerWebhooks(hookName, ns, webhook, cert.caPem);
-    moto = await startMoto('access-moto');
-    proxy = await startFaultProxyProc('access-proxy', moto.endpoint);
-    ddb = emulatorClient(proxy.url);
-    mustApply(providerYaml('moto', proxy.url), ns);
-    rec = await startReconcilerProc('access-reconciler', ns, ['--resync-period=2s', '--drift-check-period=3s']);
+    stack = await startOperatorStack('access', ['--resync-period=2s', '--drift-check-period=3s']);
+    ({ ns, proxy, ddb } = stack);
     mustApply(ordersYaml(policy(TABLE, ['dynamodb:GetItem', 'dynamodb:Query'])), ns);
     mustApply(quickYaml(), ns);
   });
 
   after(async () => {
-    unregisterWebhooks(hookName);
-    await rec?.proc.stop();
-    await webhook?.process.stop();
-    if (ns) deleteNamespace(ns);
-    ddb?.destroy();
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('kubectl explain shows resourcePolicy and contributor insights in both kinds', () => {

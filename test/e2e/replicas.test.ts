@@ -6,36 +6,16 @@
 // Update; its deletion protection and PITR are set in its own region; a spec without NEW_AND_OLD_IMAGES streams, or with a replica in the
 // provider's own region, is refused at apply;
 // deleting the object deletes its replicas (one per call) and then the table; Orphan leaves both.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
-import { applyYaml, kubectl, makeServingCert, waitFor } from './support/index.ts';
-import {
-  GROUP,
-  condition,
-  deleteNamespace,
-  emulatorClient,
-  getObj,
-  mustApply,
-  providerYaml,
-  startMoto,
-  startReconcilerProc,
-  uniqueNamespace,
-} from './support-reconciler/index.ts';
-import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
-import { startFaultProxyProc } from './support-updates/index.ts';
+import { applyYaml, kubectl, waitFor } from './support/index.ts';
+import { GROUP, emulatorClient, getObj, mustApply } from './support-reconciler/index.ts';
+import type { Obj } from './support-reconciler/index.ts';
 import type { CallRecord, ProxyProc } from './support-updates/index.ts';
-import {
-  registerWebhooks,
-  startWebhookProcess,
-  unregisterWebhooks,
-  writeCertDir,
-} from '../../packages/webhook/test/e2e/harness.ts';
-import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+import { readyAtGeneration as readyAt, startOperatorStack } from './support-stack/index.ts';
+import type { OperatorStack } from './support-stack/index.ts';
 
 const TABLE = 'replicas_orders';
 const TABLE_KIND = 'replicas_table_kind';
@@ -92,49 +72,24 @@ const replicaCalls = (calls: CallRecord[], table: string) =>
 
 describe('global table replicas (webhook + reconciler + moto behind the fault proxy)', function () {
   this.timeout(300_000);
-  const hookName = `ddbop-e2e-replicas-${process.pid}`;
   let ns: string;
-  let moto: Emulator;
   let proxy: ProxyProc;
   let ddb: DynamoDBClient;
-  let rec: ReconcilerProc;
-  let webhook: WebhookProcess;
-  let dir: string;
+  let stack: OperatorStack | undefined;
 
   const describe_ = async (name = TABLE): Promise<TableDescription> =>
     (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table ?? {};
-  const readyAtGeneration = (resource: string, name: string) => (): Obj | undefined => {
-    const o = getObj(resource, ns, name) as (Obj & { metadata: { generation?: number } }) | undefined;
-    const ready = condition(o, 'Ready') as { status: string; observedGeneration?: number } | undefined;
-    const synced = condition(o, 'Synced')?.status === 'True';
-    return ready?.status === 'True' && synced && ready.observedGeneration === o?.metadata.generation ? o : undefined;
-  };
+  const readyAtGeneration = (resource: string, name: string) => readyAt(ns, resource, name);
 
   before(async () => {
-    ns = uniqueNamespace('replicas');
-    dir = mkdtempSync(join(tmpdir(), 'ddbop-replicas-'));
-    const cert = makeServingCert(['127.0.0.1']);
-    writeCertDir(dir, cert, 'v1');
-    webhook = await startWebhookProcess('replicas-webhook', dir);
-    await registerWebhooks(hookName, ns, webhook, cert.caPem);
-    moto = await startMoto('replicas-moto');
-    proxy = await startFaultProxyProc('replicas-proxy', moto.endpoint);
-    ddb = emulatorClient(proxy.url);
-    mustApply(providerYaml('moto', proxy.url), ns);
-    rec = await startReconcilerProc('replicas-reconciler', ns, ['--resync-period=2s', '--drift-check-period=4s']);
+    stack = await startOperatorStack('replicas', ['--resync-period=2s', '--drift-check-period=4s']);
+    ({ ns, proxy, ddb } = stack);
     mustApply(ordersYaml(['eu-west-1', 'ap-southeast-2']), ns);
     mustApply(tableKindYaml(), ns);
   });
 
   after(async () => {
-    unregisterWebhooks(hookName);
-    await rec?.proc.stop();
-    await webhook?.process.stop();
-    if (ns) deleteNamespace(ns);
-    ddb?.destroy();
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('kubectl explain documents spec.replicas and status.replicas', () => {

@@ -5,36 +5,15 @@
 // throughput status); warm throughput raised in place; on-demand caps changed (one removed with -1);
 // a cap set behind the operator's back repaired; lowering warm throughput and a cap on a PROVISIONED
 // table refused at apply with the field path.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
-import { applyYaml, kubectl, makeServingCert, waitFor } from './support/index.ts';
-import {
-  GROUP,
-  condition,
-  deleteNamespace,
-  emulatorClient,
-  getObj,
-  mustApply,
-  providerYaml,
-  startMoto,
-  startReconcilerProc,
-  uniqueNamespace,
-} from './support-reconciler/index.ts';
-import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
-import { startFaultProxyProc } from './support-updates/index.ts';
+import { applyYaml, kubectl, waitFor } from './support/index.ts';
+import { GROUP, getObj, mustApply } from './support-reconciler/index.ts';
 import type { ProxyProc } from './support-updates/index.ts';
-import {
-  registerWebhooks,
-  startWebhookProcess,
-  unregisterWebhooks,
-  writeCertDir,
-} from '../../packages/webhook/test/e2e/harness.ts';
-import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+import { readyAtGeneration as readyAt, startOperatorStack } from './support-stack/index.ts';
+import type { OperatorStack } from './support-stack/index.ts';
 
 const TABLE = 'throughput_orders';
 const TABLE_KIND = 'throughput_table_kind';
@@ -110,54 +89,28 @@ function limitsOf(t: TableDescription): Limits[] {
 
 describe('onDemandThroughput and warmThroughput (webhook + reconciler + moto behind the fault proxy)', function () {
   this.timeout(300_000);
-  const hookName = `ddbop-e2e-throughput-${process.pid}`;
   let ns: string;
-  let moto: Emulator;
   let proxy: ProxyProc;
   let ddb: DynamoDBClient;
-  let rec: ReconcilerProc;
-  let webhook: WebhookProcess;
-  let dir: string;
+  let stack: OperatorStack | undefined;
 
   const describe_ = async (name = TABLE): Promise<TableDescription> =>
     (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table ?? {};
-  const readyAtGeneration = (resource: string, name: string) => (): Obj | undefined => {
-    const o = getObj(resource, ns, name) as (Obj & { metadata: { generation?: number } }) | undefined;
-    const ready = condition(o, 'Ready') as { status: string; observedGeneration?: number } | undefined;
-    const synced = condition(o, 'Synced')?.status === 'True';
-    return ready?.status === 'True' && synced && ready.observedGeneration === o?.metadata.generation ? o : undefined;
-  };
+  const readyAtGeneration = (resource: string, name: string) => readyAt(ns, resource, name);
   const patch = (body: unknown, name = 'orders', resource = 'dynamodb') =>
     kubectl(['patch', resource, name, '-n', ns, '--type=merge', '-p', JSON.stringify(body)]);
   const patchJson = (ops: unknown[]) =>
     kubectl(['patch', 'dynamodb', 'orders', '-n', ns, '--type=json', '-p', JSON.stringify(ops)]);
 
   before(async () => {
-    ns = uniqueNamespace('throughput');
-    dir = mkdtempSync(join(tmpdir(), 'ddbop-throughput-'));
-    const cert = makeServingCert(['127.0.0.1']);
-    writeCertDir(dir, cert, 'v1');
-    webhook = await startWebhookProcess('throughput-webhook', dir);
-    await registerWebhooks(hookName, ns, webhook, cert.caPem);
-    moto = await startMoto('throughput-moto');
-    proxy = await startFaultProxyProc('throughput-proxy', moto.endpoint);
-    // Everything the test reads goes through the proxy too: DescribeTable as AWS would show it.
-    ddb = emulatorClient(proxy.url);
-    mustApply(providerYaml('moto', proxy.url), ns);
-    rec = await startReconcilerProc('throughput-reconciler', ns, ['--resync-period=2s', '--drift-check-period=4s']);
+    stack = await startOperatorStack('throughput', ['--resync-period=2s', '--drift-check-period=4s']);
+    ({ ns, proxy, ddb } = stack);
     mustApply(ordersYaml(), ns);
     mustApply(tableKindYaml(), ns);
   });
 
   after(async () => {
-    unregisterWebhooks(hookName);
-    await rec?.proc.stop();
-    await webhook?.process.stop();
-    if (ns) deleteNamespace(ns);
-    ddb?.destroy();
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('kubectl explain shows both fields on the table and the GSIs of both kinds', () => {
