@@ -22,12 +22,12 @@
 // Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant on a quiet machine)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
+import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { emit } from './_emit.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -45,28 +45,6 @@ const MODULES = [
   'pino',
   'yaml',
 ];
-
-function env(): Record<string, string> {
-  const file = join(root, '.testenv', 'env');
-  if (!existsSync(file)) throw new Error('the test environment is not up: run hack/testenv.sh up first');
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^export ([A-Z_]+)='(.*)'$/.exec(line);
-    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a !== 'string' ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 function start(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
@@ -173,7 +151,7 @@ function variants(): Variant[] {
 }
 
 async function main(): Promise<void> {
-  const e = env();
+  const e = loadTestEnvFile();
   const users = join(root, '.testenv', 'users');
   mkdirSync(users, { recursive: true });
   const lease = join(users, String(process.pid));
