@@ -21,12 +21,12 @@
 // Run: npm run bench -- reconciler   (needs `hack/testenv.sh up`; takes about 30 minutes)
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
+import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { emit } from './_emit.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -35,28 +35,6 @@ const RESYNC_S = 20;
 const DRIFT_CHECK_S = 120;
 const STEADY_WINDOW_RESYNCS = 12;
 const logsDir = join(root, '.testenv', 'logs');
-
-function env(): Record<string, string> {
-  const file = join(root, '.testenv', 'env');
-  if (!existsSync(file)) throw new Error('the test environment is not up: run hack/testenv.sh up first');
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^export ([A-Z_]+)='(.*)'$/.exec(line);
-    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a !== 'string' ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 function start(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
@@ -162,7 +140,7 @@ const diff = (a: Metrics, b: Metrics): Metrics => {
 };
 
 async function main(): Promise<void> {
-  const e = env();
+  const e = loadTestEnvFile();
   // Register as a user of the shared test environment (as the e2e root hook does), so that a test run
   // finishing meanwhile does not take the environment down under the benchmark.
   const users = join(root, '.testenv', 'users');
@@ -421,7 +399,7 @@ export async function cleanNamespace(kube: KubeHttp, ns: string): Promise<void> 
 
 if (process.argv[2] === '--clean') {
   // node bench/reconciler.ts --clean NAMESPACE: remove what an interrupted run left behind.
-  const kube = await KubeHttp.create(env().KUBECONFIG ?? '');
+  const kube = await KubeHttp.create(loadTestEnvFile().KUBECONFIG ?? '');
   await cleanNamespace(kube, process.argv[3] ?? '');
   kube.close();
 } else
