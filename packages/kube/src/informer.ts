@@ -1,18 +1,28 @@
 // List + watch cache of one resource (client-go's reflector + store, reduced to what we need):
 // paginated list, then a watch from the list's resourceVersion with bookmarks; relist on 410 Gone;
 // reconnect with exponential backoff; a stalled connection (no byte, not even a bookmark, for longer
-// than the server-side watch timeout) is dropped and re-opened. `synced` turns true after the first
-// complete list. Errors are logged and retried — nothing here ever exits the process.
+// than the server-side watch timeout) is dropped and re-opened; a watch that ends at once having
+// delivered nothing counts as a failure and backs off (client-go's "very short watch"), so a server
+// or proxy that closes watches immediately is not hammered in a hot loop. Handlers never run inside
+// the socket's data callback: it only parses lines and updates the store, and the notifications are
+// queued and delivered on later turns of the event loop, so a slow or throwing handler can neither
+// stall nor kill the stream. `synced` turns true once the first complete list has been delivered to
+// the handlers. Errors are logged and retried — nothing here ever exits the process.
 //
 // The cache keeps each object as its JSON text (parsed again on get(): a few microseconds) plus a
 // small caller-defined summary: a parsed Kubernetes object costs several times its JSON size in V8,
 // and with 10,000 tables that difference is most of the reconciler's heap.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../observability/log.ts';
 import { KubeApiError } from './http.ts';
 import type { KubeHttp } from './http.ts';
 import { collectionPath, keyOf } from './resources.ts';
 import type { KubeObject, Resource } from './resources.ts';
+import type { Logger } from './log.ts';
+
+/** A watch that ends sooner than this without a single event is a failure, not a normal end. */
+export const SHORT_WATCH_MS = 1000;
+/** Handler notifications delivered per turn of the event loop, at most this long, before yielding to I/O. */
+const DELIVERY_BUDGET_MS = 10;
 
 export interface InformerHandlers<T> {
   add?(obj: T): void;
@@ -57,6 +67,8 @@ export class Informer<T extends KubeObject, S = undefined> {
   private failures = 0;
   private syncedFlag = false;
   private syncWaiters: (() => void)[] = [];
+  private readonly pending: (() => void)[] = [];
+  private delivering = false;
   /** Last time the API server answered us (list page, watch event or bookmark). */
   lastContact = 0;
   private readonly opts: InformerOptions;
@@ -114,6 +126,11 @@ export class Informer<T extends KubeObject, S = undefined> {
     for (const e of this.store.values()) yield JSON.parse(e.json) as T;
   }
 
+  /** One object's summary, without parsing it. */
+  summary(key: string): S | undefined {
+    return this.store.get(key)?.summary;
+  }
+
   /** Key → summary, without parsing any object. */
   *summaries(): IterableIterator<[string, S]> {
     for (const [k, e] of this.store) yield [k, e.summary];
@@ -142,6 +159,7 @@ export class Informer<T extends KubeObject, S = undefined> {
   stop(): void {
     this.stopped = true;
     this.abort.abort();
+    this.pending.length = 0;
     for (const w of this.syncWaiters.splice(0)) w();
   }
 
@@ -204,10 +222,14 @@ export class Informer<T extends KubeObject, S = undefined> {
     }
     this.rv = rv;
     this.failures = 0;
-    if (!this.syncedFlag) {
-      this.syncedFlag = true;
-      for (const w of this.syncWaiters.splice(0)) w();
-    }
+    // Synced once the handlers have seen the first list, not merely once the store holds it.
+    if (!this.syncedFlag) this.enqueue(() => this.markSynced());
+  }
+
+  private markSynced(): void {
+    if (this.syncedFlag) return;
+    this.syncedFlag = true;
+    for (const w of this.syncWaiters.splice(0)) w();
   }
 
   private async watchOnce(): Promise<void> {
@@ -221,11 +243,14 @@ export class Informer<T extends KubeObject, S = undefined> {
     });
     this.setSelectors(q);
     let expired = false;
+    let events = 0;
+    const opened = Date.now();
     await this.http.watch(
       `${collectionPath(this.resource, this.namespace)}?${q}`,
       (ev) => {
         this.lastContact = Date.now();
         this.failures = 0;
+        events++;
         const obj = ev.object as unknown as T;
         if (ev.type === 'ERROR') {
           const status = ev.object as { code?: number; message?: string };
@@ -257,6 +282,9 @@ export class Informer<T extends KubeObject, S = undefined> {
     );
     this.lastContact = Date.now();
     if (expired) this.rv = '';
+    else if (events === 0 && Date.now() - opened < SHORT_WATCH_MS && !this.stopped) {
+      throw new Error(`very short watch: ended after ${Date.now() - opened} ms without an event`);
+    }
   }
 
   private setSelectors(q: URLSearchParams): void {
@@ -270,13 +298,35 @@ export class Informer<T extends KubeObject, S = undefined> {
 
   private emit(type: 'add' | 'update' | 'delete', obj: T, old?: T): void {
     for (const h of this.handlers) {
-      try {
+      this.enqueue(() => {
         if (type === 'add') h.add?.(obj);
         else if (type === 'update') h.update?.(old as T, obj);
         else h.delete?.(obj);
+      });
+    }
+  }
+
+  private enqueue(task: () => void): void {
+    this.pending.push(task);
+    if (this.delivering) return;
+    this.delivering = true;
+    setImmediate(() => this.deliver());
+  }
+
+  /** Runs queued notifications in order, yielding to I/O after a time budget. */
+  private deliver(): void {
+    const until = performance.now() + DELIVERY_BUDGET_MS;
+    let i = 0;
+    while (i < this.pending.length && performance.now() < until) {
+      const task = this.pending[i++] as () => void;
+      try {
+        task();
       } catch (err) {
         this.log.error({ resource: this.resource.plural, err }, 'informer handler threw');
       }
     }
+    this.pending.splice(0, i);
+    if (this.pending.length > 0) setImmediate(() => this.deliver());
+    else this.delivering = false;
   }
 }

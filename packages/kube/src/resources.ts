@@ -1,4 +1,4 @@
-// REST paths of the resources the reconciler touches, in one place.
+// REST paths of the resources the operator touches, in one place.
 import { API_GROUP, API_VERSION, KINDS } from '@dynamodb-operator/api';
 import type { Kind } from '@dynamodb-operator/api';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import { inClusterAccess, kubeconfigAccess } from '../src/kube/access.ts';
+import { inClusterAccess, kubeconfigAccess } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ddbop-access-'));
 function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unknown> = {}): string {

@@ -5,10 +5,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { KubeHttp } from '../src/kube/http.ts';
-import { Informer } from '../src/kube/informer.ts';
-import { RESOURCES, SECRETS } from '../src/kube/resources.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import { KubeHttp } from '../src/index.ts';
+import { Informer } from '../src/index.ts';
+import { RESOURCES, SECRETS } from '../src/index.ts';
+import type { KubeObject } from '../src/index.ts';
 
 const obj = (name: string, rv: string): KubeObject => ({
   metadata: { name, namespace: 'ns', resourceVersion: rv, uid: name },

@@ -6,7 +6,7 @@ import { ClientCache } from './aws/clients.ts';
 import { loadTenancyPolicy } from './aws/tenancy.ts';
 import type { ReconcilerConfig } from './config.ts';
 import { EventRecorder } from './controller/events.ts';
-import { KubeHttp } from './kube/http.ts';
+import { KubeHttp } from '@dynamodb-operator/kube';
 import { makeLogger } from './observability/log.ts';
 import { makeMetrics } from './observability/metrics.ts';
 import { createControllers } from './manager/controllers.ts';

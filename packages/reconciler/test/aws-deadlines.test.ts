@@ -9,7 +9,7 @@ import type { ProviderClients } from '../src/aws/clients.ts';
 import type { AwsTimeouts } from '../src/aws/deadlines.ts';
 import { endpointLabel, normalizeAwsError } from '../src/aws/deadlines.ts';
 import { awsErrorName, classifyAwsError } from '../src/aws/errors.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import { NotLeaderError } from '../src/leader/gate.ts';
 import { startBadEndpoint } from './bad-endpoints.ts';
 import type { BadEndpoint, BadMode } from './bad-endpoints.ts';

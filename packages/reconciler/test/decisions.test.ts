@@ -4,7 +4,7 @@ import { getCondition, sameStatus, setCondition } from '../src/controller/condit
 import { decideOwnership, notOwnedMessage, ownershipTags, OWNER_UID_TAG } from '../src/controller/ownership.ts';
 import { allActive, cond, nextStatus, observedFields } from '../src/controller/table-status.ts';
 import { tableChangeMatters } from '../src/manager.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import { FINALIZER } from '../src/controller/ownership.ts';
 
 const err = (name: string, status?: number) =>

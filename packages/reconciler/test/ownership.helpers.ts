@@ -3,10 +3,8 @@
 // function of (command name, input). No network.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ProviderClients } from '../src/aws/clients.ts';
-import { KubeApiError } from '../src/kube/http.ts';
-import type { KubeHttp } from '../src/kube/http.ts';
-import { RESOURCES } from '../src/kube/resources.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import { KubeApiError, RESOURCES } from '@dynamodb-operator/kube';
+import type { KubeHttp, KubeObject } from '@dynamodb-operator/kube';
 import type { LeaderGate } from '../src/leader/gate.ts';
 import { makeLogger } from '../src/observability/log.ts';
 import { TableRun } from '../src/controller/table-context.ts';

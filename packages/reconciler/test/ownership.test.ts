@@ -20,7 +20,7 @@ import {
 } from '../src/controller/ownership.ts';
 import { confirmOwnership, ownerIsGone } from '../src/controller/table-adopt.ts';
 import { handleTableDeletion, releaseObject } from '../src/controller/table-delete.ts';
-import { KubeApiError } from '../src/kube/http.ts';
+import { KubeApiError } from '@dynamodb-operator/kube';
 import type { TableModel } from '@dynamodb-operator/api';
 import { fakes, tableObject } from './ownership.helpers.ts';
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { classifyAwsError, classifyNetworkError, networkErrorMessage } from '../src/aws/errors.ts';
 import { ProviderError, readProviderSpec, readStaticKeys, referencedSecretKeys } from '../src/aws/provider-settings.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 const provider = (spec: Record<string, unknown>): KubeObject => ({
   metadata: { name: 'p', namespace: 'ns' },

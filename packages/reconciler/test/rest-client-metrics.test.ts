@@ -4,7 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { KubeHttp } from '../src/kube/http.ts';
+import { KubeHttp } from '@dynamodb-operator/kube';
 import { makeMetrics } from '../src/observability/metrics.ts';
 
 describe('KubeHttp rest_client metrics', () => {

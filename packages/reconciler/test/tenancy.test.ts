@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PERMISSIVE_POLICY, SECURE_POLICY } from '@dynamodb-operator/api';
 import { loadConfig } from '../src/config.ts';
 import { adoptionPolicyErrors, loadTenancyPolicy, providerPolicyErrors } from '../src/aws/tenancy.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 const obj = (namespace: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject =>
   ({

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { TerminalMemo } from '../src/controller/terminal-memo.ts';
-import type { KubeObject } from '../src/kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 const table = (generation: number): KubeObject => ({ metadata: { name: 't', namespace: 'ns', generation } });
 const provider = (resourceVersion: string): KubeObject => ({

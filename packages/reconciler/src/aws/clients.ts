@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import type { Metrics } from '../observability/metrics.ts';
 import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOptions } from './deadlines.ts';
 import type { AwsTimeouts } from './deadlines.ts';

@@ -2,7 +2,7 @@
 // The provider spec is read defensively here because a provider object may be invalid; every failure
 // names the field. A namespaced provider's Secrets are in its own namespace; a cluster provider's
 // name theirs (an admin's namespace), since it has none of its own.
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 /** Reads a Secret; `namespace` absent: the provider's own namespace (the caller knows it). */
 export type SecretGetter = (name: string, namespace?: string) => Promise<KubeObject | undefined>;

@@ -11,7 +11,7 @@ import {
   providerViolations,
 } from '@dynamodb-operator/api';
 import type { FieldError, TenancyPolicy } from '@dynamodb-operator/api';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 export const POLICY_DENIED = 'PolicyDenied';
 const ADOPT_ANNOTATION = 'aws-infra-operator.runner.codes/adopt';

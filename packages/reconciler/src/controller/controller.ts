@@ -13,7 +13,7 @@ import { WorkQueue } from '../queue/workqueue.ts';
 import { NotLeaderError } from '../leader/gate.ts';
 import { TerminalError } from './errors.ts';
 import type { ReconcileResult } from './table-context.ts';
-import { splitKey } from '../kube/resources.ts';
+import { splitKey } from '@dynamodb-operator/kube';
 
 export interface ControllerOptions {
   name: string;

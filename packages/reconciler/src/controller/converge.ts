@@ -3,7 +3,7 @@
 // executor reads what it needs, executes ONE safe step, and says whether the table is in sync.
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import type { Logger } from '../observability/log.ts';
 import type { EventSink } from './events.ts';
 

@@ -2,7 +2,7 @@
 // must never depend on the spec still being valid (e.g. an AWSProvider's defaultTags can push a table
 // over the 50-tag limit long after it was created; its deletion must still go through).
 import type { DeletionPolicy, TableModel } from '@dynamodb-operator/api';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 export type DeletionTarget = Pick<TableModel, 'tableName' | 'deletionPolicy' | 'deletionProtectionEnabled'>;
 

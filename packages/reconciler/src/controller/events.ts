@@ -2,10 +2,8 @@
 // for the same object within the dedup window are dropped, so a retry loop cannot flood etcd.
 // Emitting is fire-and-forget: an Event that fails to post is logged, never fails a reconcile.
 import { hostname } from 'node:os';
-import type { KubeHttp } from '../kube/http.ts';
-import { EVENTS, collectionPath } from '../kube/resources.ts';
-import { k8sNow } from '../kube/time.ts';
-import type { KubeObject } from '../kube/resources.ts';
+import { EVENTS, collectionPath, k8sNow } from '@dynamodb-operator/kube';
+import type { KubeHttp, KubeObject } from '@dynamodb-operator/kube';
 import type { Logger } from '../observability/log.ts';
 
 export type EventType = 'Normal' | 'Warning';

@@ -9,9 +9,8 @@ import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import { TABLE_KINDS } from '@dynamodb-operator/api';
 import type { TableKind, TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
-import { KubeApiError } from '../kube/http.ts';
-import { RESOURCES, collectionPath, objectPath } from '../kube/resources.ts';
-import type { KubeObject } from '../kube/resources.ts';
+import { KubeApiError, RESOURCES, collectionPath, objectPath } from '@dynamodb-operator/kube';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import { TABLE_ENDPOINT_ANNOTATION, endpointKey } from './location.ts';
 import {
   ADOPT_ANNOTATION,

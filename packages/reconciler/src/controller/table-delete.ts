@@ -9,7 +9,7 @@
 import { DeleteTableCommand, UntagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
-import { KubeApiError } from '../kube/http.ts';
+import { KubeApiError } from '@dynamodb-operator/kube';
 import type { DeletionTarget } from './deletion-target.ts';
 import { TerminalError } from './errors.ts';
 import { describeLocation, movedFrom } from './location.ts';

@@ -6,8 +6,7 @@
 //   steady-state read rotation) → create (table-create.ts) or adopt (table-adopt.ts: ownership) →
 //   update and status (table-update.ts: one converger step, then conditions). Deletion: table-delete.ts.
 import { awsErrorName, classifyAwsError, isCredentialError } from '../aws/errors.ts';
-import { KubeApiError } from '../kube/http.ts';
-import { keyOf } from '../kube/resources.ts';
+import { KubeApiError, keyOf } from '@dynamodb-operator/kube';
 import { NotLeaderError } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
 import { getCondition } from './conditions.ts';

@@ -95,7 +95,7 @@ export interface TableStatus extends ThroughputStatus {
   [k: string]: unknown;
 }
 
-export { k8sNow } from '../kube/time.ts';
+export { k8sNow } from '@dynamodb-operator/kube';
 
 export function indexStatuses(d: DescribedTable): IndexStatus[] {
   return (d.GlobalSecondaryIndexes ?? []).map((g) => {

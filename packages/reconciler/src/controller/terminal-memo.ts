@@ -2,7 +2,7 @@
 // the object's spec (metadata.generation), its management policy or its AWSProvider (resourceVersion) changes: a resync must
 // not replay a request that can only fail again. Kept in memory; a restarted reconciler tries once more.
 import { MANAGEMENT_POLICY_ANNOTATION } from '@dynamodb-operator/api';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 export class TerminalMemo {
   private readonly failedAt = new Map<string, string>();

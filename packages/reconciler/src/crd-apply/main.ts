@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { API_GROUP } from '@dynamodb-operator/api';
-import { KubeHttp } from '../kube/http.ts';
+import { KubeHttp } from '@dynamodb-operator/kube';
 import { crdServed, crdsFrom } from './documents.ts';
 import type { CrdDocument } from './documents.ts';
 

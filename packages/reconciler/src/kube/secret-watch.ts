@@ -2,11 +2,8 @@
 // (fieldSelector metadata.name), so no other Secret is ever listed or read. Their data is not kept.
 // After a watch's first list, every change (new data, deletion, re-creation) is reported, so that
 // the provider's AWS clients are rebuilt at once instead of at its next resync.
-import type { Logger } from '../observability/log.ts';
-import type { KubeHttp } from './http.ts';
-import { Informer } from './informer.ts';
-import { SECRETS, splitKey } from './resources.ts';
-import type { KubeObject } from './resources.ts';
+import { Informer, SECRETS, splitKey } from '@dynamodb-operator/kube';
+import type { KubeHttp, KubeObject, Logger } from '@dynamodb-operator/kube';
 
 export class SecretWatch {
   private readonly watches = new Map<string, Informer<KubeObject>>();

@@ -36,4 +36,4 @@ export function sameRecord(a: LeaseRecord | undefined, b: LeaseRecord | undefine
   );
 }
 
-export { microTime } from '../kube/time.ts';
+export { microTime } from '@dynamodb-operator/kube';

@@ -3,9 +3,8 @@
 // successful renewal is older than the renew deadline — 5s before any other replica may take the
 // lease — and onStoppedLeading fires at once, so two replicas never both act.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeApiError } from '../kube/http.ts';
-import type { KubeHttp } from '../kube/http.ts';
-import { LEASES, collectionPath, objectPath } from '../kube/resources.ts';
+import { KubeApiError, LEASES, collectionPath, objectPath } from '@dynamodb-operator/kube';
+import type { KubeHttp } from '@dynamodb-operator/kube';
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { decideLease, microTime, sameRecord } from './decide.ts';

@@ -3,7 +3,7 @@
 // loses the Lease, so only the leader's workers reconcile and every AWS call checks the gate first.
 import type { ReconcilerConfig } from '../config.ts';
 import type { Controller } from '../controller/controller.ts';
-import type { KubeHttp } from '../kube/http.ts';
+import type { KubeHttp } from '@dynamodb-operator/kube';
 import { DEFAULT_TIMINGS, LeaderElector } from '../leader/election.ts';
 import { LeaderGate } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';

@@ -2,7 +2,7 @@
 import { MANAGEMENT_POLICY_ANNOTATION, PAUSED_ANNOTATION } from '@dynamodb-operator/api';
 import { ADOPT_ANNOTATION, FINALIZER } from '../controller/ownership.ts';
 import { CREATE_INTENT_ANNOTATION } from '../controller/table-context.ts';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 
 /** Changes that can matter to a reconcile; a status-only write (ours) is not one of them. */
 export function tableChangeMatters(oldObj: KubeObject, newObj: KubeObject): boolean {

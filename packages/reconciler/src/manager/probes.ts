@@ -5,7 +5,7 @@ import type http from 'node:http';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { ReconcilerConfig } from '../config.ts';
 import { parseBindAddress } from '../config.ts';
-import type { KubeHttp } from '../kube/http.ts';
+import type { KubeHttp } from '@dynamodb-operator/kube';
 import { close, listen } from '../observability/http.ts';
 import type { Probe } from '../observability/http.ts';
 import type { Metrics } from '../observability/metrics.ts';

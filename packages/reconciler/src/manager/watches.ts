@@ -8,12 +8,9 @@ import { referencedSecretKeys } from '../aws/provider-settings.ts';
 import type { ReconcilerConfig } from '../config.ts';
 import type { Controller } from '../controller/controller.ts';
 import { providerKeyOf } from '../controller/table-resolve.ts';
-import { KubeApiError } from '../kube/http.ts';
-import type { KubeHttp } from '../kube/http.ts';
-import { Informer } from '../kube/informer.ts';
+import { Informer, KubeApiError, NAMESPACES, RESOURCES, SECRETS, keyOf, objectPath } from '@dynamodb-operator/kube';
+import type { KubeHttp, KubeObject } from '@dynamodb-operator/kube';
 import { SecretWatch } from '../kube/secret-watch.ts';
-import { NAMESPACES, RESOURCES, SECRETS, keyOf, objectPath } from '../kube/resources.ts';
-import type { KubeObject } from '../kube/resources.ts';
 import type { Logger } from '../observability/log.ts';
 import { providerChangeMatters } from './predicates.ts';
 

@@ -1,10 +1,11 @@
-// The issue-7 converger for an existing, owned, ACTIVE table: observe → plan → execute ONE step →
-// report. Plugs into the table reconciler's seam (ConvergeContext → ConvergeResult, see
+// The converger for an existing, owned, ACTIVE table: observe → plan → execute ONE step → report.
+// Plugs into the table reconciler's seam (ConvergeContext → ConvergeResult, see
 // controller/converge.ts). Errors from AWS propagate to the reconciler, which classifies them; a
 // TTL change AWS would refuse within the hour becomes a deferred result, never a hot retry.
 import { describeStep, driftOf, plan, stepText } from '@dynamodb-operator/api';
+import type { PlanStep } from '@dynamodb-operator/api';
 import { chooseStep, pruneSent } from './choose.ts';
-import type { HoldPolicy } from './choose.ts';
+import type { Choice, HoldPolicy } from './choose.ts';
 import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from '../controller/converge.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import { executeStep, StepBlockedError } from './execute.ts';
@@ -12,6 +13,8 @@ import { ConvergeMemory, isSteady } from './memory.ts';
 import type { TableMemo } from './memory.ts';
 import { observeWith } from './observe.ts';
 import { planOptionsFor } from './plan-options.ts';
+import { idleResult, inSyncResult, waitingResult } from './report.ts';
+import type { Progress } from './report.ts';
 import { markRead } from './rotation.ts';
 import type { RotationPeriods } from './rotation.ts';
 import { steadyRead } from './steady-read.ts';
@@ -44,130 +47,157 @@ export interface PlanConverger {
   steadyRead(ctx: SteadyReadContext): Promise<SteadyReadResult>;
 }
 
+/** The options with their defaults filled in. */
+interface Settings {
+  periods: RotationPeriods;
+  pollMs: number;
+  clock: () => Date;
+  memory: ConvergeMemory;
+  hold: HoldPolicy;
+}
+
+const settingsOf = (opts: PlanConvergerOptions): Settings => ({
+  periods: { resyncMs: opts.resyncMs ?? 10 * 60_000, driftCheckMs: opts.deepCheckIntervalMs ?? 60 * 60_000 },
+  pollMs: opts.pollMs ?? 1_000,
+  clock: opts.now ?? (() => new Date()),
+  memory: opts.memory ?? new ConvergeMemory(),
+  hold: { limit: opts.noEffectLimit ?? 2, backoffMs: opts.noEffectBackoffMs ?? 60_000, maxMs: 30 * 60_000 },
+});
+
 export function createPlanConverger(opts: PlanConvergerOptions = {}): PlanConverger {
-  const periods: RotationPeriods = {
-    resyncMs: opts.resyncMs ?? 10 * 60_000,
-    driftCheckMs: opts.deepCheckIntervalMs ?? 60 * 60_000,
-  };
-  const pollMs = opts.pollMs ?? 1_000;
-  const clock = opts.now ?? (() => new Date());
-  const memory = opts.memory ?? new ConvergeMemory();
-  const hold: HoldPolicy = {
-    limit: opts.noEffectLimit ?? 2,
-    backoffMs: opts.noEffectBackoffMs ?? 60_000,
-    maxMs: 30 * 60_000,
-  };
-
+  const s = settingsOf(opts);
   const memoOf = (object: KubeObject) =>
-    memory.get(object.metadata.uid ?? `${object.metadata.namespace}/${object.metadata.name}`);
-
-  const converge = async (ctx: ConvergeContext): Promise<ConvergeResult> => {
-    const now = clock();
-    const { model, object } = ctx;
-    const gen = object.metadata.generation;
-    const m = memoOf(object);
-    const specChanged = m.generation !== gen;
-    // Only DescribeTable when the read rotation says so, and only in steady state.
-    const deep = ctx.firstSync || ctx.reads !== 'describe' || !isSteady(m, gen);
-
-    const observed = await observeWith(ctx.dynamodb, ctx.described, {
-      ttl: deep,
-      backups: deep,
-      tags: deep,
-      signal: ctx.signal(),
-    });
-    markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());
-
-    const opts = planOptionsFor(m, object, ctx.desiredTags, now);
-    const steps = plan(model, observed, opts);
-    const work = steps.filter((s) => s.kind !== 'wait');
-
-    // Drift: we had this generation in sync, nobody changed the spec, and now AWS differs.
-    if (work.length > 0 && m.synced && !specChanged && !m.inProgress) {
-      const drift = driftOf(model, observed, opts);
-      ctx.events.emit(object, 'Warning', 'DriftDetected', `changed outside Kubernetes, repairing: ${drift.join('; ')}`);
-      ctx.log.info({ table: model.tableName, drift }, 'drift detected');
-    }
-    m.generation = gen;
-
-    pruneSent(m.sent, steps);
-    const choice = chooseStep(steps, now, m.sent, hold);
-
-    if (choice.kind === 'inSync') {
-      if (m.inProgress) ctx.events.emit(object, 'Normal', 'Updated', `table ${model.tableName} matches the spec`);
-      Object.assign(m, { inProgress: false, done: 0, synced: true });
-      m.sent.clear();
-      return { synced: true, reason: 'InSync', message: `table ${model.tableName} matches the spec` };
-    }
-    m.synced = false;
-    if (!m.inProgress) m.done = 0;
-    m.inProgress = true;
-    const total = m.done + work.length;
-
-    if (choice.kind === 'wait') {
-      const next = work[0];
-      const message = next
-        ? `${describeStep(choice.step, m.done + 1, total)}; next: ${describeStep(next, m.done + 1, total)}`
-        : describeStep(choice.step, m.done, total);
-      return { synced: false, reason: 'Updating', message, requeueAfterMs: pollMs };
-    }
-    if (choice.kind === 'idle') {
-      const requeueAfterMs = Math.max(1_000, choice.until - now.getTime());
-      const ttl = choice.blocked[0];
-      if (ttl) {
-        return {
-          synced: false,
-          reason: 'TimeToLiveChangeDeferred',
-          message: describeStep(ttl, m.done + 1, total),
-          requeueAfterMs,
-        };
-      }
-      // Only steps AWS accepted again and again without a visible effect are left. AWS took them; the
-      // emulator (or an eventually consistent read) does not show them: in sync as far as the API
-      // lets us know, said plainly in the condition, and tried again with backoff.
-      const what = choice.held.map((s) => `"${stepText(s)}"`).join(', ');
-      const message = `AWS accepted ${what} ${hold.limit} or more times but DescribeTable does not show it; retrying in ${Math.ceil(requeueAfterMs / 1000)} s`;
-      m.inProgress = false;
-      return { synced: true, reason: 'AcceptedNotVisible', message, requeueAfterMs };
-    }
-
-    const step = choice.step;
-    const text = describeStep(step, m.done + 1, total);
-    try {
-      const r = await executeStep(ctx.dynamodb, model.tableName, step, {
-        now,
-        signal: ctx.signal(),
-        ...(observed.tableArn ? { tableArn: observed.tableArn } : {}),
-      });
-      if (step.kind === 'updateTtl') m.lastTtlChangeAt = r.at;
-    } catch (err) {
-      if (err instanceof StepBlockedError) {
-        if (step.kind === 'updateTtl') m.lastTtlChangeAt = m.lastTtlChangeAt ?? now;
-        return {
-          synced: false,
-          reason: 'TimeToLiveChangeDeferred',
-          message: err.message,
-          requeueAfterMs: err.retryAfterMs,
-        };
-      }
-      throw err;
-    }
-    const e = m.sent.get(choice.key) ?? { count: 0, at: 0 };
-    m.sent.set(choice.key, { count: e.count + 1, at: now.getTime() });
-    if (e.count + 1 >= hold.limit) {
-      const msg = `AWS accepted "${stepText(step)}" ${e.count + 1} times without a visible effect`;
-      ctx.events.emit(object, 'Warning', 'UpdateHasNoEffect', msg);
-      ctx.log.warn({ table: model.tableName, step: step.kind, sent: e.count + 1 }, msg);
-    } else m.done++;
-    ctx.events.emit(object, 'Normal', 'Updating', text);
-    ctx.log.info({ table: model.tableName, step: step.kind, progress: `${m.done}/${total}` }, text);
-    return { synced: false, reason: 'Updating', message: text, requeueAfterMs: pollMs };
-  };
-
+    s.memory.get(object.metadata.uid ?? `${object.metadata.namespace}/${object.metadata.name}`);
   return {
-    converge,
-    steadyRead: (ctx) => steadyRead(ctx, memoOf(ctx.object), clock(), periods),
+    converge: (ctx) => convergeOnce(ctx, memoOf(ctx.object), s),
+    steadyRead: (ctx) => steadyRead(ctx, memoOf(ctx.object), s.clock(), s.periods),
   };
+}
+
+/** One turn: observe, plan, report drift, then run (or wait for) the one step that is due. */
+async function convergeOnce(ctx: ConvergeContext, m: TableMemo, s: Settings): Promise<ConvergeResult> {
+  const now = s.clock();
+  const { model, object } = ctx;
+  const gen = object.metadata.generation;
+  const specChanged = m.generation !== gen;
+  const observed = await observe(ctx, m, now);
+  const opts = planOptionsFor(m, object, ctx.desiredTags, now);
+  const steps = plan(model, observed, opts);
+  const work = steps.filter((step) => step.kind !== 'wait');
+
+  // Drift: we had this generation in sync, nobody changed the spec, and now AWS differs.
+  if (work.length > 0 && m.synced && !specChanged && !m.inProgress) reportDrift(ctx, driftOf(model, observed, opts));
+  m.generation = gen;
+
+  pruneSent(m.sent, steps);
+  const choice = chooseStep(steps, now, m.sent, s.hold);
+  if (choice.kind === 'inSync') return finishSequence(ctx, m);
+  const progress = continueSequence(m, work.length);
+  if (choice.kind === 'wait') return waitingResult(choice.step, work[0], progress, s.pollMs);
+  if (choice.kind === 'idle') {
+    const result = idleResult(choice, progress, now, s.hold.limit);
+    // Only steps AWS accepted but does not show are left: nothing is in progress any more.
+    if (result.synced) m.inProgress = false;
+    return result;
+  }
+  return sendStep(ctx, m, choice, { now, progress, tableArn: observed.tableArn, settings: s });
+}
+
+/** DescribeTable (already read) plus, unless this is a steady-state describe-only turn, the deep reads. */
+async function observe(ctx: ConvergeContext, m: TableMemo, now: Date) {
+  const deep = ctx.firstSync || ctx.reads !== 'describe' || !isSteady(m, ctx.object.metadata.generation);
+  const observed = await observeWith(ctx.dynamodb, ctx.described, {
+    ttl: deep,
+    backups: deep,
+    tags: deep,
+    signal: ctx.signal(),
+  });
+  markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());
+  return observed;
+}
+
+function reportDrift(ctx: ConvergeContext, drift: string[]): void {
+  const { model, object } = ctx;
+  ctx.events.emit(object, 'Warning', 'DriftDetected', `changed outside Kubernetes, repairing: ${drift.join('; ')}`);
+  ctx.log.info({ table: model.tableName, drift }, 'drift detected');
+}
+
+/** The plan is empty: a change sequence (if one ran) is over. */
+function finishSequence(ctx: ConvergeContext, m: TableMemo): ConvergeResult {
+  const result = inSyncResult(ctx.model.tableName);
+  if (m.inProgress) ctx.events.emit(ctx.object, 'Normal', 'Updated', result.message);
+  Object.assign(m, { inProgress: false, done: 0, synced: true });
+  m.sent.clear();
+  return result;
+}
+
+/** Work is left: start counting a new change sequence, or go on with the running one. */
+function continueSequence(m: TableMemo, left: number): Progress {
+  m.synced = false;
+  if (!m.inProgress) m.done = 0;
+  m.inProgress = true;
+  return { done: m.done, total: m.done + left };
+}
+
+interface SendContext {
+  now: Date;
+  progress: Progress;
+  tableArn: string | undefined;
+  settings: Settings;
+}
+
+/** Send the chosen step, count the send, and say so (or warn that AWS keeps ignoring it). */
+async function sendStep(
+  ctx: ConvergeContext,
+  m: TableMemo,
+  choice: Extract<Choice, { kind: 'execute' }>,
+  { now, progress, tableArn, settings }: SendContext,
+): Promise<ConvergeResult> {
+  const { step } = choice;
+  const text = describeStep(step, progress.done + 1, progress.total);
+  const deferred = await execute(ctx, m, step, now, tableArn);
+  if (deferred) return deferred;
+  const sent = (m.sent.get(choice.key)?.count ?? 0) + 1;
+  m.sent.set(choice.key, { count: sent, at: now.getTime() });
+  if (sent >= settings.hold.limit) warnNoEffect(ctx, step, sent);
+  else m.done++;
+  ctx.events.emit(ctx.object, 'Normal', 'Updating', text);
+  ctx.log.info({ table: ctx.model.tableName, step: step.kind, progress: `${m.done}/${progress.total}` }, text);
+  return { synced: false, reason: 'Updating', message: text, requeueAfterMs: settings.pollMs };
+}
+
+/** The AWS call; a TTL change AWS would refuse within the hour comes back as a deferred result. */
+async function execute(
+  ctx: ConvergeContext,
+  m: TableMemo,
+  step: PlanStep,
+  now: Date,
+  tableArn: string | undefined,
+): Promise<ConvergeResult | undefined> {
+  try {
+    const r = await executeStep(ctx.dynamodb, ctx.model.tableName, step, {
+      now,
+      signal: ctx.signal(),
+      ...(tableArn ? { tableArn } : {}),
+    });
+    if (step.kind === 'updateTtl') m.lastTtlChangeAt = r.at;
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof StepBlockedError)) throw err;
+    if (step.kind === 'updateTtl') m.lastTtlChangeAt = m.lastTtlChangeAt ?? now;
+    return {
+      synced: false,
+      reason: 'TimeToLiveChangeDeferred',
+      message: err.message,
+      requeueAfterMs: err.retryAfterMs,
+    };
+  }
+}
+
+function warnNoEffect(ctx: ConvergeContext, step: PlanStep, sent: number): void {
+  const msg = `AWS accepted "${stepText(step)}" ${sent} times without a visible effect`;
+  ctx.events.emit(ctx.object, 'Warning', 'UpdateHasNoEffect', msg);
+  ctx.log.warn({ table: ctx.model.tableName, step: step.kind, sent }, msg);
 }
 
 export type { TableMemo };

@@ -2,7 +2,7 @@
 // which tag keys we may remove, when TTL was last changed (AWS allows one change an hour), and whether
 // capacity is managed elsewhere (the capacity-management annotation).
 import type { PlanOptions } from '@dynamodb-operator/api';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import type { TableMemo } from './memory.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
