@@ -7,7 +7,7 @@ import type { PlanStep } from '@dynamodb-operator/api';
 import { chooseStep, pruneSent } from './choose.ts';
 import type { Choice, HoldPolicy } from './choose.ts';
 import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from '../controller/converge.ts';
-import type { KubeObject } from '../kube/resources.ts';
+import type { KubeObject } from '@dynamodb-operator/kube';
 import { executeStep, StepBlockedError } from './execute.ts';
 import { ConvergeMemory, isSteady } from './memory.ts';
 import type { TableMemo } from './memory.ts';
