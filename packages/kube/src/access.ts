@@ -82,7 +82,8 @@ function currentEntries(cfg: Rec, path: string): { cluster: Rec; user: Rec } {
     return item ? (item.cluster ?? item.user ?? item.context) : undefined;
   };
   const ctx = find(cfg.contexts, cfg['current-context']);
-  if (!ctx) throw new Error(`${path}: current-context "${String(cfg['current-context'] ?? '')}" is not among its contexts`);
+  if (!ctx)
+    throw new Error(`${path}: current-context "${String(cfg['current-context'] ?? '')}" is not among its contexts`);
   const cluster = find(cfg.clusters, ctx.cluster);
   if (!cluster || typeof cluster.server !== 'string') {
     throw new Error(`${path}: cluster "${String(ctx.cluster ?? '')}" has no server`);

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import { inClusterAccess, kubeconfigAccess } from '../src/index.ts';
+import { clientNodeAccess, inClusterAccess, kubeconfigAccess, loadAccess, tokenFileHeaders } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ddbop-access-'));
 function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unknown> = {}): string {
@@ -73,5 +73,92 @@ describe('cluster access without client-node', () => {
     expect(String(a.ca)).to.equal('SACA');
     expect(await a.headers()).to.deep.equal({ authorization: 'Bearer satoken' });
     expect(() => inClusterAccess({}, sa)).to.throw(/--kubeconfig/);
+  });
+
+  it('in a pod, as client-go: both service variables required, an IPv6 host bracketed', () => {
+    const sa = mkdtempSync(join(tmpdir(), 'ddbop-sa-'));
+    writeFileSync(join(sa, 'ca.crt'), 'SACA');
+    writeFileSync(join(sa, 'token'), 'satoken');
+    expect(() => inClusterAccess({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, sa)).to.throw(
+      /KUBERNETES_SERVICE_HOST\/PORT/,
+    );
+    const a = inClusterAccess({ KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' }, sa);
+    expect(a.server.href).to.equal('https://[fd00::1]:6443/');
+  });
+
+  it('uses the current context, not the first one', () => {
+    const path = join(dir, 'two-contexts');
+    writeFileSync(
+      path,
+      stringify({
+        'current-context': 'b',
+        contexts: [
+          { name: 'a', context: { cluster: 'one', user: 'u1' } },
+          { name: 'b', context: { cluster: 'two', user: 'u2' } },
+        ],
+        clusters: [
+          { name: 'one', cluster: { server: 'https://one.example:6443' } },
+          { name: 'two', cluster: { server: 'https://two.example:6443' } },
+        ],
+        users: [
+          { name: 'u1', user: { token: 'wrong' } },
+          { name: 'u2', user: { token: 'right' } },
+        ],
+      }),
+    );
+    const a = kubeconfigAccess(path);
+    expect(a?.server.host).to.equal('two.example:6443');
+    return a?.headers().then((h) => expect(h).to.deep.equal({ authorization: 'Bearer right' }));
+  });
+
+  it('sends basic auth for a username and password, and takes http:// servers', async () => {
+    const a = kubeconfigAccess(
+      kubeconfig({ username: 'admin', password: 's3cret' }, { server: 'http://127.0.0.1:8080' }),
+    );
+    expect(a?.server.protocol).to.equal('http:');
+    expect(await a?.headers()).to.deep.equal({
+      authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}`,
+    });
+  });
+
+  it('a token file wins over an inline token, is re-read at most once a minute, and survives a failed re-read', async () => {
+    const tf = join(dir, 'rotating');
+    writeFileSync(tf, 'first');
+    expect(await kubeconfigAccess(kubeconfig({ token: 'inline', tokenFile: tf }))?.headers()).to.deep.equal({
+      authorization: 'Bearer first',
+    });
+    let now = 0;
+    const headers = tokenFileHeaders(tf, undefined, () => now);
+    expect(await headers()).to.deep.equal({ authorization: 'Bearer first' });
+    writeFileSync(tf, 'second');
+    now = 59_000;
+    expect(await headers()).to.deep.equal({ authorization: 'Bearer first' });
+    now = 60_000;
+    expect(await headers()).to.deep.equal({ authorization: 'Bearer second' });
+    rmSync(tf);
+    now = 200_000;
+    expect(await headers()).to.deep.equal({ authorization: 'Bearer second' });
+  });
+});
+
+describe('the client-node fallback (exec plugins)', () => {
+  it('runs the exec plugin and sends the token of its ExecCredential', async () => {
+    const plugin = join(dir, 'credential-plugin.sh');
+    const credential = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: 'from-the-plugin' },
+    };
+    writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`);
+    chmodSync(plugin, 0o755);
+    const path = kubeconfig({
+      exec: { command: plugin, apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never' },
+    });
+    expect(kubeconfigAccess(path)).to.equal(undefined);
+    const a = await loadAccess(path);
+    expect(a.server.href).to.equal('https://127.0.0.1:6443/');
+    expect(await a.headers()).to.deep.equal({ authorization: 'Bearer from-the-plugin' });
+    const direct = await clientNodeAccess(path);
+    expect((await direct.headers()).authorization).to.equal('Bearer from-the-plugin');
   });
 });
