@@ -1,4 +1,4 @@
-// Lists functions in packages/*/src longer than a limit (default 100 lines): the #19 style gate.
+// Lists functions in packages/*/src longer than a limit (default 100 lines): the one-idea-per-function style gate.
 // Declarative tables (object/array literals) are not functions and are not counted.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

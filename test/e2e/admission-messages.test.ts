@@ -1,6 +1,6 @@
-// What a user sees from kubectl when the API server, not just the webhook, is involved (issue 13,
-// findings 6 and 7): the CRD's tag bound leaves the count to the webhook once defaults are merged in,
-// YAML 1.1 booleans get a "quote it" hint, `type: N` is stored canonical, and on update the CRD's CEL
+// What a user sees from kubectl when the API server, not just the webhook, is involved: the CRD's
+// tag bound leaves the count to the webhook once defaults are merged in, YAML 1.1 booleans get a
+// "quote it" hint, `type: N` is stored canonical, and on update the CRD's CEL
 // rules answer before the validating webhook. Manifests are YAML text piped to the real kubectl, which
 // reads YAML 1.1 exactly as a user's would be read.
 import { expect } from 'chai';

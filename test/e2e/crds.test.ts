@@ -99,7 +99,7 @@ describe('CRDs in the API server', function () {
     }
   });
 
-  it('explains the attribute type with its allowed values S, N and B (issue 15)', function () {
+  it('explains the attribute type with its allowed values S, N and B', function () {
     // Not an enum: the seed's unquoted `type: N` reaches the API server as false (YAML 1.1), and an
     // enum of strings would refuse it whenever the mutating webhook (which turns false into "N") is
     // down. The values are in the description instead; the webhook and the reconciler enforce them.
@@ -142,7 +142,7 @@ describe('CRDs in the API server', function () {
       ] as const) {
         const columns = crdOfKind(kind).spec.versions[0]?.additionalPrinterColumns ?? [];
         expect(columns.map((c) => c.name)).to.include.members(['Table', 'Status', 'Ready', 'Synced', 'Age']);
-        // READY and SYNCED from the conditions (issue 15), REASON and MESSAGE only in -o wide
+        // READY and SYNCED from the conditions, REASON and MESSAGE only in -o wide
         expect(columns.find((c) => c.name === 'Ready')?.jsonPath).to.equal(
           '.status.conditions[?(@.type=="Ready")].status',
         );
@@ -169,7 +169,7 @@ describe('CRDs in the API server', function () {
       }
     });
 
-    it('lists both table kinds, and only them, under the project category with READY and SYNCED (issue 15)', function () {
+    it('lists both table kinds, and only them, under the project category with READY and SYNCED', function () {
       const out = ok(kubectl(['get', 'dynamodb-tables', '-n', 'default']), 'get dynamodb-tables');
       expect(out).to.match(/^dynamodbtable\.aws-infra-operator\.runner\.codes\/e2e-simple-table\s/m);
       expect(out).to.match(/^dynamodb\.aws-infra-operator\.runner\.codes\/user-profiles\s/m);

@@ -1,4 +1,4 @@
-// GitOps sees the truth (issue 15): what sigs.k8s.io/cli-utils' kstatus — the library Flux and kpt
+// GitOps sees the truth: what sigs.k8s.io/cli-utils' kstatus — the library Flux and kpt
 // judge readiness with — computes from our live objects, asked through the real library (the Go helper
 // in hack/kstatus, built from the Go module proxy and cached). Through create, a GSI add and a billing
 // switch: InProgress until the table matches the generation, then Current; a Terminal error: Failed;
@@ -58,7 +58,7 @@ const ARGO_FOR: Partial<Record<KStatus, string>> = {
   Failed: 'Degraded',
 };
 
-describe('kstatus reads our status right (issue 15)', function () {
+describe('kstatus reads our status right', function () {
   this.timeout(240_000);
   let bin: string;
   let argoBin: string;

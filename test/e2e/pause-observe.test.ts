@@ -67,7 +67,7 @@ function must(args: string[]): string {
   return `${r.stdout}${r.stderr}`;
 }
 
-describe('pause and observe-only per table (issue 21: 3)', function () {
+describe('pause and observe-only per table', function () {
   this.timeout(300_000);
   const hookName = `ddbop-e2e-pause-observe-${process.pid}`;
   let ns: string;

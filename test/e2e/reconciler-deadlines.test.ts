@@ -1,5 +1,5 @@
-// Issue 13, finding 2 and the provider messages of 7: an AWSProvider whose endpoint accepts
-// connections and never answers must not freeze the reconciler. Real parts: the reconciler as a
+// An AWSProvider whose endpoint accepts connections and never answers must not freeze the
+// reconciler. Real parts: the reconciler as a
 // process, the real API server, a private moto for the healthy provider, and real TCP endpoints on
 // 127.0.0.1 that hang, close the connection, or answer bytes that are not HTTP. The healthy
 // provider's table becomes Ready within a bound while the hung provider's tables (more of them than

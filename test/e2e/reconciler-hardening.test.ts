@@ -1,6 +1,6 @@
-// Issue #13, reconciler side, against the real API server and a private moto (which stores tags with
-// CreateTable and has regions), reconcilers as processes, everything through real kubectl — what an
-// attacker or an unlucky operator does:
+// Ownership and deletion safety, reconciler side, against the real API server and a private moto
+// (which stores tags with CreateTable and has regions), reconcilers as processes, everything through
+// real kubectl — what an attacker or an unlucky operator does:
 //   - status forgery: B (namespace Y) points status.tableArn at A's table (namespace X) and changes
 //     its spec; A's table is untouched and B says TableNotOwned without naming X;
 //   - a 253-character object name gives ownership tags within AWS's 256-character values;
@@ -71,7 +71,7 @@ function must(args: string[]): string {
   return r.stdout;
 }
 
-describe('reconciler hardening: ownership and deletion safety (issue 13)', function () {
+describe('reconciler hardening: ownership and deletion safety', function () {
   this.timeout(300_000);
   let nsX: string;
   let nsY: string;

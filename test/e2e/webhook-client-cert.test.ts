@@ -1,4 +1,4 @@
-// Client-certificate authentication of the API server by the webhook (issue 13, finding 3), end to end:
+// Client-certificate authentication of the API server by the webhook, end to end:
 // a second kube-apiserver (own etcd prefix, so nothing it stores touches the shared one) started with
 // the --admission-control-config-file and kubeconfig the chart README documents; the webhook started
 // with --client-ca-file. The API server presents its client certificate and admission works; a caller

@@ -1,4 +1,4 @@
-// Issue 13, finding 3: 120 parallel, unauthenticated 2.5 MB AdmissionReviews (under the 3 MiB body
+// 120 parallel, unauthenticated 2.5 MB AdmissionReviews (under the 3 MiB body
 // limit) took the webhook's RSS past the chart's 256Mi memory limit; with failurePolicy: Fail an
 // OOM-killed webhook blocks every create, update and finalizer removal of our kinds. Here the webhook
 // runs as the chart runs it (the bundle, the chart's NODE_OPTIONS and in-flight limits from values.yaml)
@@ -30,7 +30,7 @@ function quantityBytes(quantity: string): number {
   return Number(match[1]) * (match[2] === 'Gi' ? 1024 * MI : MI);
 }
 
-describe('webhook e2e: exhaustion by a flood of large reviews (issue 13, finding 3)', function () {
+describe('webhook e2e: exhaustion by a flood of large reviews', function () {
   this.timeout(600_000);
   const values = (
     parse(readFileSync(join(repoRoot, 'charts', 'dynamodb-operator', 'values.yaml'), 'utf8')) as {

@@ -105,7 +105,7 @@ describe('defaults: applyDefaults', () => {
   });
 });
 
-describe('defaults: yamlBooleanReplacements (issue 13, finding 7: `type: N` stored as false)', () => {
+describe('defaults: yamlBooleanReplacements (`type: N` stored as false)', () => {
   it('replaces every attribute type kubectl sent as false with "N", and nothing else', () => {
     const raw = dynamodb({
       attributes: [

@@ -156,7 +156,7 @@ describe('plan: properties', () => {
     );
   });
 
-  it('steps come in issue-7 order, every GSI create is its own step, and aws: tags are never touched', () => {
+  it('steps come in the planner’s order, every GSI create is its own step, and aws: tags are never touched', () => {
     fc.assert(
       fc.property(modelArb, observedArb, optsArb, (d, o, opts) => {
         const steps = plan(d, o, opts);

@@ -384,7 +384,7 @@ describe('plan: tags', () => {
 });
 
 describe('plan: ordering and waiting', () => {
-  it('orders every kind of change as issue 7 says', () => {
+  it('orders every kind of change in the planner’s order (docs/update-scenarios.md)', () => {
     const was = model({
       attributeDefinitions: attrs('a'),
       globalSecondaryIndexes: [gsi('gone', 'a')],

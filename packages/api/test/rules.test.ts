@@ -487,7 +487,7 @@ describe('rules: validateTable', () => {
       ]);
       expectErrors(model({ tags: { 'Ünïcode key': 'välue @ 1+1=2 a/b:c' } }), []);
     });
-    it('too many tags: the message names every source that counts and how many are over (issue 13, finding 6)', () => {
+    it('too many tags: the message names every source that counts and how many are over', () => {
       // 48 of the user's own + 10 provider defaultTags, as /mutate stores them in spec.tags.
       const merged = Object.fromEntries(Array.from({ length: 58 }, (_, i) => [`k${i}`, 'v']));
       const [error, ...rest] = validateTable(model({ tags: merged })).errors;

@@ -81,7 +81,7 @@ describe('schemas: parseObject', () => {
     expect(message).to.contain('quote it in YAML: "2"');
   });
 
-  it('says which YAML 1.1 words became a boolean where an enum belongs, and to quote them (issue 13, finding 7)', () => {
+  it('says which YAML 1.1 words became a boolean where an enum belongs, and to quote them', () => {
     // `deletionPolicy: off` and `type: Y` as kubectl reads them.
     expect(errorAt(dynamodb({ deletionPolicy: false }), 'spec.deletionPolicy')).to.equal(
       'must be one of Delete, Retain, Orphan; got false: YAML 1.1 (kubectl) reads an unquoted n, no, off or false as the boolean false; quote the value you wrote, e.g. deletionPolicy: "off"',

@@ -7,7 +7,7 @@ import { conds, nextStatus, statusInSync } from '../src/controller/table-status.
 
 const msg = 'm';
 
-describe('kstatus conditions, derived in one place (issue 15)', () => {
+describe('kstatus conditions, derived in one place', () => {
   it('creating: Reconciling=True with the Synced reason, Stalled=False, observedGeneration set', () => {
     const s = nextStatus(undefined, {}, conds(3, [false, 'Creating', msg], [false, 'Creating', msg]), 't');
     expect(s.observedGeneration).to.equal(3);

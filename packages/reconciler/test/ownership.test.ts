@@ -38,7 +38,7 @@ const described: TableDescription = {
 const model = { tableName: 'shared', kind: 'DynamoDBTable' } as TableModel;
 const own = ownershipTags({ kind: 'DynamoDBTable', namespace: 'tenant-y', name: 'b', uid: 'uid-b' });
 
-describe('ownership comes from AWS, never from status (issue 13.1)', () => {
+describe('ownership comes from AWS, never from status', () => {
   it('a forged status.tableArn naming another tenant’s table does not make it ours', async () => {
     const f = fakes((op) => (op === 'ListTagsOfResource' ? { Tags: victimTags } : {}));
     const run = f.run(tableObject({}, { tableArn: VICTIM_ARN, ready: true, observedGeneration: 2 }));
@@ -107,7 +107,7 @@ describe('ownership comes from AWS, never from status (issue 13.1)', () => {
   });
 });
 
-describe('ownership tag values fit AWS limits (issue 13.6)', () => {
+describe('ownership tag values fit AWS limits', () => {
   const name = `n${'x'.repeat(251)}z`; // 253 characters, the longest Kubernetes name
   it('a 253-character name gives an owner tag of at most 256 characters, distinct per name', () => {
     const v = ownerTagValue({ kind: 'DynamoDBTable', namespace: 'a-63-character-namespace-'.padEnd(63, 'n'), name });
@@ -132,7 +132,7 @@ describe('ownership tag values fit AWS limits (issue 13.6)', () => {
   });
 });
 
-describe('TableNotOwned never names another tenant’s object (issue 13.7)', () => {
+describe('TableNotOwned never names another tenant’s object', () => {
   it('says only that it belongs to another object of a kind', () => {
     const o = decideOwnership({ uid: 'uid-b', adoptAnnotation: undefined, tableName: 'shared', tags: victimTags });
     const msg = notOwnedMessage('shared', 'DynamoDBTable', o);
@@ -142,7 +142,7 @@ describe('TableNotOwned never names another tenant’s object (issue 13.7)', () 
   });
 });
 
-describe('adoption of a table whose owner object is gone (issue 13.5)', () => {
+describe('adoption of a table whose owner object is gone', () => {
   const other = {
     kind: 'other-object',
     ownerKind: 'DynamoDBTable',
@@ -176,7 +176,7 @@ describe('adoption of a table whose owner object is gone (issue 13.5)', () => {
   });
 });
 
-describe('deletion (issue 13.5, 13.7)', () => {
+describe('deletion safety', () => {
   it('reads what it needs from the stored spec, valid or not', () => {
     const t = deletionTargetOf(tableObject());
     expect(t).to.deep.equal({ tableName: 'shared', deletionPolicy: 'Delete', deletionProtectionEnabled: false });
@@ -219,7 +219,7 @@ describe('deletion (issue 13.5, 13.7)', () => {
     expect(ready?.message).to.contain('region eu-west-1').and.to.contain('us-east-1');
   });
 
-  it('a deleting object is not Ready while its table is still CREATING/UPDATING (issue 13.7)', async () => {
+  it('a deleting object is not Ready while its table is still CREATING/UPDATING', async () => {
     const f = fakes((op) => {
       if (op === 'DescribeTable') return { Table: { ...described, TableStatus: 'UPDATING' } };
       if (op === 'ListTagsOfResource') return { Tags: own };
@@ -259,7 +259,7 @@ describe('deletion (issue 13.5, 13.7)', () => {
   });
 });
 
-describe('where a table lives (issue 13.5)', () => {
+describe('where a table lives', () => {
   it('region and account come from the ARN; only known parts are compared', () => {
     expect(locationOfArn('arn:aws:dynamodb:eu-west-1:111:table/t')).to.deep.equal({
       region: 'eu-west-1',

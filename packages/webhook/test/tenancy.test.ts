@@ -42,7 +42,7 @@ function adoptingTable(namespace: string, tableName: string, extra: Record<strin
 
 const causes = (out: ReviewOut): string[] => (out.response.status?.details?.causes ?? []).map((c) => c.field);
 
-describe('webhook tenancy policy (issue 16)', () => {
+describe('webhook tenancy policy', () => {
   let webhook: TestWebhook;
   let open: TestWebhook;
   before(async () => {

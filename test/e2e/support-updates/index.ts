@@ -1,4 +1,4 @@
-// E2E helpers for the update suites (issue 7): the fault proxy as a process in front of a private moto
+// E2E helpers for the update suites: the fault proxy as a process in front of a private moto
 // (a process, not in-process: kubectl() blocks this event loop and would stall the proxy), its call
 // log over HTTP, table manifests built from a small spec, convergence waits that check both the
 // object's status and the emulator, and the per-scenario report (JSON lines + a markdown table).
