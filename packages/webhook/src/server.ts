@@ -15,16 +15,15 @@ import { VALIDATING_PLUGINS, validateRequest } from './admission/validate.ts';
 import { admissionApp } from './http/admission-app.ts';
 import { healthServer } from './http/health-server.ts';
 import { inFlightLimiter } from './http/inflight.ts';
-import { kubePost } from './http/kube-post.ts';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { MetricsAuthorizer, TenancyPolicy } from '@dynamodb-operator/api';
 import { PERMISSIVE_POLICY } from '@dynamodb-operator/api';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { WebhookMetrics } from './metrics.ts';
+import { KubeHttp, loadAccess } from '@dynamodb-operator/kube';
 import type { ProviderLookup } from './providers/lookup.ts';
-import { inClusterAccess, kubeconfigAccess, UnsupportedKubeconfig } from './providers/kube-access.ts';
-import { watchProviders } from './providers/provider-watch.ts';
+import { watchProviders } from './providers/provider-informers.ts';
 import { loadCertPair, watchCertDir } from './tls/cert-files.ts';
 import type { CertPair } from './tls/cert-files.ts';
 
@@ -93,30 +92,23 @@ export interface WebhookHandle {
   close(): Promise<void>;
 }
 
-/** The AWSProvider cache: our own lean list + watch; the full client library (~80 MB of RSS) only for
- * kubeconfigs that need its exec plugins or auth providers. */
-async function providersFor(config: WebhookConfig, log: Logger, metrics: WebhookMetrics): Promise<ProviderLookup> {
-  if (config.providers) return config.providers;
-  try {
-    const access = config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess();
-    return watchProviders(access, log, metrics.restClient);
-  } catch (error) {
-    if (!(error instanceof UnsupportedKubeconfig) || !config.kubeconfig) throw error;
-    log.info({ reason: error.message }, 'using @kubernetes/client-node for this kubeconfig');
-    const [{ KubeConfig }, { kubernetesProviderCache }] = await Promise.all([
-      import('@kubernetes/client-node'),
-      import('./providers/provider-cache.ts'),
-    ]);
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(config.kubeconfig);
-    return kubernetesProviderCache(kubeConfig, log);
-  }
+/** The API server client both need, made only when one does: the same access loader as the reconciler's
+ * (client-node, ~81–85 MB of RSS, only for kubeconfigs with exec plugins or auth providers). */
+function kubeClient(config: WebhookConfig, metrics: WebhookMetrics) {
+  let kube: Promise<KubeHttp> | undefined;
+  return {
+    get: () => (kube ??= loadAccess(config.kubeconfig).then((access) => new KubeHttp(access, metrics.restClient))),
+    close: async () => (await kube)?.close(),
+  };
 }
 
-function authorizerFor(config: WebhookConfig, metrics: WebhookMetrics): MetricsAuthorizer {
+/** An informer whose last answer from the API server is older than this holds a stalled watch. */
+export const PROVIDER_WATCH_STALE_MS = 25 * 60_000;
+
+async function authorizerFor(config: WebhookConfig, kube: () => Promise<KubeHttp>): Promise<MetricsAuthorizer> {
   if (config.metricsAuthorizer) return config.metricsAuthorizer;
-  const access = config.kubeconfig ? kubeconfigAccess(config.kubeconfig) : inClusterAccess();
-  return metricsAuthorizer(kubePost(access, undefined, metrics.restClient));
+  const client = await kube();
+  return metricsAuthorizer((path, body) => client.request('POST', path, { body, timeoutMs: 5000 }));
 }
 
 async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
@@ -135,7 +127,8 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   metrics.certReloads.inc({ result: 'success' });
   metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
 
-  const providers = await providersFor(config, log, metrics);
+  const kube = kubeClient(config, metrics);
+  const providers = config.providers ?? watchProviders(await kube.get(), log);
   const deps = {
     providers,
     operatorTags: config.defaultTags,
@@ -213,12 +206,17 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
   const notReadyReason = (): string | undefined => {
     if (closing) return 'shutting down';
     if (!providers.synced()) return 'AWSProvider cache not synced';
+    if (providers.lastContact && Date.now() - providers.lastContact() > PROVIDER_WATCH_STALE_MS) {
+      return 'AWSProvider watch stalled: no answer from the API server';
+    }
     return undefined;
   };
   const health = healthServer({
     registry: metrics.registry,
     notReadyReason,
-    ...(config.metricsSecure ? { secure: { tls: tlsOptions(pair), authorize: authorizerFor(config, metrics) } } : {}),
+    ...(config.metricsSecure
+      ? { secure: { tls: tlsOptions(pair), authorize: await authorizerFor(config, kube.get) } }
+      : {}),
   });
 
   const port = await listen(https, config.port, config.host);
@@ -244,6 +242,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
       await drained;
       clearTimeout(deadline);
       await providers.stop();
+      await kube.close();
       health.closeAllConnections();
       await new Promise<void>((resolve) => health.close(() => resolve()));
       log.info('webhook stopped');

@@ -1,6 +1,6 @@
 // Where the webhook finds an AWSProvider's defaultTags, a ClusterAWSProvider's (under namespace '')
 // and which namespaces it serves, and a namespace's labels. The real one is a watch-backed cache
-// (provider-watch.ts); a fixed map serves tests, benchmarks and runs without a cluster.
+// (provider-informers.ts); a fixed map serves tests, benchmarks and runs without a cluster.
 import { clusterProviderScopeOf } from '@dynamodb-operator/api';
 import type { ClusterProviderScope } from '@dynamodb-operator/api';
 
@@ -22,6 +22,8 @@ export interface ProviderLookup {
   synced(): boolean;
   /** Resolves true when synced, false after timeoutMs. */
   waitForSync(timeoutMs: number): Promise<boolean>;
+  /** When the API server last answered the watches (ms since the epoch); absent for a fixed set. */
+  lastContact?(): number;
   stop(): Promise<void>;
 }
 
