@@ -1,0 +1,16 @@
+// The process set-up both binaries share: flags, logger, probe and metrics listener, V8 flags.
+export { ConfigError, helpText, parseBool, parseFlags } from './flags.ts';
+export type { FlagSpec, FlagValues, ParsedFlags } from './flags.ts';
+export { createLogger, LOG_LEVELS, REDACT_PATHS } from './log.ts';
+export type { Logger, LoggerOptions } from './log.ts';
+export { listenProbes } from './probe-server.ts';
+export type {
+  Authorization,
+  MetricsSource,
+  Probe,
+  ProbeEndpoints,
+  ProbeServer,
+  SecureOptions,
+} from './probe-server.ts';
+export { applyProcessSettings, missingSettings } from './v8-flags.ts';
+export type { Missing, ProcessSettings } from './v8-flags.ts';

@@ -1,0 +1,48 @@
+// V8 flags (and the environment variables the C library reads at start) are set by each binary in code,
+// the same way for both: the process re-executes itself in place with what is missing. This, rather than
+// NODE_OPTIONS in the chart, so that every way of starting a binary (the image, `node dist/…/main.js`,
+// the e2e suites, the benchmarks) runs with the settings that were measured; a deployment can still
+// override a flag through NODE_OPTIONS (a flag given there or in execArgv is not added again), which is
+// how the chart passes what depends on the container's memory limit (--max-old-space-size).
+// process.execve keeps the PID, file descriptors and signal delivery: no child process is left behind.
+// DDBOP_NO_REEXEC=1, or a Node without process.execve, skips it.
+
+export interface ProcessSettings {
+  /** V8 flags, e.g. `--max-semi-space-size=8`. */
+  flags: readonly string[];
+  /** Variables read only at start (e.g. glibc's MALLOC_ARENA_MAX); one already set is kept. */
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface Missing {
+  flags: string[];
+  env: Record<string, string>;
+}
+
+const flagName = (flag: string): string => flag.split('=')[0] ?? flag;
+
+/** Pure: the flags and variables of `settings` that the running process does not have yet. */
+export function missingSettings(
+  settings: ProcessSettings,
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Missing {
+  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName);
+  const canonical = (name: string) => name.replaceAll('_', '-');
+  return {
+    flags: settings.flags.filter((f) => !given.some((g) => canonical(g) === canonical(flagName(f)))),
+    env: Object.fromEntries(Object.entries(settings.env ?? {}).filter(([k]) => env[k] === undefined)),
+  };
+}
+
+/** Re-executes this process with the missing settings; returns only when there is nothing to add. */
+export function applyProcessSettings(settings: ProcessSettings): void {
+  const missing = missingSettings(settings, process.execArgv, process.env);
+  if (missing.flags.length === 0 && Object.keys(missing.env).length === 0) return;
+  if (process.env.DDBOP_NO_REEXEC === '1' || typeof process.execve !== 'function') return;
+  process.execve(
+    process.execPath,
+    [process.execPath, ...missing.flags, ...process.execArgv, ...process.argv.slice(1)],
+    { ...process.env, ...missing.env },
+  );
+}
