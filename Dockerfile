@@ -15,6 +15,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/api/package.json packages/api/
+COPY packages/kube/package.json packages/kube/
 COPY packages/cli/package.json packages/cli/
 COPY packages/webhook/package.json packages/webhook/
 COPY packages/reconciler/package.json packages/reconciler/
@@ -26,12 +27,14 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/api/package.json packages/api/
+COPY packages/kube/package.json packages/kube/
 COPY packages/cli/package.json packages/cli/
 COPY packages/webhook/package.json packages/webhook/
 COPY packages/reconciler/package.json packages/reconciler/
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY hack/build.ts hack/
 COPY packages/api/src packages/api/src
+COPY packages/kube/src packages/kube/src
 COPY packages/webhook/src packages/webhook/src
 COPY packages/reconciler/src packages/reconciler/src
 RUN node hack/build.ts

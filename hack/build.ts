@@ -29,7 +29,7 @@ export const RECONCILER_EXTERNAL = ['@kubernetes/client-node'] as const;
 function externalDependencies(deployable: (typeof DEPLOYABLES)[number]): string[] {
   if (deployable === 'reconciler') return [...RECONCILER_EXTERNAL];
   const names = new Set<string>();
-  for (const pkg of ['api', 'runtime', deployable]) {
+  for (const pkg of ['api', 'kube', 'runtime', deployable]) {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', pkg, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
     };
