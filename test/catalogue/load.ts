@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { nonEmpty } from '../support/fixtures.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const invalidDir = join(root, 'test/catalogue/invalid');
@@ -33,8 +34,8 @@ const firstDocument = (path: string): unknown => {
 };
 
 export function loadInvalidCatalogue(): CatalogueEntry[] {
-  return readdirSync(invalidDir)
-    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.old.yaml'))
+  const files = readdirSync(invalidDir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.old.yaml'));
+  return nonEmpty('invalid catalogue specs', files)
     .sort()
     .map((file) => {
       const path = join(invalidDir, file);
@@ -55,8 +56,10 @@ export function loadInvalidCatalogue(): CatalogueEntry[] {
 }
 
 export function loadValidCatalogue(): { file: string; objects: unknown[] }[] {
-  return readdirSync(validDir)
-    .filter((f) => f.endsWith('.yaml'))
+  return nonEmpty(
+    'valid catalogue specs',
+    readdirSync(validDir).filter((f) => f.endsWith('.yaml')),
+  )
     .sort()
     .map((file) => ({
       file,

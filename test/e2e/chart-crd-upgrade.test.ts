@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { chartDir, findObject, helmTemplate } from './support-chart/helm.ts';
 import type { K8sObject } from './support-chart/helm.ts';
+import { nonEmpty } from '../support/fixtures.ts';
 
 const crdDir = join(chartDir, 'crds');
-const crdFiles = readdirSync(crdDir).sort();
+const crdFiles = nonEmpty('chart CRD files', readdirSync(crdDir)).sort();
 const crdNames = crdFiles
   .map((f) => (parse(readFileSync(join(crdDir, f), 'utf8')) as { metadata: { name: string } }).metadata.name)
   .sort();

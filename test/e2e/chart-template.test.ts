@@ -15,6 +15,7 @@ import { chartDir, findObject, helm, helmTemplate, helmTemplateRaw, KUBE_VERSION
 import type { K8sObject } from './support-chart/helm.ts';
 import { renderedProcess } from './support-chart/rendered.ts';
 import { readmeFile, renderReadme, valuesDoc, valuesTable } from './support-chart/values-doc.ts';
+import { nonEmpty } from '../support/fixtures.ts';
 
 const NS = 'ddbop-system';
 const everythingOn = join(repoRoot, 'test', 'e2e', 'support-chart', 'everything-on.values.yaml');
@@ -97,8 +98,10 @@ const secretRules = (objects: K8sObject[]): Rule[] =>
 /** The plural names the generated CRDs serve: the webhook rules and RBAC must name exactly these. */
 function crdPlurals(): string[] {
   const dir = join(chartDir, 'crds');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
+  return nonEmpty(
+    'chart CRD files',
+    readdirSync(dir).filter((f) => f.endsWith('.yaml')),
+  )
     .map(
       (f) => (parse(readFileSync(join(dir, f), 'utf8')) as { spec: { names: { plural: string } } }).spec.names.plural,
     )

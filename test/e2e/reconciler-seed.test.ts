@@ -29,9 +29,13 @@ import {
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, Obj, ReconcilerProc } from './support-reconciler/index.ts';
+import { nonEmpty } from '../support/fixtures.ts';
 
 const seedDir = join(testEnv().root, 'examples', 'seed');
-const seedFiles = readdirSync(seedDir).filter((f) => f.endsWith('.yaml'));
+const seedFiles = nonEmpty(
+  'seed manifests',
+  readdirSync(seedDir).filter((f) => f.endsWith('.yaml')),
+);
 
 interface SeedTable {
   resource: 'dynamodbtable' | 'dynamodb';

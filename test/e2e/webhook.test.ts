@@ -18,6 +18,7 @@ import {
   writeCertDir,
 } from '../../packages/webhook/test/e2e/harness.ts';
 import type { WebhookProcess } from '../../packages/webhook/test/e2e/harness.ts';
+import { nonEmpty } from '../support/fixtures.ts';
 
 type Obj = {
   kind: string;
@@ -176,7 +177,7 @@ describe('webhook e2e: kubectl through the real API server', function () {
   });
 
   it('applying the same manifests twice is a no-op', () => {
-    for (const file of yamlFiles(seedDir)) {
+    for (const file of nonEmpty('seed manifests', yamlFiles(seedDir))) {
       const { yaml, objects } = intoNamespace(readFileSync(join(seedDir, file), 'utf8'), namespace);
       const generations = objects
         .filter((o) => o.kind !== 'Secret')

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { isOurApiVersion, isTableObject, parseObject } from '../src/index.ts';
 import type { KnownObject, TableObject } from '../src/index.ts';
+import { nonEmpty } from '../../../test/support/fixtures.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const seedDir = join(repoRoot, 'examples/seed');
@@ -28,9 +29,9 @@ function objectsIn(dir: string): SeedObject[] {
 }
 
 /** Every object of our API group on the seed page (the Secret beside the AWSProvider is left out). */
-export const seedObjects = (): SeedObject[] => objectsIn(seedDir);
+export const seedObjects = (): SeedObject[] => nonEmpty('seed objects', objectsIn(seedDir));
 /** The repository's own working examples (examples/*.yaml, not examples/broken). */
-export const exampleObjects = (): SeedObject[] => objectsIn(join(repoRoot, 'examples'));
+export const exampleObjects = (): SeedObject[] => nonEmpty('example objects', objectsIn(join(repoRoot, 'examples')));
 
 export function parsed(raw: unknown): KnownObject {
   const result = parseObject(raw);

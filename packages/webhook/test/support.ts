@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { pino } from 'pino';
 import { makeServingCert } from '../../../test/e2e/support/certs.ts';
+import { nonEmpty } from '../../../test/support/fixtures.ts';
 import type { ServingCert } from '../../../test/e2e/support/certs.ts';
 import { startWebhook } from '../src/server.ts';
 import type { WebhookConfig, WebhookHandle } from '../src/server.ts';
@@ -116,7 +117,7 @@ export function seedObjects(): Record<string, unknown>[] {
       if (object && object.kind !== 'Secret') objects.push(object);
     }
   }
-  return objects;
+  return nonEmpty('seed objects', objects);
 }
 
 let counter = 0;
