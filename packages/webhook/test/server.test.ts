@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { makeServingCert } from '../../../test/e2e/support/certs.ts';
+import { staticProviders } from '../src/providers/lookup.ts';
+import { PROVIDER_WATCH_STALE_MS } from '../src/server.ts';
 import { admissionReview, seedObjects, startTestWebhook, writeCert } from './support.ts';
 import type { TestWebhook } from './support.ts';
 
@@ -288,6 +290,19 @@ describe('webhook certificate reload and shutdown', () => {
         after = await fingerprint(next.caPem).catch(() => before);
       }
       expect(after).to.not.equal(before);
+    } finally {
+      await webhook.close();
+    }
+  });
+
+  it('reports not ready while the provider watch is stalled, and ready again once it hears from the API server', async () => {
+    let lastContact = Date.now() - PROVIDER_WATCH_STALE_MS - 1000;
+    const webhook = await startTestWebhook({ providers: { ...staticProviders(), lastContact: () => lastContact } });
+    try {
+      expect(webhook.handle.notReadyReason()).to.match(/AWSProvider watch stalled/);
+      expect((await httpGet(webhook.handle.metricsPort, '/readyz')).status).to.equal(503);
+      lastContact = Date.now();
+      expect(webhook.handle.notReadyReason()).to.equal(undefined);
     } finally {
       await webhook.close();
     }
