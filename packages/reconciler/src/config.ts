@@ -1,5 +1,9 @@
 // Flags of the reconciler process (shared contract), each also readable from the environment.
 // Pure: argv + env in, a validated config out, or an error that names the flag and the fix.
+import { ConfigError, helpText, parseBool, parseFlags } from '@dynamodb-operator/runtime';
+import type { FlagSpec, FlagValues } from '@dynamodb-operator/runtime';
+
+export { ConfigError };
 
 export interface ReconcilerConfig {
   metricsBindAddress: string;
@@ -31,10 +35,6 @@ export interface ReconcilerConfig {
   tenancyPolicyFile?: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -49,119 +49,184 @@ export function parseDuration(flag: string, value: string): number {
   return ms;
 }
 
-function parseBool(flag: string, value: string): boolean {
-  if (['true', '1', 'yes', ''].includes(value.toLowerCase())) return true;
-  if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
-  throw new ConfigError(`--${flag}: "${value}" is not a boolean; use true or false`);
-}
+export const USAGE = `Usage: node dist/reconciler/main.js [flags]   (from source: node packages/reconciler/src/main.ts [flags])
 
-const KNOWN = [
-  'metrics-bind-address',
-  'metrics-secure',
-  'health-probe-bind-address',
-  'leader-elect',
-  'leader-election-namespace',
-  'leader-election-id',
-  'max-concurrent-reconciles',
-  'resync-period',
-  'drift-check-period',
-  'aws-connect-timeout',
-  'aws-request-timeout',
-  'aws-call-timeout',
-  'max-concurrent-per-provider',
-  'log-level',
-  'kubeconfig',
-  'watch-namespace',
-  'watch-label-selector',
-  'identity',
-  'tenancy-policy',
-] as const;
-type Flag = (typeof KNOWN)[number];
+Reconciles DynamoDBTable, DynamoDB and AWSProvider objects with AWS DynamoDB. /metrics on
+--metrics-bind-address, /healthz and /readyz on --health-probe-bind-address (an address of 0 turns one off).`;
 
-/** `--name=value`, `--name value`, or a bare `--leader-elect`. */
-export function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; flags look like --name=value`);
-    const eq = arg.indexOf('=');
-    const name = (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) as Flag;
-    if (!KNOWN.includes(name)) throw new ConfigError(`unknown flag --${name}; known: ${KNOWN.join(', ')}`);
-    if (eq >= 0) {
-      out[name] = arg.slice(eq + 1);
-    } else if (name === 'leader-elect') {
-      const next = argv[i + 1];
-      if (next === 'true' || next === 'false') {
-        out[name] = next;
-        i++;
-      } else out[name] = 'true';
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined) throw new ConfigError(`--${name} needs a value`);
-      out[name] = next;
-      i++;
-    }
-  }
-  return out;
-}
+/** Every flag: name, variable, default and help (the \`--help\` text is made from this table). */
+export const FLAGS = [
+  {
+    name: 'metrics-bind-address',
+    env: 'METRICS_BIND_ADDRESS',
+    default: ':8080',
+    value: 'ADDR',
+    help: '/metrics (and the probes) listen address, host:port; 0 turns it off',
+  },
+  {
+    name: 'metrics-secure',
+    env: 'METRICS_SECURE',
+    default: 'false',
+    boolean: true,
+    help: 'HTTPS on the metrics listener (a self-signed certificate), /metrics only for bearer tokens allowed "get" on /metrics (TokenReview + SubjectAccessReview)',
+  },
+  {
+    name: 'health-probe-bind-address',
+    env: 'HEALTH_PROBE_BIND_ADDRESS',
+    default: ':8081',
+    value: 'ADDR',
+    help: '/healthz and /readyz listen address, host:port; 0 turns it off',
+  },
+  {
+    name: 'leader-elect',
+    env: 'LEADER_ELECT',
+    default: 'false',
+    boolean: true,
+    help: 'run only while holding the Lease (several replicas, one active)',
+  },
+  {
+    name: 'leader-election-namespace',
+    env: 'POD_NAMESPACE',
+    value: 'NS',
+    help: 'namespace of the Lease; required with --leader-elect',
+  },
+  {
+    name: 'leader-election-id',
+    env: 'LEADER_ELECTION_ID',
+    default: 'dynamodb-operator-reconciler',
+    value: 'NAME',
+    help: 'name of the Lease',
+  },
+  {
+    name: 'max-concurrent-reconciles',
+    env: 'MAX_CONCURRENT_RECONCILES',
+    default: '4',
+    value: 'N',
+    help: 'workers per kind, 1-256',
+  },
+  {
+    name: 'resync-period',
+    env: 'RESYNC_PERIOD',
+    default: '10m',
+    value: 'DURATION',
+    help: 'every object is reconciled again this often',
+  },
+  {
+    name: 'drift-check-period',
+    env: 'DRIFT_CHECK_PERIOD',
+    default: '1h',
+    value: 'DURATION',
+    help: "how often a converged table's TTL, PITR and tags are read again for drift",
+  },
+  {
+    name: 'aws-connect-timeout',
+    env: 'AWS_CONNECT_TIMEOUT',
+    default: '3s',
+    value: 'DURATION',
+    help: 'per AWS call: TCP/TLS connect',
+  },
+  {
+    name: 'aws-request-timeout',
+    env: 'AWS_REQUEST_TIMEOUT',
+    default: '10s',
+    value: 'DURATION',
+    help: 'per AWS call: no answer for this long',
+  },
+  {
+    name: 'aws-call-timeout',
+    env: 'AWS_CALL_TIMEOUT',
+    default: '30s',
+    value: 'DURATION',
+    help: 'per AWS call, the whole call including credentials',
+  },
+  {
+    name: 'max-concurrent-per-provider',
+    env: 'MAX_CONCURRENT_PER_PROVIDER',
+    default: '0',
+    value: 'N',
+    help: "at most this many of a kind's workers on one AWSProvider's tables; 0 = half the workers",
+  },
+  { name: 'log-level', env: 'LOG_LEVEL', default: 'info', value: 'LEVEL', help: 'trace|debug|info|warn|error' },
+  { name: 'kubeconfig', env: 'KUBECONFIG', value: 'FILE', help: 'cluster to work in (default: in-cluster config)' },
+  {
+    name: 'watch-namespace',
+    env: 'WATCH_NAMESPACE',
+    value: 'NS,..',
+    help: 'watch only these namespaces (default: all)',
+  },
+  {
+    name: 'watch-label-selector',
+    env: 'WATCH_LABEL_SELECTOR',
+    value: 'SELECTOR',
+    help: 'label selector on the list/watch of both table kinds',
+  },
+  { name: 'identity', value: 'NAME', help: 'identity written into the Lease (default: hostname + pid)' },
+  {
+    name: 'tenancy-policy',
+    env: 'TENANCY_POLICY_FILE',
+    value: 'FILE',
+    help: 'JSON tenancy policy (default: none, everything allowed)',
+  },
+] as const satisfies readonly FlagSpec[];
+
+export const HELP = helpText(USAGE, FLAGS);
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerConfig {
-  const f = parseFlags(argv);
-  const concurrency = Number(f['max-concurrent-reconciles'] ?? env.MAX_CONCURRENT_RECONCILES ?? '4');
+  return configFromFlags(parseFlags(FLAGS, argv, env).values);
+}
+
+/** Flag values (flag, variable or default, see FLAGS) → the validated config. */
+export function configFromFlags(f: FlagValues<typeof FLAGS>): ReconcilerConfig {
+  const get = (name: (typeof FLAGS)[number]['name']): string => f[name] ?? '';
+  const concurrency = Number(get('max-concurrent-reconciles'));
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new ConfigError('--max-concurrent-reconciles: use a whole number between 1 and 256');
   }
-  const leaderElect = parseBool('leader-elect', f['leader-elect'] ?? env.LEADER_ELECT ?? 'false');
-  const leaderElectionNamespace = f['leader-election-namespace'] ?? env.POD_NAMESPACE ?? '';
+  const leaderElect = parseBool('leader-elect', get('leader-elect'));
+  const leaderElectionNamespace = get('leader-election-namespace');
   if (leaderElect && !leaderElectionNamespace) {
     throw new ConfigError('--leader-election-namespace: required with --leader-elect (or set POD_NAMESPACE)');
   }
   // 0 (the default) means half the workers, rounded up: a provider whose endpoint hangs can hold at
   // most that many, the rest keep serving the other providers.
-  const perProvider = Number(f['max-concurrent-per-provider'] ?? env.MAX_CONCURRENT_PER_PROVIDER ?? '0');
+  const perProvider = Number(get('max-concurrent-per-provider'));
   if (!Number.isInteger(perProvider) || perProvider < 0 || perProvider > 256) {
     throw new ConfigError(
       '--max-concurrent-per-provider: use a whole number between 0 (half of --max-concurrent-reconciles) and 256',
     );
   }
-  const awsConnectTimeoutMs = parseDuration(
-    'aws-connect-timeout',
-    f['aws-connect-timeout'] ?? env.AWS_CONNECT_TIMEOUT ?? '3s',
-  );
-  const awsRequestTimeoutMs = parseDuration(
-    'aws-request-timeout',
-    f['aws-request-timeout'] ?? env.AWS_REQUEST_TIMEOUT ?? '10s',
-  );
-  const awsCallTimeoutMs = parseDuration('aws-call-timeout', f['aws-call-timeout'] ?? env.AWS_CALL_TIMEOUT ?? '30s');
+  const awsConnectTimeoutMs = parseDuration('aws-connect-timeout', get('aws-connect-timeout'));
+  const awsRequestTimeoutMs = parseDuration('aws-request-timeout', get('aws-request-timeout'));
+  const awsCallTimeoutMs = parseDuration('aws-call-timeout', get('aws-call-timeout'));
   if (awsCallTimeoutMs < awsRequestTimeoutMs || awsCallTimeoutMs < awsConnectTimeoutMs) {
     throw new ConfigError(
       '--aws-call-timeout: must be at least --aws-request-timeout and --aws-connect-timeout (it bounds the whole call)',
     );
   }
   const cfg: ReconcilerConfig = {
-    metricsBindAddress: f['metrics-bind-address'] ?? env.METRICS_BIND_ADDRESS ?? ':8080',
-    metricsSecure: parseBool('metrics-secure', f['metrics-secure'] ?? env.METRICS_SECURE ?? 'false'),
-    healthProbeBindAddress: f['health-probe-bind-address'] ?? env.HEALTH_PROBE_BIND_ADDRESS ?? ':8081',
+    metricsBindAddress: get('metrics-bind-address'),
+    metricsSecure: parseBool('metrics-secure', get('metrics-secure')),
+    healthProbeBindAddress: get('health-probe-bind-address'),
     leaderElect,
     leaderElectionNamespace,
-    leaderElectionId: f['leader-election-id'] ?? env.LEADER_ELECTION_ID ?? 'dynamodb-operator-reconciler',
+    leaderElectionId: get('leader-election-id'),
     maxConcurrentReconciles: concurrency,
-    resyncPeriodMs: parseDuration('resync-period', f['resync-period'] ?? env.RESYNC_PERIOD ?? '10m'),
-    driftCheckPeriodMs: parseDuration('drift-check-period', f['drift-check-period'] ?? env.DRIFT_CHECK_PERIOD ?? '1h'),
+    resyncPeriodMs: parseDuration('resync-period', get('resync-period')),
+    driftCheckPeriodMs: parseDuration('drift-check-period', get('drift-check-period')),
     awsConnectTimeoutMs,
     awsRequestTimeoutMs,
     awsCallTimeoutMs,
     maxConcurrentPerProvider: perProvider === 0 ? Math.ceil(concurrency / 2) : Math.min(perProvider, concurrency),
-    logLevel: f['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    logLevel: get('log-level'),
   };
-  const kubeconfig = f.kubeconfig ?? env.KUBECONFIG;
+  const kubeconfig = f.kubeconfig;
   if (kubeconfig) cfg.kubeconfig = kubeconfig;
-  const watchNamespaces = parseNamespaceList('watch-namespace', f['watch-namespace'] ?? env.WATCH_NAMESPACE ?? '');
+  const watchNamespaces = parseNamespaceList('watch-namespace', get('watch-namespace'));
   if (watchNamespaces.length > 0) cfg.watchNamespaces = watchNamespaces;
-  const watchLabelSelector = (f['watch-label-selector'] ?? env.WATCH_LABEL_SELECTOR ?? '').trim();
+  const watchLabelSelector = get('watch-label-selector').trim();
   if (watchLabelSelector) cfg.watchLabelSelector = checkLabelSelector('watch-label-selector', watchLabelSelector);
   if (f.identity) cfg.identity = f.identity;
-  const tenancyPolicyFile = f['tenancy-policy'] ?? env.TENANCY_POLICY_FILE;
+  const tenancyPolicyFile = f['tenancy-policy'];
   if (tenancyPolicyFile) cfg.tenancyPolicyFile = tenancyPolicyFile;
   return cfg;
 }

@@ -14,26 +14,18 @@
 // - MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs (libuv's pool, V8's GC helpers) an arena
 //   of its own, up to 8 per core, each keeping what was freed in it; two are plenty for one JS thread.
 //   glibc reads it at start, hence the re-exec.
-// The process first re-executes itself in place with those settings: process.execve keeps the PID,
-// file descriptors and signal delivery, so no child process is left behind. A flag already given
-// (execArgv or NODE_OPTIONS) or a variable already set is not added again; DDBOP_NO_REEXEC=1, or a
-// Node without process.execve, skips this.
+// The process first re-executes itself in place with those settings (@dynamodb-operator/runtime,
+// applyProcessSettings, as the webhook does with its own): a flag already given (execArgv or
+// NODE_OPTIONS) or a variable already set is not added again; DDBOP_NO_REEXEC=1 skips this.
+import { applyProcessSettings } from '@dynamodb-operator/runtime';
+import type { ProcessSettings } from '@dynamodb-operator/runtime';
 import { startMemoryReducer } from './observability/memory-reducer.ts';
 
-const FLAGS = ['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev'];
-const ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
-const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-const missing = FLAGS.filter((f) => !given.some((g) => g.startsWith(f.split('=')[0] ?? f)));
-const unset = Object.entries(ENV).filter(([k]) => process.env[k] === undefined);
-if (
-  (missing.length > 0 || unset.length > 0) &&
-  process.env.DDBOP_NO_REEXEC !== '1' &&
-  typeof process.execve === 'function'
-) {
-  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], {
-    ...process.env,
-    ...Object.fromEntries(unset),
-  });
-}
+const RECONCILER_PROCESS: ProcessSettings = {
+  flags: ['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev'],
+  env: { MALLOC_ARENA_MAX: '2' },
+};
+
+applyProcessSettings(RECONCILER_PROCESS);
 startMemoryReducer();
 await import('./run.ts');

@@ -1,13 +1,19 @@
 // The reconciler process proper (main.ts hands over to it once the V8 heap flags are in place).
 // Exits non-zero on bad flags; SIGTERM/SIGINT stop it gracefully (lease released, in-flight
 // reconciles finished or aborted).
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, parseFlags } from '@dynamodb-operator/runtime';
+import { configFromFlags, FLAGS, HELP } from './config.ts';
 import { startReconciler } from './manager.ts';
 import { makeLogger } from './observability/log.ts';
 
 let config;
 try {
-  config = loadConfig(process.argv.slice(2), process.env);
+  const flags = parseFlags(FLAGS, process.argv.slice(2), process.env);
+  if (flags.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  config = configFromFlags(flags.values);
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`dynamodb-operator reconciler: ${err.message}\n`);

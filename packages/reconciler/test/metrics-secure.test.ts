@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { Gauge, Registry } from 'prom-client';
 import { loadConfig } from '../src/config.ts';
-import { close, listen } from '../src/observability/http.ts';
+import { listenProbes } from '@dynamodb-operator/runtime';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { KubePost } from '@dynamodb-operator/api';
 import { selfSignedCertificate } from '../src/observability/self-signed.ts';
@@ -62,12 +62,13 @@ describe('reconciler --metrics-secure', () => {
     const registry = new Registry();
     new Gauge({ name: 'dynamodb_operator_tables', help: 'tables', registers: [registry] }).set(3);
     const calls: string[] = [];
-    const { server, port } = await listen(
+    const probes = await listenProbes(
       '127.0.0.1',
       0,
       { metrics: registry, readyz: () => ({ ok: true, detail: 'synced' }) },
       { tls, authorize: metricsAuthorizer(fakeApiServer(calls)) },
     );
+    const { port } = probes;
     try {
       expect((await get(port, '/readyz', tls.cert)).status).to.equal(200);
       expect((await get(port, '/metrics', tls.cert)).status).to.equal(401);
@@ -82,7 +83,7 @@ describe('reconciler --metrics-secure', () => {
       expect((await get(port, '/metrics', tls.cert, 'good')).status).to.equal(200);
       expect(calls.length, 'a second scrape within the cache time asks the API server nothing').to.equal(before);
     } finally {
-      await close(server);
+      await probes.close();
     }
   });
 });

@@ -2,7 +2,7 @@
 export { ConfigError, helpText, parseBool, parseFlags } from './flags.ts';
 export type { FlagSpec, FlagValues, ParsedFlags } from './flags.ts';
 export { createLogger, LOG_LEVELS, REDACT_PATHS } from './log.ts';
-export type { Logger, LoggerOptions } from './log.ts';
+export type { DestinationStream, Logger, LoggerOptions } from './log.ts';
 export { listenProbes } from './probe-server.ts';
 export type {
   Authorization,

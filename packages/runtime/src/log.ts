@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 /** Authorization headers, bearer tokens, passwords, AWS credentials and a Secret's data. */
 export const REDACT_PATHS: readonly string[] = [

@@ -1,13 +1,12 @@
 // What the manager reports: the tables gauge from the cache, /healthz and /readyz from the informers,
 // and the two listeners (metrics and health probes on separate addresses, as in controller-runtime).
 import { hostname } from 'node:os';
-import type http from 'node:http';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { ReconcilerConfig } from '../config.ts';
 import { parseBindAddress } from '../config.ts';
 import type { KubeHttp } from '@dynamodb-operator/kube';
-import { close, listen } from '../observability/http.ts';
-import type { Probe } from '../observability/http.ts';
+import { listenProbes } from '@dynamodb-operator/runtime';
+import type { Probe, ProbeServer } from '@dynamodb-operator/runtime';
 import type { Metrics } from '../observability/metrics.ts';
 import { selfSignedCertificate } from '../observability/self-signed.ts';
 import type { TableInformer, TableKind, Watches } from './watches.ts';
@@ -61,8 +60,8 @@ export async function serveProbes(
   metrics: Metrics,
   probes: { healthz: Probe; readyz: Probe },
 ): Promise<Listeners> {
-  const servers: http.Server[] = [];
-  const out: Listeners = { close: () => Promise.all(servers.map((s) => close(s))).then(() => undefined) };
+  const servers: ProbeServer[] = [];
+  const out: Listeners = { close: () => Promise.all(servers.map((s) => s.close())).then(() => undefined) };
   const metricsAddr = parseBindAddress('metrics-bind-address', config.metricsBindAddress);
   const healthAddr = parseBindAddress('health-probe-bind-address', config.healthProbeBindAddress);
   if (metricsAddr) {
@@ -72,13 +71,13 @@ export async function serveProbes(
           authorize: metricsAuthorizer((path, body) => kube.post(path, body)),
         }
       : undefined;
-    const m = await listen(metricsAddr.host, metricsAddr.port, { metrics: metrics.registry, ...probes }, secure);
-    servers.push(m.server);
+    const m = await listenProbes(metricsAddr.host, metricsAddr.port, { metrics: metrics.registry, ...probes }, secure);
+    servers.push(m);
     out.metricsPort = m.port;
   }
   if (healthAddr) {
-    const h = await listen(healthAddr.host, healthAddr.port, probes);
-    servers.push(h.server);
+    const h = await listenProbes(healthAddr.host, healthAddr.port, probes);
+    servers.push(h);
     out.healthPort = h.port;
   }
   return out;
