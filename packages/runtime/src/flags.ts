@@ -121,7 +121,7 @@ export function helpText(usage: string, table: readonly FlagSpec[]): string {
     ].filter(Boolean);
     const body = wrap([f.help, ...extra].join(' '), COLUMN);
     const pad = ' '.repeat(COLUMN);
-    if (head.length < COLUMN - 1) {
+    if (head.length < COLUMN) {
       out.push(head.padEnd(COLUMN) + (body[0] ?? ''));
       body.slice(1).forEach((l) => out.push(pad + l));
     } else {

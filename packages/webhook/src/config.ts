@@ -1,5 +1,6 @@
 // Flags and environment → configuration. Pure: argv and env in, a config or a message out.
-import { parseArgs } from 'node:util';
+import { ConfigError, helpText, LOG_LEVELS, parseBool, parseFlags } from '@dynamodb-operator/runtime';
+import type { FlagSpec, FlagValues } from '@dynamodb-operator/runtime';
 
 export interface CliConfig {
   port: number;
@@ -23,46 +24,102 @@ export interface CliConfig {
 export type ConfigResult =
   { kind: 'config'; config: CliConfig } | { kind: 'help'; text: string } | { kind: 'error'; message: string };
 
-export const HELP = `Usage: node dist/webhook/main.js [flags]   (from source: node packages/webhook/src/main.ts [flags])
+const USAGE = `Usage: node dist/webhook/main.js [flags]   (from source: node packages/webhook/src/main.ts [flags])
 
 Admission webhook (validating + mutating) for AWSProvider, DynamoDBTable and DynamoDB.
 HTTPS (TLS 1.2+) on --port: POST /validate, POST /mutate (AdmissionReview v1).
 Plain HTTP on --metrics-port: GET /metrics, /healthz, /readyz (HTTPS and authorized /metrics with
---metrics-secure).
+--metrics-secure).`;
 
-Flags (environment variable in brackets; the flag wins):
-  --port N              HTTPS port [WEBHOOK_PORT] (default 9443)
-  --host ADDR           listen address [WEBHOOK_HOST] (default 0.0.0.0)
-  --cert-dir DIR        directory with tls.crt and tls.key, reloaded when they change
-                        [WEBHOOK_CERT_DIR] (default /tmp/k8s-webhook-server/serving-certs)
-  --metrics-port N      plain-HTTP port for /metrics /healthz /readyz [METRICS_PORT] (default 8080)
-  --default-tags K=V,.. tags added to every table unless the provider or the user sets the key
-                        [DEFAULT_TAGS] (default none)
-  --log-level LEVEL     trace|debug|info|warn|error [LOG_LEVEL] (default info)
-  --kubeconfig FILE     cluster to watch AWSProviders in [KUBECONFIG] (default: in-cluster config)
-  --no-provider-cache   do not watch AWSProviders (their defaultTags are then not applied)
-  --max-inflight-requests N
-                        admission requests served at once; more get 429 + Retry-After before their
-                        body is read [MAX_INFLIGHT_REQUESTS] (default 128)
-  --max-inflight-bytes N
-                        request body bytes held at once (declared Content-Length, or 3 MiB when not
-                        declared); the default fits a 256Mi container with --max-old-space-size=128
-                        [MAX_INFLIGHT_BYTES] (default 8388608 = 8 MiB)
-  --shutdown-delay S    on SIGTERM keep serving S seconds, every answer closing its connection, so the
-                        API server retires its pooled connections before they are cut (it does not
-                        retry a POST on a closed one) [SHUTDOWN_DELAY] (default 5; 0 = drain at once)
-  --client-ca-file FILE PEM CA bundle: TLS then requires a client certificate it signed (the API
-                        server's, see the chart README) [CLIENT_CA_FILE] (default: none, any caller)
-  --metrics-secure      serve --metrics-port over HTTPS (the serving certificate) and /metrics only
-                        to bearer tokens allowed "get" on the non-resource URL /metrics (TokenReview +
-                        SubjectAccessReview) [METRICS_SECURE=true]
-  --tenancy-policy FILE JSON tenancy policy: which identities, role ARNs, endpoints and adoptions
-                        each namespace may use (the chart's tenancy values) [TENANCY_POLICY_FILE]
-                        (default: none, everything allowed)
-  -h, --help            this text
-`;
+/** Every flag: name, variable, default and help (the \`--help\` text is made from this table). */
+export const FLAGS = [
+  { name: 'port', env: 'WEBHOOK_PORT', default: '9443', value: 'N', help: 'HTTPS port' },
+  { name: 'host', env: 'WEBHOOK_HOST', default: '0.0.0.0', value: 'ADDR', help: 'listen address' },
+  {
+    name: 'cert-dir',
+    env: 'WEBHOOK_CERT_DIR',
+    default: '/tmp/k8s-webhook-server/serving-certs',
+    value: 'DIR',
+    help: 'directory with tls.crt and tls.key, reloaded when they change',
+  },
+  {
+    name: 'metrics-port',
+    env: 'METRICS_PORT',
+    default: '8080',
+    value: 'N',
+    help: 'plain-HTTP port for /metrics /healthz /readyz',
+  },
+  {
+    name: 'default-tags',
+    env: 'DEFAULT_TAGS',
+    value: 'K=V,..',
+    help: 'tags added to every table unless the provider or the user sets the key (default none)',
+  },
+  { name: 'log-level', env: 'LOG_LEVEL', default: 'info', value: 'LEVEL', help: 'trace|debug|info|warn|error' },
+  {
+    name: 'kubeconfig',
+    env: 'KUBECONFIG',
+    value: 'FILE',
+    help: 'cluster to watch AWSProviders in (default: in-cluster config)',
+  },
+  {
+    name: 'no-provider-cache',
+    boolean: true,
+    help: 'do not watch AWSProviders (their defaultTags are then not applied)',
+  },
+  {
+    name: 'max-inflight-requests',
+    env: 'MAX_INFLIGHT_REQUESTS',
+    default: '128',
+    value: 'N',
+    help: 'admission requests served at once; more get 429 + Retry-After before their body is read',
+  },
+  {
+    name: 'max-inflight-bytes',
+    env: 'MAX_INFLIGHT_BYTES',
+    default: String(8 * 1024 * 1024),
+    value: 'N',
+    help:
+      'request body bytes held at once (declared Content-Length, or 3 MiB when not declared); the default ' +
+      '(8 MiB) fits a 256Mi container with --max-old-space-size=128',
+  },
+  {
+    name: 'shutdown-delay',
+    env: 'SHUTDOWN_DELAY',
+    default: '5',
+    value: 'S',
+    help:
+      'on SIGTERM keep serving S seconds, every answer closing its connection, so the API server retires ' +
+      'its pooled connections before they are cut (it does not retry a POST on a closed one); 0 = drain at once',
+  },
+  {
+    name: 'client-ca-file',
+    env: 'CLIENT_CA_FILE',
+    value: 'FILE',
+    help:
+      "PEM CA bundle: TLS then requires a client certificate it signed (the API server's, see the chart " +
+      'README) (default: none, any caller)',
+  },
+  {
+    name: 'metrics-secure',
+    env: 'METRICS_SECURE',
+    default: 'false',
+    boolean: true,
+    help:
+      'serve --metrics-port over HTTPS (the serving certificate) and /metrics only to bearer tokens allowed ' +
+      '"get" on the non-resource URL /metrics (TokenReview + SubjectAccessReview)',
+  },
+  {
+    name: 'tenancy-policy',
+    env: 'TENANCY_POLICY_FILE',
+    value: 'FILE',
+    help:
+      "JSON tenancy policy: which identities, role ARNs, endpoints and adoptions each namespace may use (the chart's " +
+      'tenancy values) (default: none, everything allowed)',
+  },
+] as const satisfies readonly FlagSpec[];
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+export const HELP = helpText(USAGE, FLAGS);
 
 export function parseDefaultTags(text: string): Record<string, string> | string {
   const tags: Record<string, string> = {};
@@ -87,76 +144,54 @@ function parsePort(flag: string, text: string): number | string {
 }
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
-  let values;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'cert-dir': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'default-tags': { type: 'string' },
-        'log-level': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        'no-provider-cache': { type: 'boolean' },
-        'max-inflight-requests': { type: 'string' },
-        'max-inflight-bytes': { type: 'string' },
-        'shutdown-delay': { type: 'string' },
-        'client-ca-file': { type: 'string' },
-        'metrics-secure': { type: 'boolean' },
-        'tenancy-policy': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    const parsed = parseFlags(FLAGS, argv, env);
+    if (parsed.help) return { kind: 'help', text: HELP };
+    const config = configFromFlags(parsed.values);
+    return typeof config === 'string' ? { kind: 'error', message: config } : { kind: 'config', config };
   } catch (error) {
-    return { kind: 'error', message: `${(error as Error).message} (see --help)` };
+    if (error instanceof ConfigError) return { kind: 'error', message: `${error.message} (see --help)` };
+    throw error;
   }
-  if (values.help) return { kind: 'help', text: HELP };
-  const port = parsePort('--port', values.port ?? env.WEBHOOK_PORT ?? '9443');
-  if (typeof port === 'string') return { kind: 'error', message: port };
-  const metricsPort = parsePort('--metrics-port', values['metrics-port'] ?? env.METRICS_PORT ?? '8080');
-  if (typeof metricsPort === 'string') return { kind: 'error', message: metricsPort };
-  const defaultTags = parseDefaultTags(values['default-tags'] ?? env.DEFAULT_TAGS ?? '');
-  if (typeof defaultTags === 'string') return { kind: 'error', message: defaultTags };
-  const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
-    return { kind: 'error', message: `--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}` };
+}
+
+/** Flag values (flag, variable or default, see FLAGS) → the config, or a message naming the flag. */
+function configFromFlags(values: FlagValues<typeof FLAGS>): CliConfig | string {
+  const get = (name: (typeof FLAGS)[number]['name']): string => values[name] ?? '';
+  const port = parsePort('--port', get('port'));
+  if (typeof port === 'string') return port;
+  const metricsPort = parsePort('--metrics-port', get('metrics-port'));
+  if (typeof metricsPort === 'string') return metricsPort;
+  const defaultTags = parseDefaultTags(get('default-tags'));
+  if (typeof defaultTags === 'string') return defaultTags;
+  const logLevel = get('log-level');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    return `--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`;
   }
-  const maxInFlightRequests = parsePositive(
-    '--max-inflight-requests',
-    values['max-inflight-requests'] ?? env.MAX_INFLIGHT_REQUESTS ?? '128',
-  );
-  if (typeof maxInFlightRequests === 'string') return { kind: 'error', message: maxInFlightRequests };
-  const maxInFlightBytes = parsePositive(
-    '--max-inflight-bytes',
-    values['max-inflight-bytes'] ?? env.MAX_INFLIGHT_BYTES ?? String(8 * 1024 * 1024),
-  );
-  if (typeof maxInFlightBytes === 'string') return { kind: 'error', message: maxInFlightBytes };
-  const delayText = values['shutdown-delay'] ?? env.SHUTDOWN_DELAY ?? '5';
+  const maxInFlightRequests = parsePositive('--max-inflight-requests', get('max-inflight-requests'));
+  if (typeof maxInFlightRequests === 'string') return maxInFlightRequests;
+  const maxInFlightBytes = parsePositive('--max-inflight-bytes', get('max-inflight-bytes'));
+  if (typeof maxInFlightBytes === 'string') return maxInFlightBytes;
+  const delayText = get('shutdown-delay');
   const shutdownDelaySeconds = Number(delayText);
   if (!Number.isFinite(shutdownDelaySeconds) || shutdownDelaySeconds < 0 || shutdownDelaySeconds > 60) {
-    return { kind: 'error', message: `--shutdown-delay: "${delayText}" is not a number of seconds from 0 to 60` };
+    return `--shutdown-delay: "${delayText}" is not a number of seconds from 0 to 60`;
   }
   const config: CliConfig = {
     port,
-    host: values.host ?? env.WEBHOOK_HOST ?? '0.0.0.0',
-    certDir: values['cert-dir'] ?? env.WEBHOOK_CERT_DIR ?? '/tmp/k8s-webhook-server/serving-certs',
+    host: get('host'),
+    certDir: get('cert-dir'),
     metricsPort,
     defaultTags,
     logLevel,
-    providerCache: values['no-provider-cache'] !== true,
+    providerCache: values['no-provider-cache'] !== 'true',
     maxInFlightRequests,
     maxInFlightBytes,
     shutdownDelaySeconds,
-    metricsSecure: values['metrics-secure'] === true || env.METRICS_SECURE === 'true',
+    metricsSecure: parseBool('metrics-secure', get('metrics-secure')),
   };
-  const clientCaFile = values['client-ca-file'] ?? env.CLIENT_CA_FILE;
-  if (clientCaFile) config.clientCaFile = clientCaFile;
-  const kubeconfig = values.kubeconfig ?? env.KUBECONFIG;
-  if (kubeconfig) config.kubeconfig = kubeconfig;
-  const tenancyPolicyFile = values['tenancy-policy'] ?? env.TENANCY_POLICY_FILE;
-  if (tenancyPolicyFile) config.tenancyPolicyFile = tenancyPolicyFile;
-  return { kind: 'config', config };
+  if (values['client-ca-file']) config.clientCaFile = values['client-ca-file'];
+  if (values.kubeconfig) config.kubeconfig = values.kubeconfig;
+  if (values['tenancy-policy']) config.tenancyPolicyFile = values['tenancy-policy'];
+  return config;
 }

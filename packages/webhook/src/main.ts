@@ -1,12 +1,21 @@
 // The webhook process: flags → startWebhook; SIGTERM/SIGINT → stop accepting, drain, exit 0.
+//
+// V8 flags, set the same way as the reconciler's (@dynamodb-operator/runtime, applyProcessSettings: the
+// process re-executes itself in place with what NODE_OPTIONS and execArgv do not already give):
+// - --max-semi-space-size=4: a young generation of at most 8 MB. Admission reviews are short-lived
+//   garbage in bursts; Node's default lets the young generation grow to 128 MB, and under a flood RSS
+//   to about 280 MB, over the chart's 256Mi limit (with 4: near 130 MB, bench/webhook.ts).
+// The old-generation cap (--max-old-space-size) depends on the container's memory limit, so the chart
+// passes it in NODE_OPTIONS next to that limit (webhook.nodeOptions).
 import { readFileSync } from 'node:fs';
 import { parseTenancyPolicy } from '@dynamodb-operator/api';
+import { applyProcessSettings, createLogger } from '@dynamodb-operator/runtime';
 import { parseConfig } from './config.ts';
-import { createLogger } from './log.ts';
 import { staticProviders } from './providers/lookup.ts';
 import { startWebhook } from './server.ts';
 import type { WebhookConfig } from './server.ts';
 
+applyProcessSettings({ flags: ['--max-semi-space-size=4'] });
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (parsed.kind === 'help') {
   process.stdout.write(parsed.text);
@@ -17,7 +26,7 @@ if (parsed.kind === 'error') {
   process.exit(2);
 }
 const { config: cli } = parsed;
-const log = createLogger(cli.logLevel);
+const log = createLogger({ component: 'webhook', level: cli.logLevel });
 if (cli.providerCache && !cli.kubeconfig && !process.env.KUBERNETES_SERVICE_HOST) {
   log.fatal('no cluster to watch AWSProviders in: pass --kubeconfig, run in a cluster, or pass --no-provider-cache');
   process.exit(2);

@@ -1,31 +1,22 @@
 // startWebhook: the HTTPS admission server, the plain-HTTP health/metrics server, the serving
 // certificate (reloaded on change) and the AWSProvider cache, wired together; close() drains them.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { Server as HttpsServer } from 'node:https';
+import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
-import { admitRequest } from './admission/admit.ts';
-import { mutateRequest } from './admission/mutate.ts';
-import { providerChangesPlugin } from './admission/plugins/provider-changes.ts';
-import { tenancyPlugin } from './admission/plugins/tenancy.ts';
-import { observeTenancyPlugin } from './admission/plugins/observe-tenancy.ts';
-import { VALIDATING_PLUGINS, validateRequest } from './admission/validate.ts';
-import { admissionApp } from './http/admission-app.ts';
-import { healthServer } from './http/health-server.ts';
-import { inFlightLimiter } from './http/inflight.ts';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { MetricsAuthorizer, TenancyPolicy } from '@dynamodb-operator/api';
-import { PERMISSIVE_POLICY } from '@dynamodb-operator/api';
-import { createLogger } from './log.ts';
+import { KubeHttp, loadAccess } from '@dynamodb-operator/kube';
+import { createLogger, listenProbes } from '@dynamodb-operator/runtime';
+import type { Logger, ProbeEndpoints } from '@dynamodb-operator/runtime';
+import { admissionHandlers } from './admission/handlers.ts';
+import { admissionApp } from './http/admission-app.ts';
+import { admissionServer, servingTls } from './http/admission-server.ts';
+import { inFlightLimiter } from './http/inflight.ts';
 import { createMetrics } from './metrics.ts';
 import type { WebhookMetrics } from './metrics.ts';
-import { KubeHttp, loadAccess } from '@dynamodb-operator/kube';
 import type { ProviderLookup } from './providers/lookup.ts';
 import { watchProviders } from './providers/provider-informers.ts';
-import { loadCertPair, watchCertDir } from './tls/cert-files.ts';
-import type { CertPair } from './tls/cert-files.ts';
+import { certificateReloader, loadServingCertificate } from './tls/reloader.ts';
 
 /** /admit does both in one call (the chart's `webhook.admission: combined`). */
 export const WEBHOOK_PATHS = ['/validate', '/mutate', '/admit'] as const;
@@ -111,41 +102,36 @@ async function authorizerFor(config: WebhookConfig, kube: () => Promise<KubeHttp
   return metricsAuthorizer((path, body) => client.request('POST', path, { body, timeoutMs: 5000 }));
 }
 
-async function listen(server: HttpsServer | ReturnType<typeof healthServer>, port: number, host: string) {
+async function listen(server: Server, port: number, host: string): Promise<number> {
   server.listen(port, host);
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
 
+/** /healthz: the process answers; /readyz: the reason it is not ready, if any; /metrics. */
+function probeEndpoints(metrics: WebhookMetrics, notReadyReason: () => string | undefined): ProbeEndpoints {
+  return {
+    metrics: metrics.registry,
+    healthz: () => ({ ok: true, detail: 'serving' }),
+    readyz: () => {
+      const reason = notReadyReason();
+      return reason === undefined ? { ok: true, detail: 'ready' } : { ok: false, detail: reason };
+    },
+  };
+}
+
 export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle> {
-  const log = config.logger ?? createLogger(config.logLevel ?? 'info');
+  const log = config.logger ?? createLogger({ component: 'webhook', level: config.logLevel ?? 'info' });
   const metrics = createMetrics(WEBHOOK_PATHS);
   let closing = false;
 
   // The certificate comes first: without one there is nothing to serve.
-  let pair: CertPair = await loadCertPair(config.certDir);
-  metrics.certReloads.inc({ result: 'success' });
-  metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
+  const initial = await loadServingCertificate(config.certDir, metrics);
 
   const kube = kubeClient(config, metrics);
   const providers = config.providers ?? watchProviders(await kube.get(), log);
-  const deps = {
-    providers,
-    operatorTags: config.defaultTags,
-    syncWaitMs: config.providerSyncWaitMs ?? 3000,
-  };
-  const validatingPlugins = [
-    ...VALIDATING_PLUGINS,
-    providerChangesPlugin(config.defaultTags),
-    tenancyPlugin(config.tenancyPolicy ?? PERMISSIVE_POLICY),
-    observeTenancyPlugin(config.tenancyPolicy ?? PERMISSIVE_POLICY),
-  ];
   const app = admissionApp({
-    handlers: {
-      '/validate': (request) => validateRequest(request, providers, validatingPlugins),
-      '/mutate': (request) => mutateRequest(request, deps),
-      '/admit': (request) => admitRequest(request, deps, providers, validatingPlugins),
-    },
+    handlers: admissionHandlers(config, providers),
     metrics,
     log,
     bodyLimitBytes: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
@@ -154,54 +140,7 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
       maxBytes: config.maxInFlightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES,
     }),
   });
-  const tlsOptions = (certPair: CertPair) => ({
-    cert: certPair.cert,
-    key: certPair.key,
-    minVersion: 'TLSv1.2' as const,
-  });
-  // With a client CA, the handshake itself refuses callers without a certificate it signed: an
-  // unauthenticated flood never reaches HTTP. The API server presents one when its admission config
-  // names a kubeconfig for this webhook (see the chart README, "Client certificates").
-  const clientCa = config.clientCaFile ? readFileSync(config.clientCaFile) : undefined;
-  const clientAuth = clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {};
-  // While shutting down, every answer closes its connection: the API server then retires the connections
-  // it pooled to this pod instead of writing its next review into one we are about to cut.
-  const https = createServer({ ...tlsOptions(pair), ...clientAuth }, (req, res) => {
-    if (closing) res.setHeader('Connection', 'close');
-    app(req, res);
-  });
-  // A caller that trickles its body holds a slot; the API server never takes more than 30 s (timeoutSeconds).
-  https.requestTimeout = 30_000;
-  https.headersTimeout = 10_000;
-  https.on('tlsClientError', (error) => log.debug({ err: error }, 'TLS handshake failed'));
-  // The API server keeps idle connections for 90 s and does not retry a POST whose connection we closed
-  // under it; Node's default of 5 s would turn that race into failed admissions (failurePolicy Fail).
-  https.keepAliveTimeout = 120_000;
-
-  const reloadCertificate = async (): Promise<boolean> => {
-    try {
-      const next = await loadCertPair(config.certDir);
-      if (next.fingerprint === pair.fingerprint) return false;
-      // New handshakes use the new context; connections already open keep theirs, so nothing in flight fails.
-      https.setSecureContext({ ...tlsOptions(next), ...clientAuth });
-      if ('setSecureContext' in health) health.setSecureContext(tlsOptions(next));
-      pair = next;
-      metrics.certReloads.inc({ result: 'success' });
-      metrics.certNotAfter.set(next.notAfter.getTime() / 1000);
-      log.info({ notAfter: next.notAfter.toISOString() }, 'serving certificate reloaded');
-      return true;
-    } catch (error) {
-      // Mid-swap the files may not match yet; keep serving the old pair and try again on the next event.
-      metrics.certReloads.inc({ result: 'error' });
-      log.warn({ err: error }, 'serving certificate not reloaded; keeping the current one');
-      return false;
-    }
-  };
-  const watcher = watchCertDir(config.certDir, () => void reloadCertificate(), {
-    debounceMs: config.certDebounceMs ?? 100,
-    pollMs: config.certPollMs ?? 10_000,
-    onWatchError: (error) => log.warn({ err: error }, 'watching the cert dir failed; relying on polling'),
-  });
+  const https = admissionServer(app, initial, { clientCaFile: config.clientCaFile, closing: () => closing, log });
 
   const notReadyReason = (): string | undefined => {
     if (closing) return 'shutting down';
@@ -211,17 +150,30 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
     }
     return undefined;
   };
-  const health = healthServer({
-    registry: metrics.registry,
-    notReadyReason,
-    ...(config.metricsSecure
-      ? { secure: { tls: tlsOptions(pair), authorize: await authorizerFor(config, kube.get) } }
-      : {}),
-  });
+  const secure = config.metricsSecure
+    ? { tls: servingTls(initial), authorize: await authorizerFor(config, kube.get) }
+    : undefined;
 
-  const port = await listen(https, config.port, config.host);
-  const metricsPort = await listen(health, config.metricsPort, config.metricsHost ?? config.host);
-  log.info({ port, metricsPort, certDir: config.certDir }, 'webhook serving');
+  const port = await listen(https.server, config.port, config.host);
+  const probes = await listenProbes(
+    config.metricsHost ?? config.host,
+    config.metricsPort,
+    probeEndpoints(metrics, notReadyReason),
+    secure,
+  );
+  const reloader = certificateReloader({
+    certDir: config.certDir,
+    initial,
+    metrics,
+    log,
+    apply: (pair) => {
+      https.setCertificate(pair);
+      probes.setCertificate(servingTls(pair));
+    },
+    debounceMs: config.certDebounceMs ?? 100,
+    pollMs: config.certPollMs ?? 10_000,
+  });
+  log.info({ port, metricsPort: probes.port, certDir: config.certDir }, 'webhook serving');
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -234,21 +186,23 @@ export async function startWebhook(config: WebhookConfig): Promise<WebhookHandle
         log.info({ delayMs }, 'shutting down: serving with Connection: close before draining');
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
-      watcher.stop();
-      // close() stops accepting and closes idle keep-alive connections; busy ones finish their request.
-      const drained = new Promise<void>((resolve) => https.close(() => resolve()));
-      https.closeIdleConnections();
-      const deadline = setTimeout(() => https.closeAllConnections(), config.drainTimeoutMs ?? 20_000);
-      await drained;
-      clearTimeout(deadline);
+      reloader.stop();
+      await https.drain(config.drainTimeoutMs ?? 20_000);
       await providers.stop();
       await kube.close();
-      health.closeAllConnections();
-      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await probes.close();
       log.info('webhook stopped');
     })();
     return closed;
   };
 
-  return { port, metricsPort, metrics, log, notReadyReason, reloadCertificate, close };
+  return {
+    port,
+    metricsPort: probes.port,
+    metrics,
+    log,
+    notReadyReason,
+    reloadCertificate: reloader.reload,
+    close,
+  };
 }
