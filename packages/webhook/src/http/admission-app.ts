@@ -47,103 +47,124 @@ const statusBody = (code: number, reason: string, message: string) => ({
   message,
 });
 
+/** Counts the request (in flight, latency, code) for controller-runtime's webhook metrics. */
+function instrument(path: string, res: Response, metrics: WebhookMetrics): void {
+  const started = process.hrtime.bigint();
+  metrics.inFlight.inc({ webhook: path });
+  res.once('close', () => {
+    metrics.inFlight.dec({ webhook: path });
+    metrics.latency.observe({ webhook: path }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.requests.inc({ webhook: path, code: String(res.statusCode) });
+  });
+}
+
+/** Reserves the request's place under the in-flight caps; false (and a 429 sent) when over them. */
+function admitUnderLimits(path: string, req: Request, res: Response, options: AdmissionAppOptions): boolean {
+  const { limiter, metrics, log, bodyLimitBytes } = options;
+  if (!limiter) return true;
+  const acquired = limiter.tryAcquire(reservationFor(req.headers['content-length'], bodyLimitBytes));
+  if (acquired.ok) {
+    res.once('close', acquired.release);
+    return true;
+  }
+  // Answered at once, the body never read, and the connection closed once the answer is out, so
+  // a flood's uploads stop instead of streaming through us as garbage (measured: draining 116
+  // refused 2.5 MB bodies alone peaked RSS near 250 MB). The API server's request is small and
+  // already sent when we answer; failurePolicy decides about a refused review.
+  // Counted, logged at debug: a flood must not become a log flood.
+  metrics.throttled.inc({ webhook: path, reason: acquired.reason });
+  res.shouldKeepAlive = false;
+  res.once('finish', () => req.socket.destroy());
+  log.debug({ webhook: path, limit: acquired.reason, inFlight: limiter.current() }, 'admission request throttled');
+  const retryAfter = options.retryAfterSeconds ?? 1;
+  res.setHeader('Retry-After', String(retryAfter));
+  const flag = acquired.reason === 'requests' ? '--max-inflight-requests' : '--max-inflight-bytes';
+  sendJson(res, 429, statusBody(429, 'TooManyRequests', `webhook busy: ${flag} reached; retry after ${retryAfter}s`));
+  return false;
+}
+
+/** The body as a decoded review, or undefined once a well-formed refusal or denial has been sent. */
+async function readReview(
+  path: string,
+  req: Request,
+  res: Response,
+  options: AdmissionAppOptions,
+): Promise<AdmissionRequest | undefined> {
+  const { metrics, log } = options;
+  let text: string;
+  try {
+    text = await readJsonBody(req, options.bodyLimitBytes);
+  } catch (error) {
+    const failure = error instanceof HttpError ? error : new HttpError(400, 'BadRequest', String(error));
+    log.info({ webhook: path, code: failure.status, reason: failure.message }, 'admission request refused');
+    sendJson(res, failure.status, statusBody(failure.status, failure.reason, failure.message));
+    return undefined;
+  }
+  const decoded = decodeAdmissionReview(text);
+  if (decoded.ok) return decoded.request;
+  log.info({ webhook: path, code: decoded.code, uid: decoded.uid, reason: decoded.message }, 'malformed review');
+  if (decoded.uid === undefined) {
+    sendJson(res, decoded.code, statusBody(decoded.code, decoded.reason, decoded.message));
+  } else {
+    const response = denyWith(decoded.uid, decoded.code, decoded.reason, decoded.message);
+    metrics.responses.inc({ webhook: path, allowed: 'false', admission_code: String(decoded.code) });
+    sendJson(res, 200, review(response));
+  }
+  return undefined;
+}
+
+/** Runs the handler (an exception is a denial, never an allow), counts and logs the decision. */
+async function decide(
+  path: string,
+  handler: AdmissionHandler,
+  request: AdmissionRequest,
+  options: AdmissionAppOptions,
+): Promise<AdmissionResponse> {
+  const { metrics, log } = options;
+  let response: AdmissionResponse;
+  try {
+    response = await handler(request);
+  } catch (error) {
+    metrics.panics.inc();
+    log.error({ webhook: path, uid: request.uid, err: error }, 'admission handler failed; denying');
+    response = denyWith(request.uid, 500, 'InternalError', `internal error in the webhook: ${String(error)}`);
+  }
+  const code = response.status?.code ?? 200;
+  metrics.responses.inc({ webhook: path, allowed: String(response.allowed), admission_code: String(code) });
+  const fields = {
+    webhook: path,
+    uid: request.uid,
+    kind: request.kind.kind,
+    namespace: request.namespace,
+    name: request.name,
+    operation: request.operation,
+    dryRun: request.dryRun,
+    allowed: response.allowed,
+    code,
+    warnings: response.warnings?.length ?? 0,
+    patched: response.patch !== undefined,
+  };
+  if (response.allowed) {
+    log.debug(fields, 'admitted');
+  } else {
+    log.info({ ...fields, message: response.status?.message }, 'denied');
+  }
+  return response;
+}
+
 export function admissionApp(options: AdmissionAppOptions): Express {
-  const { metrics, log, bodyLimitBytes } = options;
+  const { metrics, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   for (const [path, handler] of Object.entries(options.handlers)) {
     app.post(path, async (req: Request, res: Response) => {
-      const started = process.hrtime.bigint();
-      metrics.inFlight.inc({ webhook: path });
-      res.once('close', () => {
-        metrics.inFlight.dec({ webhook: path });
-        metrics.latency.observe({ webhook: path }, Number(process.hrtime.bigint() - started) / 1e9);
-        metrics.requests.inc({ webhook: path, code: String(res.statusCode) });
-      });
-
-      if (options.limiter) {
-        const acquired = options.limiter.tryAcquire(reservationFor(req.headers['content-length'], bodyLimitBytes));
-        if (!acquired.ok) {
-          // Answered at once, the body never read, and the connection closed once the answer is out, so
-          // a flood's uploads stop instead of streaming through us as garbage (measured: draining 116
-          // refused 2.5 MB bodies alone peaked RSS near 250 MB). The API server's request is small and
-          // already sent when we answer; failurePolicy decides about a refused review.
-          // Counted, logged at debug: a flood must not become a log flood.
-          metrics.throttled.inc({ webhook: path, reason: acquired.reason });
-          res.shouldKeepAlive = false;
-          res.once('finish', () => req.socket.destroy());
-          log.debug(
-            { webhook: path, limit: acquired.reason, inFlight: options.limiter.current() },
-            'admission request throttled',
-          );
-          res.setHeader('Retry-After', String(options.retryAfterSeconds ?? 1));
-          const flag = acquired.reason === 'requests' ? '--max-inflight-requests' : '--max-inflight-bytes';
-          sendJson(
-            res,
-            429,
-            statusBody(
-              429,
-              'TooManyRequests',
-              `webhook busy: ${flag} reached; retry after ${options.retryAfterSeconds ?? 1}s`,
-            ),
-          );
-          return;
-        }
-        res.once('close', acquired.release);
-      }
-      let text: string;
-      try {
-        text = await readJsonBody(req, bodyLimitBytes);
-      } catch (error) {
-        const failure = error instanceof HttpError ? error : new HttpError(400, 'BadRequest', String(error));
-        log.info({ webhook: path, code: failure.status, reason: failure.message }, 'admission request refused');
-        sendJson(res, failure.status, statusBody(failure.status, failure.reason, failure.message));
-        return;
-      }
-      const decoded = decodeAdmissionReview(text);
-      if (!decoded.ok) {
-        log.info({ webhook: path, code: decoded.code, uid: decoded.uid, reason: decoded.message }, 'malformed review');
-        if (decoded.uid === undefined) {
-          sendJson(res, decoded.code, statusBody(decoded.code, decoded.reason, decoded.message));
-        } else {
-          const response = denyWith(decoded.uid, decoded.code, decoded.reason, decoded.message);
-          metrics.responses.inc({ webhook: path, allowed: 'false', admission_code: String(decoded.code) });
-          sendJson(res, 200, review(response));
-        }
-        return;
-      }
-      const request = decoded.request;
-      let response: AdmissionResponse;
-      try {
-        response = await handler(request);
-      } catch (error) {
-        metrics.panics.inc();
-        log.error({ webhook: path, uid: request.uid, err: error }, 'admission handler failed; denying');
-        response = denyWith(request.uid, 500, 'InternalError', `internal error in the webhook: ${String(error)}`);
-      }
-      const code = response.status?.code ?? 200;
-      metrics.responses.inc({ webhook: path, allowed: String(response.allowed), admission_code: String(code) });
-      const fields = {
-        webhook: path,
-        uid: request.uid,
-        kind: request.kind.kind,
-        namespace: request.namespace,
-        name: request.name,
-        operation: request.operation,
-        dryRun: request.dryRun,
-        allowed: response.allowed,
-        code,
-        warnings: response.warnings?.length ?? 0,
-        patched: response.patch !== undefined,
-      };
-      if (response.allowed) {
-        log.debug(fields, 'admitted');
-      } else {
-        log.info({ ...fields, message: response.status?.message }, 'denied');
-      }
-      sendJson(res, 200, review(response));
+      instrument(path, res, metrics);
+      if (!admitUnderLimits(path, req, res, options)) return;
+      const request = await readReview(path, req, res, options);
+      if (request === undefined) return;
+      sendJson(res, 200, review(await decide(path, handler, request, options)));
     });
   }
   // Everything else: a Status, not express's HTML.
