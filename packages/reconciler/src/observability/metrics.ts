@@ -37,17 +37,14 @@ const RECONCILE_BUCKETS = [
 // workqueue buckets: exponential 1e-8 .. ~1000s, as in client-go.
 const WQ_BUCKETS = Array.from({ length: 11 }, (_, i) => 1e-8 * 10 ** i);
 
-export function makeMetrics(withDefaults = true): Metrics {
-  const registry = new Registry();
-  if (withDefaults) {
-    collectDefaultMetrics({ register: registry });
-    // prom-client's active handles/requests/resources gauges end in _total, which Prometheus keeps for
-    // counters (promtool check metrics refuses them); the unsuffixed gauges carry the same figures.
-    for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
-  }
-  const wq = ['name', 'controller'] as const;
-  const metrics: Omit<Metrics, 'restClient'> = {
-    registry,
+/** controller-runtime's reconcile metrics, per controller. */
+function controllerMetrics(
+  registry: Registry,
+): Pick<
+  Metrics,
+  'reconcileTotal' | 'reconcileErrors' | 'terminalErrors' | 'reconcileTime' | 'maxConcurrent' | 'activeWorkers'
+> {
+  return {
     reconcileTotal: new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Total number of reconciliations per controller',
@@ -85,6 +82,18 @@ export function makeMetrics(withDefaults = true): Metrics {
       labelNames: ['controller'],
       registers: [registry],
     }),
+  };
+}
+
+/** client-go's workqueue metrics, per queue. */
+function workqueueMetrics(
+  registry: Registry,
+): Pick<
+  Metrics,
+  'wqDepth' | 'wqAdds' | 'wqQueueDuration' | 'wqWorkDuration' | 'wqRetries' | 'wqUnfinished' | 'wqLongest'
+> {
+  const wq = ['name', 'controller'] as const;
+  return {
     wqDepth: new Gauge({
       name: 'workqueue_depth',
       help: 'Current depth of workqueue',
@@ -129,6 +138,14 @@ export function makeMetrics(withDefaults = true): Metrics {
       labelNames: wq,
       registers: [registry],
     }),
+  };
+}
+
+/** Leader election, the AWS calls, the tables, and client-go's rest_client_* for the API server. */
+function operatorMetrics(
+  registry: Registry,
+): Pick<Metrics, 'leaderStatus' | 'awsCalls' | 'awsDuration' | 'tables' | 'restRequests' | 'restLatency'> {
+  return {
     leaderStatus: new Gauge({
       name: 'leader_election_master_status',
       help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
@@ -169,6 +186,22 @@ export function makeMetrics(withDefaults = true): Metrics {
       buckets: REST_CLIENT_LATENCY_BUCKETS,
       registers: [registry],
     }),
+  };
+}
+
+export function makeMetrics(withDefaults = true): Metrics {
+  const registry = new Registry();
+  if (withDefaults) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's active handles/requests/resources gauges end in _total, which Prometheus keeps for
+    // counters (promtool check metrics refuses them); the unsuffixed gauges carry the same figures.
+    for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
+  }
+  const metrics: Omit<Metrics, 'restClient'> = {
+    registry,
+    ...controllerMetrics(registry),
+    ...workqueueMetrics(registry),
+    ...operatorMetrics(registry),
   };
   return { ...metrics, restClient: restClientObserver(metrics) };
 }
