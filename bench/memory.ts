@@ -25,7 +25,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeApiError, KubeHttp } from '@dynamodb-operator/reconciler';
+import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { emit } from './_emit.ts';

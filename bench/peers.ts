@@ -27,7 +27,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
-import { KubeHttp } from '@dynamodb-operator/reconciler';
+import { KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile, makeServingCert } from '../test/e2e/support/index.ts';
 import { helmTemplate } from '../test/e2e/support-chart/helm.ts';

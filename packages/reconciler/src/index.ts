@@ -6,4 +6,3 @@ export type { ReconcilerConfig } from './config.ts';
 export type { ConvergeContext, ConvergeResult } from './controller/converge.ts';
 export { FINALIZER, OWNER_TAG, OWNER_UID_TAG, ADOPT_ANNOTATION } from './controller/ownership.ts';
 export { TerminalError, RetryableError } from './controller/errors.ts';
-export { KubeHttp, KubeApiError } from '@dynamodb-operator/kube';
