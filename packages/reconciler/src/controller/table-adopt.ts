@@ -21,9 +21,9 @@ import {
   parseOwnerTag,
 } from './ownership.ts';
 import type { Ownership as OwnershipDecision, OwnerRef } from './ownership.ts';
+import { report } from './report.ts';
 import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
 import type { TableDeps, TableRun } from './table-context.ts';
-import { conds, k8sNow, nextStatus } from './table-status.ts';
 
 export function ownerOf(d: TableDeps, obj: KubeObject): OwnerRef {
   return {
@@ -87,7 +87,6 @@ export async function confirmOwnership(
   const uid = run.obj.metadata.uid ?? '';
   const owned = ownedTables(d);
   if (owned.owns(uid, described, c.specKey)) return { owned: true };
-  const gen = run.obj.metadata.generation;
   const arn = described.TableArn ?? '';
   const adopt = run.obj.metadata.annotations?.[ADOPT_ANNOTATION];
   const tags = await run.listTags(c, arn);
@@ -106,18 +105,10 @@ export async function confirmOwnership(
   if (ownership.kind === 'other-object' || ownership.kind === 'foreign') {
     owned.forget(uid);
     const msg = notOwnedMessage(model.tableName, d.kind, ownership);
-    d.events.emit(run.obj, 'Warning', 'TableNotOwned', msg);
     // A status.tableArn naming this table (stale, or forged) must not survive as a claim on it.
     const patch =
       run.status.tableArn === arn ? { tableStatus: undefined, tableArn: undefined } : { tableStatus: undefined };
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        patch,
-        conds(gen, [false, 'TableNotOwned', msg], [false, 'TableNotOwned', msg], [true, 'TableNotOwned', msg]),
-        k8sNow(),
-      ),
-    );
+    await report(run, { kind: 'terminal', reason: 'TableNotOwned', message: msg, patch });
     return { owned: false };
   }
   let tagsRead: Tag[] = tags;

@@ -16,8 +16,8 @@ import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName, classifyAwsError } from '../aws/errors.ts';
 import { importStatus, restoreStatus } from './create-from-status.ts';
 import { TerminalError } from './errors.ts';
+import { report } from './report.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
-import { conds, k8sNow, nextStatus } from './table-status.ts';
 
 /** Import states after which nothing more happens. */
 const IMPORT_FAILED = new Set(['FAILED', 'CANCELLED']);
@@ -62,7 +62,6 @@ export async function createFromData(
   c: ProviderClients,
   req: CreateFromRequest,
 ): Promise<ReconcileResult> {
-  const gen = run.obj.metadata.generation;
   let out: { table?: TableDescription | undefined; import?: ImportTableDescription | undefined };
   try {
     out = await send(c, run, req);
@@ -90,20 +89,15 @@ export async function createFromData(
     if (r) patch.restore = r;
     what = `${req.command} sent for ${model.tableName}`;
   }
-  run.d.events.emit(run.obj, 'Normal', 'Creating', what);
   run.log.info({ table: model.tableName, command: req.command }, 'create from data sent');
-  await run.writeStatus(
-    nextStatus(
-      run.status,
-      patch,
-      conds(
-        gen,
-        [false, 'Creating', `table ${model.tableName} is being created (${req.command})`],
-        [false, 'Creating', `${req.command} sent`],
-      ),
-      k8sNow(),
-    ),
-  );
+  await report(run, {
+    kind: 'progressing',
+    reason: 'Creating',
+    message: `table ${model.tableName} is being created (${req.command})`,
+    syncedMessage: `${req.command} sent`,
+    patch,
+    event: { type: 'Normal', reason: 'Creating', message: what },
+  });
   return { requeueAfterMs: run.poll('creating') };
 }
 
@@ -134,20 +128,17 @@ export async function trackImport(
     abortSignal: run.d.gate.signal(),
   });
   const now = importStatus(out.ImportTableDescription);
-  const gen = run.obj.metadata.generation;
   const failed = now.status !== undefined && IMPORT_FAILED.has(now.status);
   const msg = failed ? importFailedMessage(model.tableName, now) : `import ${now.status ?? 'IN_PROGRESS'}`;
   if (JSON.stringify(now) !== JSON.stringify(s)) {
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        { import: now },
-        failed
-          ? conds(gen, [false, 'ImportFailed', msg], [false, 'ImportFailed', msg], [true, 'ImportFailed', msg])
-          : conds(gen, [false, 'Importing', msg], [false, 'Importing', msg]),
-        k8sNow(),
-      ),
-    );
+    // A failure's Event goes out with the TerminalError returned below, once the table is claimed.
+    await report(run, {
+      kind: failed ? 'terminal' : 'progressing',
+      reason: failed ? 'ImportFailed' : 'Importing',
+      message: msg,
+      patch: { import: now },
+      event: null,
+    });
   }
   if (failed) return new TerminalError('ImportFailed', msg);
   if (now.status === 'COMPLETED') {

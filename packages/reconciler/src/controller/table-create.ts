@@ -19,11 +19,11 @@ import type { ProviderClients } from '../aws/clients.ts';
 import { awsErrorName } from '../aws/errors.ts';
 import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } from './location.ts';
 import { RECREATE_ANNOTATION } from './ownership.ts';
+import { report } from './report.ts';
 import { createFromData, importPending } from './table-create-from.ts';
 import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
-import { conds, k8sNow, nextStatus } from './table-status.ts';
 
 export async function createTable(
   run: TableRun,
@@ -32,7 +32,6 @@ export async function createTable(
   ownTags: { Key: string; Value: string }[],
 ): Promise<ReconcileResult> {
   const { d } = run;
-  const gen = run.obj.metadata.generation;
   if (run.status.tableArn) {
     // Not found where the provider points now, but recorded elsewhere: the provider was moved (region,
     // account or endpoint). The table is most likely still there; creating a second one here would
@@ -44,15 +43,12 @@ export async function createTable(
         `${describeLocation(recordedLocation(run))}; the provider moved: ${moved}. Point the AWSProvider back ` +
         `(spec.region / spec.endpoint / credentials), or annotate the object ${RECREATE_ANNOTATION}=true to ` +
         `create a new table at the new location (the old one is then left as it is)`;
-      await run.writeStatus(
-        nextStatus(
-          run.status,
-          { tableStatus: 'NOT_FOUND' },
-          conds(gen, [false, 'ProviderMoved', msg], [false, 'ProviderMoved', msg], [true, 'ProviderMoved', msg]),
-          k8sNow(),
-        ),
-      );
-      d.events.emit(run.obj, 'Warning', 'ProviderMoved', msg);
+      await report(run, {
+        kind: 'terminal',
+        reason: 'ProviderMoved',
+        message: msg,
+        patch: { tableStatus: 'NOT_FOUND' },
+      });
       return {};
     }
     // Deleted outside Kubernetes. Re-creating it silently could hide a deliberate deletion (or a restore
@@ -61,15 +57,7 @@ export async function createTable(
       const msg =
         `table ${model.tableName} no longer exists in AWS (deleted outside Kubernetes); to create it again, ` +
         `annotate the object ${RECREATE_ANNOTATION}=true (or delete the object)`;
-      await run.writeStatus(
-        nextStatus(
-          run.status,
-          { tableStatus: 'NOT_FOUND' },
-          conds(gen, [false, 'TableMissing', msg], [false, 'TableMissing', msg]),
-          k8sNow(),
-        ),
-      );
-      d.events.emit(run.obj, 'Warning', 'TableMissing', msg);
+      await report(run, { kind: 'blocked', reason: 'TableMissing', message: msg, patch: { tableStatus: 'NOT_FOUND' } });
       return {};
     }
     d.events.emit(
@@ -101,21 +89,16 @@ export async function createTable(
     if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: run.poll('create-busy') };
     throw err;
   }
-  d.events.emit(run.obj, 'Normal', 'Creating', `CreateTable sent for ${model.tableName}`);
   run.log.info({ table: model.tableName }, 'CreateTable sent');
   // tableArn is written only once ownership is confirmed by the next DescribeTable + tags check.
-  await run.writeStatus(
-    nextStatus(
-      run.status,
-      { tableStatus: created?.TableStatus ?? 'CREATING' },
-      conds(
-        gen,
-        [false, 'Creating', `table ${model.tableName} is being created`],
-        [false, 'Creating', 'CreateTable sent'],
-      ),
-      k8sNow(),
-    ),
-  );
+  await report(run, {
+    kind: 'progressing',
+    reason: 'Creating',
+    message: `table ${model.tableName} is being created`,
+    syncedMessage: 'CreateTable sent',
+    patch: { tableStatus: created?.TableStatus ?? 'CREATING' },
+    event: { type: 'Normal', reason: 'Creating', message: `CreateTable sent for ${model.tableName}` },
+  });
   return { requeueAfterMs: run.poll('creating') };
 }
 

@@ -5,11 +5,10 @@
 import { PAUSED_ANNOTATION, managementAction, readManagement } from '@dynamodb-operator/api';
 import { formatErrors } from './prepare.ts';
 import { deletionTargetOf } from './deletion-target.ts';
-import { getCondition } from './conditions.ts';
 import { PAUSED, pausedConditions, wasPaused } from './management-status.ts';
+import { report } from './report.ts';
 import { releaseObject } from './table-delete.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
-import { k8sNow, nextStatus } from './table-status.ts';
 
 export type ManagementStep = { done: ReconcileResult } | { mode: 'observe' | 'full' };
 
@@ -27,11 +26,17 @@ export async function manageFirst(run: TableRun): Promise<ManagementStep> {
       deletionPolicy: deletionTargetOf(run.obj)?.deletionPolicy ?? 'Delete',
       invalid: m.errors.length > 0 ? [formatErrors(m.errors)] : [],
     });
-    // Once per change of what the pause means (begun, a deletion now waiting), not on every resync.
-    if (getCondition(prev.conditions, 'Synced')?.message !== set.synced.message) {
-      run.d.events.emit(run.obj, m.errors.length > 0 ? 'Warning' : 'Normal', PAUSED, set.synced.message);
-    }
-    await run.writeStatus(nextStatus(prev, {}, set, k8sNow()));
+    await report(run, {
+      kind: 'conditions',
+      set,
+      // Once per change of what the pause means (begun, a deletion now waiting), not on every resync.
+      event: {
+        type: m.errors.length > 0 ? 'Warning' : 'Normal',
+        reason: PAUSED,
+        message: set.synced.message,
+        when: 'newMessage',
+      },
+    });
     return { done: {} };
   }
   if (wasPaused(prev)) {

@@ -9,10 +9,10 @@ import type { ProviderClients } from '../aws/clients.ts';
 import { POLICY_DENIED, policyMessage } from '../aws/tenancy.ts';
 import { observeWith } from '../update/observe.ts';
 import { externalCapacityOf } from '../update/plan-options.ts';
-import { getCondition } from './conditions.ts';
 import { keyDrift, observedConditions } from './management-status.ts';
+import { report } from './report.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
-import { allActive, conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
+import { allActive, observedFields } from './table-status.ts';
 
 /** How often a missing table is looked for again (it may be being created or restored elsewhere). */
 const MISSING_RECHECK_MS = 60_000;
@@ -25,15 +25,7 @@ export async function observeOnly(run: TableRun, model: TableModel, c: ProviderC
     const denied = adoptionViolations(d.tenancy, run.ns, model.tableName, MANAGEMENT_POLICY_PATH, labels);
     if (denied.length > 0) {
       const msg = `observing a table adopts it for reading: ${policyMessage(denied)}`;
-      await run.writeStatus(
-        nextStatus(
-          run.status,
-          {},
-          conds(gen, [false, POLICY_DENIED, msg], [false, POLICY_DENIED, msg], [true, POLICY_DENIED, msg]),
-          k8sNow(),
-        ),
-      );
-      d.events.emit(run.obj, 'Warning', POLICY_DENIED, msg);
+      await report(run, { kind: 'terminal', reason: POLICY_DENIED, message: msg });
       return {};
     }
   }
@@ -47,15 +39,12 @@ export async function observeOnly(run: TableRun, model: TableModel, c: ProviderC
       active: false,
       drift: [],
     });
-    const wrote = await run.writeStatus(
-      nextStatus(
-        run.status,
-        { tableStatus: 'NOT_FOUND', tableArn: undefined, streamArn: undefined, globalSecondaryIndexes: undefined },
-        set,
-        k8sNow(),
-      ),
-    );
-    if (wrote) d.events.emit(run.obj, 'Warning', 'TableNotFound', set.ready.message);
+    await report(run, {
+      kind: 'conditions',
+      set,
+      patch: { tableStatus: 'NOT_FOUND', tableArn: undefined, streamArn: undefined, globalSecondaryIndexes: undefined },
+      event: { type: 'Warning', reason: 'TableNotFound', message: set.ready.message, when: 'written' },
+    });
     return { requeueAfterMs: MISSING_RECHECK_MS };
   }
 
@@ -77,12 +66,16 @@ export async function observeOnly(run: TableRun, model: TableModel, c: ProviderC
     active,
     drift,
   });
-  const before = getCondition(run.status.conditions, 'Synced')?.message;
-  await run.writeStatus(nextStatus(run.status, observedFields(described), set, k8sNow()));
-  // One Event per new difference, not one per resync (the condition keeps saying it).
-  if (drift.length > 0 && before !== set.synced.message) {
-    d.events.emit(run.obj, 'Warning', 'DriftDetected', set.synced.message);
-    run.log.info({ table: model.tableName, drift }, 'observe-only: drift detected, not repaired');
-  }
+  const reported = await report(run, {
+    kind: 'conditions',
+    set,
+    patch: observedFields(described),
+    // One Event per new difference, not one per resync (the condition keeps saying it).
+    event:
+      drift.length > 0
+        ? { type: 'Warning', reason: 'DriftDetected', message: set.synced.message, when: 'newMessage' }
+        : null,
+  });
+  if (reported.event) run.log.info({ table: model.tableName, drift }, 'observe-only: drift detected, not repaired');
   return active ? {} : { requeueAfterMs: d.pollMs };
 }

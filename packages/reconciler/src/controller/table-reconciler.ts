@@ -9,9 +9,10 @@ import { awsErrorName, classifyAwsError, isCredentialError } from '../aws/errors
 import { KubeApiError, keyOf } from '@dynamodb-operator/kube';
 import { NotLeaderError } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
-import { getCondition } from './conditions.ts';
 import { RetryableError, TerminalError } from './errors.ts';
+import { outcomeOfError } from './outcome.ts';
 import { ownershipTags } from './ownership.ts';
+import { report } from './report.ts';
 import { confirmOwnership, ownerOf, tagsRecord } from './table-adopt.ts';
 import { createTable } from './table-create.ts';
 import { restoredKeyMismatch, trackImport } from './table-create-from.ts';
@@ -24,8 +25,7 @@ import type { Resolved } from './table-resolve.ts';
 import { manageFirst } from './table-management.ts';
 import { observeOnly } from './table-observe.ts';
 import { TerminalMemo } from './terminal-memo.ts';
-import { conds, k8sNow, nextStatus } from './table-status.ts';
-import type { ConditionSet, TableStatus } from './table-status.ts';
+import type { TableStatus } from './table-status.ts';
 import { observeOwned } from './table-update.ts';
 
 export { providerNameOf } from './table-resolve.ts';
@@ -85,32 +85,13 @@ async function createOrUpdate(run: TableRun, { model, clients: c }: Resolved): P
 /** Put the failure on the object (conditions + Event) before the runner retries or gives up. */
 async function reportError(run: TableRun, err: unknown): Promise<void> {
   if (err instanceof NotLeaderError) return;
-  const gen = run.obj.metadata.generation;
-  const prev = run.status;
-  let set: ConditionSet | undefined;
+  const outcome = outcomeOfError(err, Boolean(run.obj.metadata.deletionTimestamp));
+  if (!outcome) return;
   if (err instanceof TerminalError) {
     run.d.terminalMemo.remember(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, providerOf(run)));
-    set = conds(
-      gen,
-      [false, err.reason, err.message],
-      [false, err.reason, err.message],
-      [true, err.reason, err.message],
-    );
-    run.d.events.emit(run.obj, 'Warning', err.reason, err.message);
-  } else if (err instanceof RetryableError) {
-    const wasReady = getCondition(prev.conditions, 'Ready');
-    // A passing error keeps a Ready table Ready — but an object being deleted is never Ready.
-    const keepReady = wasReady?.status === 'True' && !run.obj.metadata.deletionTimestamp;
-    set = conds(gen, keepReady ? [true, wasReady.reason, wasReady.message] : [false, err.reason, err.message], [
-      false,
-      err.reason,
-      err.message,
-    ]);
-    run.d.events.emit(run.obj, 'Warning', err.reason, err.message);
   }
-  if (!set) return;
   try {
-    await run.writeStatus(nextStatus(prev, {}, set, k8sNow()));
+    await report(run, outcome);
   } catch (writeErr) {
     run.log.warn({ err: writeErr }, 'writing the error condition failed');
   }

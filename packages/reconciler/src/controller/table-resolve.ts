@@ -15,11 +15,12 @@ import { TABLE_ENDPOINT_ANNOTATION, endpointKey, locationOfArn } from './locatio
 import type { TableLocation } from './location.ts';
 import { deletionTargetOf } from './deletion-target.ts';
 import type { DeletionTarget } from './deletion-target.ts';
+import type { Outcome } from './outcome.ts';
 import { prepareTable } from './prepare.ts';
+import { report } from './report.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { TerminalMemo } from './terminal-memo.ts';
-import { conds, k8sNow, nextStatus } from './table-status.ts';
 
 /** Reads spec.providerRef.name without trusting the spec's shape. */
 export function providerNameOf(obj: KubeObject): string | undefined {
@@ -81,143 +82,141 @@ export interface ResolvedDeletion {
 
 /** Everything a reconcile with AWS calls needs, or the result of a reconcile that ends here. */
 export async function resolveTable(run: TableRun): Promise<Resolved | ResolvedDeletion | { done: ReconcileResult }> {
-  const { d } = run;
-  const gen = run.obj.metadata.generation;
-  const deleting = Boolean(run.obj.metadata.deletionTimestamp);
+  const provider = providerNameOf(run.obj) ? providerOf(run) : undefined;
+  const subject = await subjectOf(run, provider);
+  if ('done' in subject) return subject;
+  const usable = usableProvider(run, provider, subject.model);
+  if ('problem' in usable) {
+    // A deleting object goes to its deletion policy without clients; the problem is its reason.
+    const why = usable.problem.message;
+    if (subject.target) return { done: await handleTableDeletion(run, subject.target, undefined, why) };
+    await report(run, usable.problem);
+    return { done: {} };
+  }
+  if (subject.model && run.d.terminalMemo.blocks(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, provider))) {
+    // the Terminal condition already says why; nothing changed that could change AWS's answer
+    return { done: {} };
+  }
+  return withClients(run, usable.provider, subject);
+}
+
+/** What the reconcile works on: the validated model, or (deleting) the deletion target. */
+type Subject = { model: TableModel; target?: undefined } | { target: DeletionTarget; model?: undefined };
+
+/**
+ * Deletion never depends on the spec still being valid: an AWSProvider's defaultTags, say, can make
+ * it invalid long after the table was created.
+ */
+async function subjectOf(
+  run: TableRun,
+  provider: KubeObject | undefined,
+): Promise<Subject | { done: ReconcileResult }> {
+  if (run.obj.metadata.deletionTimestamp) {
+    const target = deletionTargetOf(run.obj);
+    if (target) return { target };
+    // No table name: nothing in AWS was ever created for it.
+    await run.removeFinalizer();
+    return { done: {} };
+  }
+  const prepared = prepareTable(run.obj, { operatorTags: run.d.operatorTags, providerTags: providerTagsOf(provider) });
+  if (!prepared.ok) {
+    throw new TerminalError('InvalidSpec', `the spec is invalid, no AWS call was made: ${prepared.message}`);
+  }
+  return { model: prepared.model };
+}
+
+function providerTagsOf(provider: KubeObject | undefined): Record<string, string> {
+  if (!provider) return {};
+  try {
+    return readProviderSpec(provider).defaultTags;
+  } catch {
+    // an invalid provider is reported when its clients are built
+    return {};
+  }
+}
+
+type Problem = Extract<Outcome, { kind: 'blocked' | 'terminal' }>;
+
+/** The provider, or why it cannot be used without an AWS call (missing, denied, known unusable). */
+function usableProvider(
+  run: TableRun,
+  provider: KubeObject | undefined,
+  model?: TableModel,
+): { provider: KubeObject } | { problem: Problem } {
   const providerName = providerNameOf(run.obj);
   const cluster = usesClusterProvider(run.obj);
-  const kindName = cluster ? 'ClusterAWSProvider' : 'AWSProvider';
-  const providerKey = providerKeyOf(run.obj);
-  const provider = providerName ? providerOf(run) : undefined;
-  let providerTags: Record<string, string> = {};
-  if (provider) {
-    try {
-      providerTags = readProviderSpec(provider).defaultTags;
-    } catch {
-      // an invalid provider is reported below, when its clients are built
-    }
-  }
-
-  // Deletion never depends on the spec still being valid: an AWSProvider's defaultTags, say, can make
-  // it invalid long after the table was created.
-  let model: TableModel | undefined;
-  let target: DeletionTarget | undefined;
-  if (deleting) {
-    target = deletionTargetOf(run.obj);
-    if (!target) {
-      // No table name: nothing in AWS was ever created for it.
-      await run.removeFinalizer();
-      return { done: {} };
-    }
-  } else {
-    const prepared = prepareTable(run.obj, { operatorTags: d.operatorTags, providerTags });
-    if (!prepared.ok) {
-      throw new TerminalError('InvalidSpec', `the spec is invalid, no AWS call was made: ${prepared.message}`);
-    }
-    model = prepared.model;
-  }
-
   if (!provider) {
-    const msg = cluster
+    const message = cluster
       ? `ClusterAWSProvider "${providerName}" not found (spec.providerRef.name)`
       : `AWSProvider "${providerName}" not found in namespace ${run.ns}` +
         ' (spec.providerRef.name; providers are looked up in the object’s own namespace)';
-    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        {},
-        conds(
-          gen,
-          [false, 'ProviderNotFound', `${msg}; create it or fix spec.providerRef.name`],
-          [false, 'ProviderNotFound', msg],
-        ),
-        k8sNow(),
-      ),
-    );
-    d.events.emit(run.obj, 'Warning', 'ProviderNotFound', msg);
-    return { done: {} };
+    const fix = 'create it or fix spec.providerRef.name';
+    return { problem: { kind: 'blocked', reason: 'ProviderNotFound', message, fix } };
   }
+  const denied = policyDenials(run, provider, model);
+  // Terminal (kstatus Stalled): only the admin's policy or an edit of the object changes this.
+  if (denied.length > 0)
+    return { problem: { kind: 'terminal', reason: POLICY_DENIED, message: policyMessage(denied) } };
+  // A provider known to be unusable (checked by the provider controller).
+  const pst = (provider.status ?? {}) as { ready?: boolean; observedGeneration?: number };
+  if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
+    const pc = getCondition(provider.status?.conditions, 'Ready');
+    const kindName = cluster ? 'ClusterAWSProvider' : 'AWSProvider';
+    const message = `${kindName} "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
+    return { problem: { kind: 'blocked', reason: 'ProviderNotReady', message } };
+  }
+  return { provider };
+}
 
-  // The tenancy policy, checked here too: the provider's status may predate the policy, and the
-  // adopt annotation is the table object's own. A ClusterAWSProvider must serve the object's namespace
-  // (the webhook may have been bypassed, or the selector or the namespace's labels changed since). No
-  // AWS call for a denied object; a deleting one goes to its deletion policy without clients.
-  const servedErrors = cluster
-    ? clusterProviderViolations(
-        providerName ?? '',
+/**
+ * The tenancy policy, checked here too: the provider's status may predate the policy, and the adopt
+ * annotation is the table object's own. A ClusterAWSProvider must serve the object's namespace (the
+ * webhook may have been bypassed, or the selector or the namespace's labels changed since).
+ */
+function policyDenials(run: TableRun, provider: KubeObject, model?: TableModel): Parameters<typeof policyMessage>[0] {
+  const { d } = run;
+  const providerName = providerNameOf(run.obj) ?? '';
+  if (usesClusterProvider(run.obj)) {
+    return [
+      ...clusterProviderViolations(
+        providerName,
         clusterProviderScopeOf(provider.spec),
         run.ns,
         d.namespaceLabels?.(run.ns),
         'spec.providerRef.name',
-      )
-    : [];
-  if (d.tenancy || servedErrors.length > 0) {
-    const denied = [
-      ...servedErrors,
-      ...(d.tenancy && !cluster
-        ? providerPolicyErrors(d.tenancy, provider, d.namespaceLabels).map((e) => ({
-            ...e,
-            path: `AWSProvider "${providerName}" ${e.path}`,
-          }))
-        : []),
+      ),
       ...(d.tenancy && model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName, d.namespaceLabels) : []),
     ];
-    if (denied.length > 0) {
-      const msg = policyMessage(denied);
-      if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
-      await run.writeStatus(
-        // Terminal (kstatus Stalled): only the admin's policy or an edit of the object changes this.
-        nextStatus(
-          run.status,
-          {},
-          conds(gen, [false, POLICY_DENIED, msg], [false, POLICY_DENIED, msg], [true, POLICY_DENIED, msg]),
-          k8sNow(),
-        ),
-      );
-      d.events.emit(run.obj, 'Warning', POLICY_DENIED, msg);
-      return { done: {} };
-    }
   }
+  if (!d.tenancy) return [];
+  return [
+    ...providerPolicyErrors(d.tenancy, provider, d.namespaceLabels).map((e) => ({
+      ...e,
+      path: `AWSProvider "${providerName}" ${e.path}`,
+    })),
+    ...(model ? adoptionPolicyErrors(d.tenancy, run.obj, model.tableName, d.namespaceLabels) : []),
+  ];
+}
 
-  // A provider known to be unusable (checked by the provider controller): no AWS call, say why.
-  const pst = (provider.status ?? {}) as { ready?: boolean; observedGeneration?: number };
-  if (pst.ready === false && pst.observedGeneration === provider.metadata.generation) {
-    const pc = getCondition(provider.status?.conditions, 'Ready');
-    const msg = `${kindName} "${providerName}" is not ready: ${pc?.reason ?? 'NotReady'}: ${pc?.message ?? ''}`;
-    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        {},
-        conds(gen, [false, 'ProviderNotReady', msg], [false, 'ProviderNotReady', msg]),
-        k8sNow(),
-      ),
-    );
-    d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
-    return { done: {} };
-  }
-
-  if (!deleting && d.terminalMemo.blocks(keyOf(run.obj), TerminalMemo.fingerprint(run.obj, provider))) {
-    // the Terminal condition already says why; nothing changed that could change AWS's answer
-    return { done: {} };
-  }
-
+/** The provider's AWS clients; a provider that cannot make them is reported (and looked at again). */
+async function withClients(
+  run: TableRun,
+  provider: KubeObject,
+  subject: Subject,
+): Promise<Resolved | ResolvedDeletion | { done: ReconcileResult }> {
+  const providerKey = providerKeyOf(run.obj);
   try {
-    const clients = await d.clients.get(providerKey, provider, (name, namespace) =>
-      d.getSecret(namespace ?? run.ns, name),
+    const clients = await run.d.clients.get(providerKey, provider, (name, namespace) =>
+      run.d.getSecret(namespace ?? run.ns, name),
     );
-    if (target) return { deletion: target, clients, providerKey };
-    if (!model) throw new Error('unreachable: a live object has a model');
-    return { model, clients, providerKey };
+    if (subject.target) return { deletion: subject.target, clients, providerKey };
+    return { model: subject.model, clients, providerKey };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
-    const msg = `${kindName} "${providerName}" is not usable: ${err.message}`;
-    if (target) return { done: await handleTableDeletion(run, target, undefined, msg) };
-    await run.writeStatus(
-      nextStatus(run.status, {}, conds(gen, [false, 'ProviderNotReady', msg], [false, err.reason, msg]), k8sNow()),
-    );
-    d.events.emit(run.obj, 'Warning', 'ProviderNotReady', msg);
+    const kindName = usesClusterProvider(run.obj) ? 'ClusterAWSProvider' : 'AWSProvider';
+    const message = `${kindName} "${providerNameOf(run.obj)}" is not usable: ${err.message}`;
+    if (subject.target) return { done: await handleTableDeletion(run, subject.target, undefined, message) };
+    await report(run, { kind: 'blocked', reason: 'ProviderNotReady', message, syncedReason: err.reason });
     return { done: { requeueAfterMs: 30_000 } };
   }
 }

@@ -3,12 +3,13 @@
 import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
+import { report } from './report.ts';
 import { syncAccessInsights } from './table-access-insights.ts';
 import { syncAutoScaling } from './table-autoscaling.ts';
 import { replicaSettingsUnread, syncReplicaSettings, withReplicaSettings } from './table-replica-settings.ts';
 import { applyCreateFollowUps } from './table-create.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
-import { allActive, conds, k8sNow, nextStatus, observedFields } from './table-status.ts';
+import { allActive, observedFields } from './table-status.ts';
 
 export async function observeOwned(
   run: TableRun,
@@ -20,19 +21,17 @@ export async function observeOwned(
   reads: 'all' | 'describe',
 ): Promise<ReconcileResult> {
   const { d } = run;
-  const gen = run.obj.metadata.generation;
   const observed = observedFields(described);
   const status = described.TableStatus ?? 'UNKNOWN';
   if (status !== 'ACTIVE') {
     const msg = `table ${model.tableName} is ${status}`;
-    await run.writeStatus(
-      nextStatus(
-        run.status,
-        observed,
-        conds(gen, [false, status === 'CREATING' ? 'Creating' : 'TableNotActive', msg], [false, 'InProgress', msg]),
-        k8sNow(),
-      ),
-    );
+    await report(run, {
+      kind: 'progressing',
+      reason: status === 'CREATING' ? 'Creating' : 'TableNotActive',
+      message: msg,
+      syncedReason: 'InProgress',
+      patch: observed,
+    });
     return { requeueAfterMs: run.poll('not-active') };
   }
 
@@ -73,26 +72,18 @@ export async function observeOwned(
     : !active
       ? `table ${model.tableName}: an index is not ACTIVE yet`
       : result.message;
-  const wasReady = run.status.ready === true;
-  const wrote = await run.writeStatus(
-    nextStatus(
-      run.status,
-      {
-        ...observed,
-        replicas: withReplicaSettings(observed.replicas, replicaSettings, run.status.replicas, model.replicas),
-        syncedGeneration: gen,
-        ...(scaling ? { autoScaling: scaling.autoScaling } : {}),
-        ...(access?.patch ?? {}),
-      },
-      conds(
-        gen,
-        [ready, ready ? 'Available' : active ? result.reason : 'IndexesNotActive', readyMsg],
-        [result.synced, result.reason, result.message],
-      ),
-      k8sNow(),
-    ),
-  );
-  if (wrote && ready && !wasReady) d.events.emit(run.obj, 'Normal', 'Ready', readyMsg);
+  await report(run, {
+    kind: 'converged',
+    ready: { ok: ready, reason: ready ? 'Available' : active ? result.reason : 'IndexesNotActive', message: readyMsg },
+    synced: { ok: result.synced, reason: result.reason, message: result.message },
+    patch: {
+      ...observed,
+      replicas: withReplicaSettings(observed.replicas, replicaSettings, run.status.replicas, model.replicas),
+      syncedGeneration: run.obj.metadata.generation,
+      ...(scaling ? { autoScaling: scaling.autoScaling } : {}),
+      ...(access?.patch ?? {}),
+    },
+  });
   if (result.requeueAfterMs !== undefined) return { requeueAfterMs: result.requeueAfterMs };
   if (access?.again) return { requeueAfterMs: run.poll('converging') };
   return ready ? {} : { requeueAfterMs: run.poll('converging') };
