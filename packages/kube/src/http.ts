@@ -1,6 +1,6 @@
 // A thin JSON client for the Kubernetes API: credentials and TLS come from access.ts (kubeconfig file
 // or in-cluster), transport is node:http(s) with keep-alive, TLS material on the agent. Thin on
-// purpose: the reconciler needs GET/LIST/PATCH/POST/DELETE and streaming watches, with exact control
+// purpose: both deployables need GET/LIST/PATCH/POST/DELETE and streaming watches, with exact control
 // over patch content types, timeouts and cancellation.
 import http from 'node:http';
 import https from 'node:https';
