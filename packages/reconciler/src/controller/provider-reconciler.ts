@@ -8,7 +8,7 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { validateObject } from '@dynamodb-operator/api';
-import type { Condition, TenancyPolicy } from '@dynamodb-operator/api';
+import type { TenancyPolicy } from '@dynamodb-operator/api';
 import type { ClientCache, ProviderClients } from '../aws/clients.ts';
 import { endpointLabel } from '../aws/deadlines.ts';
 import { awsErrorName, classifyAwsError, classifyNetworkError, isCredentialError } from '../aws/errors.ts';
@@ -19,12 +19,14 @@ import type { KubeHttp, KubeObject, Resource } from '@dynamodb-operator/kube';
 import type { LeaderGate } from '../leader/gate.ts';
 import { NotLeaderError } from '../leader/gate.ts';
 import type { Logger } from '../observability/log.ts';
-import { sameStatus, setCondition } from './conditions.ts';
+import { sameStatus } from './conditions.ts';
 import { RetryableError } from './errors.ts';
 import type { EventSink } from './events.ts';
 import { formatErrors } from './prepare.ts';
 import type { ReconcileResult, Store } from './table-context.ts';
-import { cond, k8sNow } from './table-status.ts';
+import { settleProvider } from './provider-status.ts';
+import type { ProviderStatus, ProviderVerdict } from './provider-status.ts';
+import { k8sNow } from './table-status.ts';
 
 export interface ProviderDeps {
   providers: Store;
@@ -41,70 +43,21 @@ export interface ProviderDeps {
   namespaceLabels?(namespace: string): Record<string, string> | undefined;
 }
 
-interface ProviderStatus {
-  ready?: boolean;
-  accountId?: string;
-  observedGeneration?: number;
-  lastCheckedTime?: string;
-  conditions?: Condition[];
-  [k: string]: unknown;
-}
-
-async function write(d: ProviderDeps, obj: KubeObject, next: ProviderStatus): Promise<void> {
-  const prev = obj.status as Record<string, unknown> | undefined;
-  if (sameStatus(prev, next, ['lastCheckedTime'])) return;
-  const body: Record<string, unknown> = { ...next, lastCheckedTime: k8sNow() };
+/** The one place a provider's status is written (the decision is settleProvider, pure). */
+async function report(d: ProviderDeps, obj: KubeObject, verdict: ProviderVerdict): Promise<void> {
+  const prev = obj.status as ProviderStatus | undefined;
+  const { status, event } = settleProvider(prev, verdict, obj.metadata.generation, k8sNow());
+  if (sameStatus(prev, status, ['lastCheckedTime'])) return;
+  const body: Record<string, unknown> = { ...status, lastCheckedTime: k8sNow() };
   for (const k of Object.keys(prev ?? {})) if (!(k in body)) body[k] = null;
   const resource = d.resource ?? RESOURCES.AWSProvider;
   await d.kube.patch(objectPath(resource, obj.metadata.namespace ?? '', obj.metadata.name, 'status'), {
     status: body,
   });
-  const before = prev?.ready;
-  if (before !== next.ready) {
-    const c = next.conditions?.find((x) => x.type === 'Ready');
-    d.events.emit(obj, next.ready ? 'Normal' : 'Warning', c?.reason ?? 'Ready', c?.message ?? '');
-  }
+  if (event) d.events.emit(obj, event.type, event.reason, event.message);
 }
 
-function status(obj: KubeObject, ready: boolean, reason: string, message: string, accountId?: string): ProviderStatus {
-  const prev = (obj.status ?? {}) as ProviderStatus;
-  const gen = obj.metadata.generation;
-  const out: ProviderStatus = {
-    ready,
-    observedGeneration: gen,
-    conditions: kstatusFor(prev.conditions, ready, reason, message, gen),
-  };
-  if (accountId) out.accountId = accountId;
-  return out;
-}
-
-/**
- * Ready plus kstatus's Reconciling/Stalled: an invalid spec is Stalled (only an edit helps; kstatus
- * reads Failed), any other not-Ready state is Reconciling (re-checked; InProgress), Ready is neither.
- */
-function kstatusFor(
-  prev: Condition[] | undefined,
-  ready: boolean,
-  reason: string,
-  message: string,
-  gen: number | undefined,
-): Condition[] {
-  const now = k8sNow();
-  // A policy denial, too, changes only by a human: the admin's policy or an edit of the provider.
-  const stalled = !ready && (reason === 'InvalidProvider' || reason === POLICY_DENIED);
-  let c = setCondition(prev, cond('Ready', ready, reason, message, gen), now);
-  c = setCondition(
-    c,
-    stalled ? cond('Stalled', true, reason, message, gen) : cond('Stalled', false, 'None', 'not stalled', gen),
-    now,
-  );
-  const working = !ready && !stalled;
-  return setCondition(
-    c,
-    cond('Reconciling', working, working ? reason : 'Done', working ? message : 'nothing left to do', gen),
-    now,
-  );
-}
+const notReady = (reason: string, message: string): ProviderVerdict => ({ ready: false, reason, message });
 
 export async function reconcileProvider(d: ProviderDeps, key: string, log: Logger): Promise<ReconcileResult> {
   const obj = d.providers.get(key);
@@ -116,11 +69,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   const v = validateObject(obj);
   if (v.errors.length > 0) {
     d.clients.invalidate(key);
-    await write(
-      d,
-      obj,
-      status(obj, false, 'InvalidProvider', `the provider spec is invalid: ${formatErrors(v.errors)}`),
-    );
+    await report(d, obj, notReady('InvalidProvider', `the provider spec is invalid: ${formatErrors(v.errors)}`));
     return {};
   }
   // Before any Secret read or AWS call: a provider the policy forbids never signs a request. A
@@ -130,7 +79,7 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   const denied = d.tenancy && !cluster ? providerPolicyErrors(d.tenancy, obj, d.namespaceLabels) : [];
   if (denied.length > 0) {
     d.clients.invalidate(key);
-    await write(d, obj, status(obj, false, POLICY_DENIED, policyMessage(denied)));
+    await report(d, obj, notReady(POLICY_DENIED, policyMessage(denied)));
     return {};
   }
   let clients;
@@ -139,24 +88,19 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     d.clients.invalidate(key);
-    await write(d, obj, status(obj, false, err.reason, err.message));
+    await report(d, obj, notReady(err.reason, err.message));
     // The referenced Secrets are watched (kube/secret-watch.ts); this re-check is the fallback.
     return { requeueAfterMs: 30_000 };
   }
   const signal = d.gate.signal();
   try {
     const id = await clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-    await write(
-      d,
-      obj,
-      status(
-        obj,
-        true,
-        'CredentialsVerified',
-        `credentials (${clients.credentialSource}) verified; account ${id.Account}`,
-        id.Account,
-      ),
-    );
+    await report(d, obj, {
+      ready: true,
+      reason: 'CredentialsVerified',
+      message: `credentials (${clients.credentialSource}) verified; account ${id.Account}`,
+      ...(id.Account ? { accountId: id.Account } : {}),
+    });
     return {};
   } catch (err) {
     if (err instanceof NotLeaderError) throw err;
@@ -180,21 +124,16 @@ export async function reconcileProvider(d: ProviderDeps, key: string, log: Logge
         probe = `DynamoDB answered ListTables with ${awsErrorName(probeErr)}`;
       }
       log.info({ endpoint: where, err: sts }, 'STS not available at the custom endpoint');
-      await write(
-        d,
-        obj,
-        status(
-          obj,
-          true,
-          'AccountIdUnknown',
-          `${probe} at the custom ${where}, but STS GetCallerIdentity did not (${sts}), so the credentials are not verified and accountId stays empty (emulators such as dynalite do not serve STS)`,
-        ),
-      );
+      await report(d, obj, {
+        ready: true,
+        reason: 'AccountIdUnknown',
+        message: `${probe} at the custom ${where}, but STS GetCallerIdentity did not (${sts}), so the credentials are not verified and accountId stays empty (emulators such as dynalite do not serve STS)`,
+      });
       return {};
     }
     const name = awsErrorName(err);
     const msg = `STS GetCallerIdentity failed: ${name}: ${errText(err)}`;
-    await write(d, obj, status(obj, false, classifyAwsError(err) === 'terminal' ? name : 'STSUnavailable', msg));
+    await report(d, obj, notReady(classifyAwsError(err) === 'terminal' ? name : 'STSUnavailable', msg));
     throw new RetryableError('STSUnavailable', msg);
   }
 }
@@ -219,12 +158,10 @@ async function rejected(
   err: unknown,
 ): Promise<ReconcileResult> {
   d.clients.invalidate(key);
-  await write(
+  await report(
     d,
     obj,
-    status(
-      obj,
-      false,
+    notReady(
       'InvalidCredentials',
       `the endpoint rejected the credentials (${clients.credentialSource}): ${awsErrorName(err)}: ${errText(err)}; fix the Secret or role`,
     ),
@@ -240,6 +177,6 @@ async function rejected(
  */
 async function unreachable(d: ProviderDeps, obj: KubeObject, err: unknown): Promise<ReconcileResult> {
   const reason = classifyNetworkError(err) ?? 'EndpointUnreachable';
-  await write(d, obj, status(obj, false, reason, errText(err)));
+  await report(d, obj, notReady(reason, errText(err)));
   return { requeueAfterMs: PROVIDER_RECHECK_MS };
 }
