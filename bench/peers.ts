@@ -16,13 +16,22 @@
 //   apply_combined_ratio_200                that, divided by the plain apply (all three interleaved)
 //   webhook_server_ms_per_call              our own time per admission call in the split rounds
 //                                           (controller_runtime_webhook_latency_seconds sum / count)
+//   apply_seconds_floor_200                 the same apply through the floor of any webhook: the
+//                                           split configurations pointed at a server that only parses
+//                                           each review and allows it (bench/webhook.ts's parse floor)
+//   apply_floor_ratio_200                   that, divided by the plain apply: what admission costs at
+//                                           all, whatever the webhook does
+//   apply_webhook_vs_floor_200              ours (split) divided by the floor
 // The webhook configurations are the chart's own, pointed at a local webhook and scoped to the
 // benchmark's namespaces, so tests running meanwhile are not admitted by it.
 // Run: npm run bench -- peers   (needs `hack/testenv.sh up`; takes about 10 minutes)
 //      BENCH_PEERS_ROUNDS=5 BENCH_PEERS_ONLY=apply npm run bench -- peers   (the apply figures alone, ~2 min)
+//      BENCH_PEERS_ONLY=scale BENCH_PEERS_SIZES=200 npm run bench -- peers   (apply → Ready of 200 alone;
+//      BENCH_PEERS_RECONCILER_ARGS='--max-concurrent-reconciles=4' adds reconciler flags, to compare settings)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -180,6 +189,7 @@ async function run(
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,
       `--health-probe-bind-address=127.0.0.1:${healthPort}`,
       '--log-level=warn',
+      ...(process.env.BENCH_PEERS_RECONCILER_ARGS ?? '').split(/\s+/).filter(Boolean),
     ]);
     await until('reconciler ready', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 60_000);
 
@@ -210,6 +220,24 @@ async function run(
       KUBECONFIG: e.KUBECONFIG,
     });
     await until('webhook ready', async () => (await fetch(`http://127.0.0.1:${hookMetrics}/readyz`)).ok, 60_000);
+    // The floor of any webhook, registered exactly as ours: reads each review, parses it, allows it.
+    const floorPort = await freePort();
+    start('webhook-floor', process.execPath, [
+      join(root, 'bench', 'webhook.ts'),
+      '--serve',
+      'express-parse',
+      String(floorPort),
+      certDir,
+    ]);
+    const floorCalls = (): Promise<number> =>
+      new Promise((resolveCalls, reject) => {
+        httpsGet({ host: '127.0.0.1', port: floorPort, path: '/calls', ca: cert.caPem }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolveCalls(Number(text)));
+        }).on('error', reject);
+      });
+    await until('floor webhook ready', async () => (await floorCalls()) >= 0, 60_000);
     // A pooled keep-alive connection the metrics server has just timed out fails the fetch: try again.
     const metricsText = async (): Promise<string> => {
       for (let attempt = 1; ; attempt++) {
@@ -237,7 +265,7 @@ async function run(
       };
     };
 
-    type Mode = 'split' | 'combined' | 'none';
+    type Mode = 'split' | 'combined' | 'none' | 'floor';
     const configsFor = (admission: 'split' | 'combined'): K8sObject[] =>
       helmTemplate({ webhook: { admission } }, { namespace: 'dynamodb-operator-system' }).filter(
         (o: K8sObject) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration',
@@ -259,9 +287,16 @@ async function run(
       }
       configNames.push(`${c.kind.toLowerCase()}/${c.metadata.name}`);
     }
+    // The same configurations as `split`, calling the floor server instead of ours.
+    const floor = structuredClone(split);
+    for (const c of floor) {
+      for (const hook of (c.webhooks ?? []) as { clientConfig: { url: string } }[]) {
+        hook.clientConfig.url = hook.clientConfig.url.replace(`:${hookPort}/`, `:${floorPort}/`);
+      }
+    }
     // Both modes render a mutating configuration of the same name: applying one replaces the other.
     const yamlOf = (cs: K8sObject[]) => cs.map((c) => stringify(c)).join('---\n');
-    const configYaml = { split: yamlOf(split), combined: yamlOf(combined) };
+    const configYaml = { split: yamlOf(split), combined: yamlOf(combined), floor: yamlOf(floor) };
     const uniqueNames = [...new Set(configNames)];
     const probe = tableDoc(applyOnly, 'probe');
     const dryRun = () => kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(probe));
@@ -281,11 +316,15 @@ async function run(
             all: await webhookRequests(),
             wanted: await webhookRequests(wanted),
             stale: await webhookRequests(stale),
+            floor: await floorCalls(),
           });
           const before = await counts();
           dryRun();
           const after = await counts();
-          const settled = on ? after.wanted > before.wanted && after.stale === before.stale : after.all === before.all;
+          const ours = m !== 'none' && m !== 'floor';
+          const settled = ours
+            ? after.wanted > before.wanted && after.stale === before.stale
+            : after.all === before.all && (m === 'floor') === after.floor > before.floor;
           quiet = settled ? quiet + 1 : 0;
           return quiet >= (on ? 2 : 3);
         },
@@ -318,19 +357,21 @@ async function run(
     };
 
     const onlyApply = process.env.BENCH_PEERS_ONLY === 'apply';
+    const onlyScale = process.env.BENCH_PEERS_ONLY === 'scale';
+    const sizes = (process.env.BENCH_PEERS_SIZES ?? '200,1000').split(',').map(Number);
     const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 3);
     await setWebhooks(true);
 
     // One table, apply → Ready, three times.
     const single: number[] = [];
-    for (let i = 0; i < (onlyApply ? 0 : 3); i++) {
+    for (let i = 0; i < (onlyApply || onlyScale ? 0 : 3); i++) {
       const file = manifest(watched, `one${i}`, 1);
       const t0 = performance.now();
       timedApply(file);
       await until('one table Ready', async () => (await readyNames(watched)).has(`one${i}-0`), 60_000, 20);
       single.push((performance.now() - t0) / 1000);
     }
-    if (!onlyApply) {
+    if (single.length > 0) {
       process.stderr.write(`bench: one table apply → Ready: ${single.map((s) => s.toFixed(2)).join(', ')} s\n`);
       emit('peers', 'one_table_ready_seconds', median(single), 's');
     }
@@ -340,41 +381,48 @@ async function run(
     const withHooks: number[] = [];
     const without: number[] = [];
     const withCombined: number[] = [];
+    const withFloor: number[] = [];
     const serverTime = { sum: 0, count: 0 };
     const admitTime = { sum: 0, count: 0 };
-    for (let round = 0; round < rounds; round++) {
-      for (const mode of ['split', 'none', 'combined'] as const) {
+    for (let round = 0; round < (onlyScale ? 0 : rounds); round++) {
+      for (const mode of ['split', 'none', 'combined', 'floor'] as const) {
         await setWebhooks(mode);
         const before = await webhookLatency();
         const seconds = timedApply(manifest(applyOnly, `r${round}${mode[0]}`, 200));
-        if (mode !== 'none') {
+        if (mode === 'split' || mode === 'combined') {
           const after = await webhookLatency();
           const into = mode === 'split' ? serverTime : admitTime;
           into.sum += after.sum - before.sum;
           into.count += after.count - before.count;
         }
-        ({ split: withHooks, none: without, combined: withCombined })[mode].push(seconds);
+        ({ split: withHooks, none: without, combined: withCombined, floor: withFloor })[mode].push(seconds);
         process.stderr.write(`bench: round ${round} ${mode}: kubectl apply of 200 in ${seconds.toFixed(2)} s\n`);
         await removeAll(applyOnly);
       }
     }
     const list = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
-    process.stderr.write(
-      `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
-        `combined ${list(withCombined)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
-        `per call over ${serverTime.count} split calls, ${((1000 * admitTime.sum) / admitTime.count).toFixed(2)} ms ` +
-        `over ${admitTime.count} /admit calls\n`,
-    );
-    emit('peers', 'apply_seconds_combined_200', median(withCombined), 's');
-    emit('peers', 'apply_combined_ratio_200', median(withCombined) / median(without), 'ratio');
-    emit('peers', 'webhook_server_ms_per_call', (1000 * serverTime.sum) / serverTime.count, 'ms');
-    emit('peers', 'apply_seconds_webhooks_200', median(withHooks), 's');
-    emit('peers', 'apply_seconds_plain_200', median(without), 's');
-    emit('peers', 'apply_webhook_ratio_200', median(withHooks) / median(without), 'ratio');
+    if (!onlyScale) reportApply();
+    function reportApply(): void {
+      process.stderr.write(
+        `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
+          `combined ${list(withCombined)} s; floor webhook ${list(withFloor)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
+          `per call over ${serverTime.count} split calls, ${((1000 * admitTime.sum) / admitTime.count).toFixed(2)} ms ` +
+          `over ${admitTime.count} /admit calls\n`,
+      );
+      emit('peers', 'apply_seconds_combined_200', median(withCombined), 's');
+      emit('peers', 'apply_combined_ratio_200', median(withCombined) / median(without), 'ratio');
+      emit('peers', 'webhook_server_ms_per_call', (1000 * serverTime.sum) / serverTime.count, 'ms');
+      emit('peers', 'apply_seconds_webhooks_200', median(withHooks), 's');
+      emit('peers', 'apply_seconds_plain_200', median(without), 's');
+      emit('peers', 'apply_webhook_ratio_200', median(withHooks) / median(without), 'ratio');
+      emit('peers', 'apply_seconds_floor_200', median(withFloor), 's');
+      emit('peers', 'apply_floor_ratio_200', median(withFloor) / median(without), 'ratio');
+      emit('peers', 'apply_webhook_vs_floor_200', median(withHooks) / median(withFloor), 'ratio');
+    }
 
     // At scale, as installed (webhooks on): apply → all Ready, RSS at Ready and a minute later.
     await setWebhooks(true);
-    for (const n of onlyApply ? [] : [200, 1000]) {
+    for (const n of onlyApply ? [] : sizes) {
       const file = manifest(watched, `s${n}`, n);
       const t0 = performance.now();
       const applySeconds = timedApply(file);
@@ -387,7 +435,7 @@ async function run(
       emit('peers', `rss_mb_ready_${n}`, vmRssMb(rec.pid), 'MB');
       await sleep(60_000); // the steady-state figure is by definition a minute of nothing to do
       emit('peers', `rss_mb_steady_${n}`, vmRssMb(rec.pid), 'MB');
-      if (n !== 1000) await removeAll(watched);
+      if (n !== sizes[sizes.length - 1]) await removeAll(watched);
     }
   } catch (err) {
     process.stderr.write(`bench peers failed: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -45,7 +45,11 @@ function serveEcho(kind: string, port: number, certDir: string): void {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
+    let calls = 0;
+    // How many reviews it answered: the peers benchmark waits for the API server to call it.
+    app.get('/calls', (_req, res) => res.type('text/plain').send(String(calls)));
     app.post(['/validate', '/mutate'], (req, res) => {
+      calls += 1;
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
