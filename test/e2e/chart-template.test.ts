@@ -244,7 +244,7 @@ describe('chart: helm lint and template', function () {
         '--leader-elect',
         `--leader-election-namespace=${NS}`,
         '--leader-election-id=dynamodb-operator-reconciler',
-        '--max-concurrent-reconciles=4',
+        '--max-concurrent-reconciles=16',
         '--resync-period=10m',
         '--drift-check-period=1h',
         '--aws-connect-timeout=3s',

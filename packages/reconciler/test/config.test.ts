@@ -9,7 +9,7 @@ describe('config', () => {
       healthProbeBindAddress: ':8081',
       leaderElect: false,
       leaderElectionId: 'dynamodb-operator-reconciler',
-      maxConcurrentReconciles: 4,
+      maxConcurrentReconciles: 16,
       resyncPeriodMs: 600_000,
       driftCheckPeriodMs: 3_600_000,
       logLevel: 'info',
@@ -28,7 +28,7 @@ describe('config', () => {
       awsConnectTimeoutMs: 3_000,
       awsRequestTimeoutMs: 10_000,
       awsCallTimeoutMs: 30_000,
-      maxConcurrentPerProvider: 2, // ceil(4 / 2)
+      maxConcurrentPerProvider: 8, // ceil(16 / 2)
     });
     expect(loadConfig(['--max-concurrent-reconciles=5'], {}).maxConcurrentPerProvider).to.equal(3);
     const c = loadConfig(['--aws-connect-timeout=1s', '--aws-request-timeout=2s', '--max-concurrent-per-provider=1'], {
