@@ -26,6 +26,7 @@
 // benchmark's namespaces, so tests running meanwhile are not admitted by it.
 // Run: npm run bench -- peers   (needs `hack/testenv.sh up`; takes about 10 minutes)
 //      BENCH_PEERS_ROUNDS=5 BENCH_PEERS_ONLY=apply npm run bench -- peers   (the apply figures alone, ~2 min)
+//      BENCH_PEERS_ONLY=one   (one table apply → Ready alone)
 //      BENCH_PEERS_ONLY=scale BENCH_PEERS_SIZES=200 npm run bench -- peers   (apply → Ready of 200 alone;
 //      BENCH_PEERS_RECONCILER_ARGS='--max-concurrent-reconciles=4' adds reconciler flags, to compare settings)
 import { spawn, spawnSync } from 'node:child_process';
@@ -358,6 +359,7 @@ async function run(
 
     const onlyApply = process.env.BENCH_PEERS_ONLY === 'apply';
     const onlyScale = process.env.BENCH_PEERS_ONLY === 'scale';
+    const onlyOne = process.env.BENCH_PEERS_ONLY === 'one';
     const sizes = (process.env.BENCH_PEERS_SIZES ?? '200,1000').split(',').map(Number);
     const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 3);
     await setWebhooks(true);
@@ -384,7 +386,7 @@ async function run(
     const withFloor: number[] = [];
     const serverTime = { sum: 0, count: 0 };
     const admitTime = { sum: 0, count: 0 };
-    for (let round = 0; round < (onlyScale ? 0 : rounds); round++) {
+    for (let round = 0; round < (onlyScale || onlyOne ? 0 : rounds); round++) {
       for (const mode of ['split', 'none', 'combined', 'floor'] as const) {
         await setWebhooks(mode);
         const before = await webhookLatency();
@@ -401,7 +403,7 @@ async function run(
       }
     }
     const list = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
-    if (!onlyScale) reportApply();
+    if (!onlyScale && !onlyOne) reportApply();
     function reportApply(): void {
       process.stderr.write(
         `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
@@ -422,7 +424,7 @@ async function run(
 
     // At scale, as installed (webhooks on): apply → all Ready, RSS at Ready and a minute later.
     await setWebhooks(true);
-    for (const n of onlyApply ? [] : sizes) {
+    for (const n of onlyApply || onlyOne ? [] : sizes) {
       const file = manifest(watched, `s${n}`, n);
       const t0 = performance.now();
       const applySeconds = timedApply(file);
