@@ -16,6 +16,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/api/package.json packages/api/
 COPY packages/kube/package.json packages/kube/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/cli/package.json packages/cli/
 COPY packages/webhook/package.json packages/webhook/
 COPY packages/reconciler/package.json packages/reconciler/
@@ -28,6 +29,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/api/package.json packages/api/
 COPY packages/kube/package.json packages/kube/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/cli/package.json packages/cli/
 COPY packages/webhook/package.json packages/webhook/
 COPY packages/reconciler/package.json packages/reconciler/
@@ -35,6 +37,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY hack/build.ts hack/
 COPY packages/api/src packages/api/src
 COPY packages/kube/src packages/kube/src
+COPY packages/runtime/src packages/runtime/src
 COPY packages/webhook/src packages/webhook/src
 COPY packages/reconciler/src packages/reconciler/src
 RUN node hack/build.ts
