@@ -289,8 +289,8 @@ function spawnServer(args: string[], port: number, metricsPort?: number): Server
   };
 }
 
-/** The webhook's V8 flags, as the chart sets them (NODE_OPTIONS): a 4 MB semi-space keeps the young
- * generation from growing to 64 MB under load; throughput is unchanged within this machine's noise. */
+/** The webhook's young-generation cap (its main.ts sets it), given to every server here so that the
+ * echoes and the floor run with the same V8 heap as the webhook. */
 const WEBHOOK_NODE_OPTIONS = '--max-semi-space-size=4';
 const ROUNDS = 3;
 

@@ -826,7 +826,7 @@ describe('chart: helm lint and template', function () {
       expect(webhook.env).to.deep.equal({
         POD_NAMESPACE: NS,
         POD_NAME: 'ddbop-dynamodb-operator-webhook-local',
-        NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=128',
+        NODE_OPTIONS: '--max-old-space-size=128',
       });
       expect(existsSync(join(repoRoot, webhook.script))).to.equal(true);
       const reconciler = renderedProcess('reconciler', {}, { namespace: NS });
