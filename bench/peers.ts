@@ -465,6 +465,13 @@ async function dropNamespace(kube: KubeHttp, ns: string): Promise<void> {
     await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
     await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
   }
+  // No namespace controller in the test environment: the provider would otherwise stay live.
+  const providers = `/apis/${GROUP}/namespaces/${ns}/awsproviders`;
+  const left = await kube.get<{ items: { metadata: { name: string } }[] }>(providers).catch(() => ({ items: [] }));
+  for (const o of left.items) {
+    await kube.patch(`${providers}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
+    await kube.request('DELETE', `${providers}/${o.metadata.name}`).catch(() => {});
+  }
   await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
 }
 
