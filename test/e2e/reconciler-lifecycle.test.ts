@@ -158,7 +158,7 @@ describe('reconciler lifecycle (dynalite)', function () {
       'controller_runtime_reconcile_errors_total',
       'controller_runtime_terminal_reconcile_errors_total',
       'controller_runtime_reconcile_time_seconds_bucket{',
-      'controller_runtime_max_concurrent_reconciles{controller="dynamodbtable"} 4',
+      'controller_runtime_max_concurrent_reconciles{controller="dynamodbtable"} 16', // the default workers
       'controller_runtime_active_workers',
       'workqueue_depth{name="dynamodbtable"',
       'workqueue_adds_total{name="dynamodbtable"',
