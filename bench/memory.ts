@@ -29,6 +29,7 @@ import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { emit } from './_emit.ts';
+import { cleanNamespace, pool } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -72,15 +73,6 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
     await sleep(intervalMs);
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length) await fn(items[i++] as T);
-    }),
-  );
 }
 
 /** VmRSS of a process, MB. */
@@ -343,29 +335,6 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
     await stop(rec);
     await cleanNamespace(kube, ns);
   }
-}
-
-async function cleanNamespace(kube: KubeHttp, ns: string): Promise<void> {
-  const path = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
-  for (;;) {
-    const page = await kube
-      .get<{ items: { metadata: { name: string } }[] }>(`${path}?limit=2000`)
-      .catch(() => ({ items: [] }));
-    if (page.items.length === 0) break;
-    await pool(page.items, 16, async (o) => {
-      await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
-      await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
-    });
-  }
-  // The test environment runs no namespace controller: what is left in a namespace stays there, and a
-  // provider left live would be watched by every later run's reconcilers. Providers go by name too.
-  const providers = `/apis/${GROUP}/namespaces/${ns}/awsproviders`;
-  const left = await kube.get<{ items: { metadata: { name: string } }[] }>(providers).catch(() => ({ items: [] }));
-  for (const o of left.items) {
-    await kube.patch(`${providers}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
-    await kube.request('DELETE', `${providers}/${o.metadata.name}`).catch(() => {});
-  }
-  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

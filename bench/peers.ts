@@ -44,6 +44,7 @@ import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
 import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
 import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
 import { emit } from './_emit.ts';
+import { cleanNamespace } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -403,8 +404,7 @@ async function run(
       }
     }
     const list = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
-    if (!onlyScale && !onlyOne) reportApply();
-    function reportApply(): void {
+    if (!onlyScale && !onlyOne) {
       process.stderr.write(
         `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
           `combined ${list(withCombined)} s; floor webhook ${list(withFloor)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
@@ -451,28 +451,10 @@ async function run(
       }
     }
     await stopAll();
-    for (const ns of [watched, applyOnly]) await dropNamespace(kube, ns);
+    for (const ns of [watched, applyOnly]) await cleanNamespace(kube, ns);
     kube.close();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Objects first (finalizers cleared: no reconciler is left to do it), then the namespace. */
-async function dropNamespace(kube: KubeHttp, ns: string): Promise<void> {
-  const path = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
-  const list = await kube.get<{ items: { metadata: { name: string } }[] }>(path).catch(() => ({ items: [] }));
-  for (const o of list.items) {
-    await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
-    await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
-  }
-  // No namespace controller in the test environment: the provider would otherwise stay live.
-  const providers = `/apis/${GROUP}/namespaces/${ns}/awsproviders`;
-  const left = await kube.get<{ items: { metadata: { name: string } }[] }>(providers).catch(() => ({ items: [] }));
-  for (const o of left.items) {
-    await kube.patch(`${providers}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
-    await kube.request('DELETE', `${providers}/${o.metadata.name}`).catch(() => {});
-  }
-  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
 }
 
 main().catch(async (err: unknown) => {

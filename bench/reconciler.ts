@@ -29,6 +29,7 @@ import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { emit } from './_emit.ts';
+import { cleanNamespace, pool } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -66,15 +67,6 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
     await sleep(intervalMs);
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length) await fn(items[i++] as T);
-    }),
-  );
 }
 
 interface Metrics {
@@ -381,22 +373,6 @@ async function main(): Promise<void> {
     await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
     kube.close();
   }
-}
-
-/** Removes every DynamoDBTable of the namespace (finalizers first), then the namespace. */
-export async function cleanNamespace(kube: KubeHttp, ns: string): Promise<void> {
-  const path = `/apis/${GROUP}/namespaces/${ns}/dynamodbtables`;
-  for (;;) {
-    const page = await kube
-      .get<{ items: { metadata: { name: string } }[] }>(`${path}?limit=2000`)
-      .catch(() => ({ items: [] }));
-    if (page.items.length === 0) break;
-    await pool(page.items, 16, async (o) => {
-      await kube.patch(`${path}/${o.metadata.name}`, { metadata: { finalizers: null } }).catch(() => {});
-      await kube.request('DELETE', `${path}/${o.metadata.name}`).catch(() => {});
-    });
-  }
-  await kube.request('DELETE', `/api/v1/namespaces/${ns}`).catch(() => {});
 }
 
 if (process.argv[2] === '--clean') {
