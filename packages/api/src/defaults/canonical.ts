@@ -16,16 +16,29 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** RFC 6901: `~` → `~0`, `/` → `~1` (tag keys may hold a `/`). */
-const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escape = (key: string): string =>
+  key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 
-function walk(raw: unknown, parsed: unknown, path: string, out: CanonicalReplacement[]): void {
+// The path is kept as its segments and joined only for a match: almost every spec has none, and the
+// webhook walks each spec it defaults.
+function walk(raw: unknown, parsed: unknown, segments: string[], out: CanonicalReplacement[]): void {
   if (typeof raw === 'boolean' && typeof parsed === 'string') {
-    out.push({ op: 'replace', path, value: parsed });
+    out.push({ op: 'replace', path: segments.map((segment) => `/${segment}`).join(''), value: parsed });
   } else if (Array.isArray(raw) && Array.isArray(parsed)) {
-    raw.forEach((item, i) => walk(item, parsed[i], `${path}/${i}`, out));
+    for (let i = 0; i < raw.length; i++) {
+      if (typeof raw[i] !== 'object' && typeof raw[i] !== 'boolean') continue;
+      segments.push(String(i));
+      walk(raw[i], parsed[i], segments, out);
+      segments.pop();
+    }
   } else if (isRecord(raw) && isRecord(parsed)) {
-    for (const [key, value] of Object.entries(raw)) {
-      if (Object.hasOwn(parsed, key)) walk(value, parsed[key], `${path}/${escape(key)}`, out);
+    for (const key in raw) {
+      if (!Object.hasOwn(raw, key) || !Object.hasOwn(parsed, key)) continue;
+      const value = raw[key];
+      if (typeof value !== 'object' && typeof value !== 'boolean') continue;
+      segments.push(escape(key));
+      walk(value, parsed[key], segments, out);
+      segments.pop();
     }
   }
 }
@@ -36,6 +49,6 @@ function walk(raw: unknown, parsed: unknown, path: string, out: CanonicalReplace
  */
 export function yamlBooleanReplacements(rawSpec: unknown, parsedSpec: unknown): CanonicalReplacement[] {
   const out: CanonicalReplacement[] = [];
-  walk(rawSpec, parsedSpec, '', out);
+  walk(rawSpec, parsedSpec, [], out);
   return out;
 }
