@@ -11,6 +11,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { builtinsAsObjects } from './build-builtins.ts';
 
 export const repoRoot = join(import.meta.dirname, '..');
 export const distDir = join(repoRoot, 'dist');
@@ -114,6 +115,7 @@ async function buildInto(outdir: string): Promise<BuildResult['files']> {
       legalComments: 'eof',
       // Stack traces in logs point into the bundle; the maps let `node --enable-source-maps` map them back.
       sourcemap: 'linked',
+      plugins: [builtinsAsObjects],
       metafile: true,
       logLevel: 'warning',
     });
