@@ -28,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
+import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace, pool } from './_namespace.ts';
 
@@ -157,16 +158,7 @@ async function main(): Promise<void> {
     emit(BENCH, 'load_rss_mb_all_deps', loadRss(MODULES), 'MB');
   }
 
-  // as the e2e root hook does: a freshly started test environment has no CRDs yet
-  const kubectl = join(e.DDBOP_BIN_DIR ?? '', 'kubectl');
-  const crds = join(root, 'charts', 'dynamodb-operator', 'crds');
-  for (const args of [
-    ['apply', '--server-side', '--force-conflicts', '-f', crds],
-    ['wait', '--for=condition=Established', '--timeout=60s', '-f', crds],
-  ]) {
-    const r = spawnSync(kubectl, args, { env: { ...process.env, KUBECONFIG: e.KUBECONFIG }, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`kubectl ${args[0]} CRDs failed: ${r.stderr}`);
-  }
+  installCrds(e);
   const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
   const dynPort = await freePort();
   const dynalite = start('dynalite', [

@@ -43,6 +43,7 @@ import { freePort, loadTestEnvFile, makeServingCert } from '../test/e2e/support/
 import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
 import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
 import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
+import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace } from './_namespace.ts';
 
@@ -147,6 +148,7 @@ async function run(
   const lease = join(users, String(process.pid));
   writeFileSync(lease, `${new Date().toISOString()} bench peers\n`);
   process.on('exit', () => rmSync(lease, { force: true }));
+  installCrds(e);
   const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
   const suffix = Math.random().toString(36).slice(2, 7);
   const watched = `bench-peers-${suffix}`;

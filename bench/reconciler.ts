@@ -28,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
+import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace, pool } from './_namespace.ts';
 
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
   const lease = join(users, String(process.pid));
   writeFileSync(lease, `${new Date().toISOString()} bench reconciler\n`);
   process.on('exit', () => rmSync(lease, { force: true }));
+  installCrds(e);
   const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
   const dynPort = await freePort();
   start('dynalite', [join(root, 'hack', 'dynalite.ts'), '--port', String(dynPort), '--lifecycle-ms', '100']);
