@@ -5,6 +5,8 @@
 // Figures (one JSON line each):
 //   load_rss_mb_<module>          a `node` that only imports that module (and bare node): what it costs
 //   load_rss_mb_all_deps          one that imports every npm dependency the reconciler loads at start
+//   rss_mb_floor_https_client     the floor of any Node.js controller: node with the reconciler's V8
+//                                 settings, Node's HTTPS client and one request to the API server
 //   rss_mb_idle_<variant>         the reconciler, started, synced, no objects
 //   rss_mb_200_<variant>          steady with 200 Ready plain tables (all Ready, then 90 s)
 //   rss_mb_1000_<variant>         steady with 1,000 (800 more created)
@@ -109,6 +111,33 @@ function loadRss(modules: string[]): number {
   return Math.min(...samples);
 }
 
+/**
+ * The floor of any Node.js controller: a `node` with the reconciler's V8 settings that loads nothing but
+ * Node's HTTPS client, makes one request to the API server (a real TLS handshake pages OpenSSL in), and
+ * settles. What the reconciler holds above this is its own code and data; this much any Node controller pays.
+ */
+function httpsClientFloorRss(apiServerUrl: string): number {
+  const script =
+    `const https = process.getBuiltinModule('node:https');` +
+    `await new Promise((r) => https.get(${JSON.stringify(`${apiServerUrl}/readyz`)}, { rejectUnauthorized: false },` +
+    ` (res) => { res.resume(); res.on('end', r); }).on('error', r));` +
+    `await new Promise((r) => setTimeout(r, 300)); gc(); gc();` +
+    `await new Promise((r) => setTimeout(r, 300));` +
+    `const fs = process.getBuiltinModule('node:fs');` +
+    `process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);`;
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(
+      process.execPath,
+      ['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev', '--input-type=module', '-e', script],
+      { encoding: 'utf8', env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+    );
+    if (r.status !== 0) throw new Error(`the HTTPS client floor failed: ${r.stderr}`);
+    samples.push(Number(r.stdout) / 1024);
+  }
+  return Math.min(...samples);
+}
+
 /** Where the resident memory is: file-backed (the node binary) vs anonymous, and the V8 heap (/metrics). */
 async function breakdown(pid: number, metricsPort: number): Promise<string> {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -157,6 +186,7 @@ async function main(): Promise<void> {
       emit(BENCH, `load_rss_mb_${m.replace(/^@aws-sdk\//, '').replace(/\W/g, '_')}`, loadRss([m]), 'MB');
     emit(BENCH, 'load_rss_mb_all_deps', loadRss(MODULES), 'MB');
   }
+  emit(BENCH, 'rss_mb_floor_https_client', httpsClientFloorRss(e.DDBOP_APISERVER_URL ?? ''), 'MB');
 
   installCrds(e);
   const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
