@@ -1,2 +1,3 @@
 export * from './apply-defaults.ts';
 export * from './canonical.ts';
+export * from './json-clone.ts';

@@ -10,9 +10,9 @@ import {
   yamlBooleanReplacements,
 } from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
-import jsonpatch from 'fast-json-patch';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { ProviderLookup } from '../providers/lookup.ts';
+import { addedFields } from './added-fields.ts';
 import { gate } from './gate.ts';
 import { allow, denyInvalid } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
@@ -37,7 +37,7 @@ export function defaultsPatch(spec: unknown, defaultedSpec: unknown): PatchOpera
   if (!isRecord(defaultedSpec)) return [];
   if (!isRecord(spec)) return [{ op: 'add', path: '/spec', value: defaultedSpec }];
   return [
-    ...jsonpatch.compare(spec, defaultedSpec).filter((operation) => operation.op === 'add'),
+    ...addedFields(spec, defaultedSpec),
     ...yamlBooleanReplacements(spec, defaultedSpec),
   ].map((operation) => ({ ...operation, path: `/spec${operation.path}` }));
 }
