@@ -8,6 +8,8 @@ import { Findings, show } from './result.ts';
 
 /** Unicode characters, as AWS counts tag lengths (not UTF-16 code units). */
 const chars = (s: string): number => [...s].length;
+/** chars(s) > max, counted only when the UTF-16 length could exceed it (never fewer characters than units). */
+const longer = (s: string, max: number): boolean => s.length > max && chars(s) > max;
 
 /** Tag keys live at `<tagsPath>.<key>`, quoted like parse errors quote them (`spec.tags["aws:x"]`). */
 export function tagPath(tagsPath: string, key: string): string {
@@ -57,41 +59,43 @@ export function checkTagMap(
   if (keys.length > MAX_TAGS - reserved) out.error(tagsPath, tooManyTags(keys.length, reserved, owner));
   for (const key of keys) {
     const value = tags[key] ?? '';
-    const path = tagPath(tagsPath, key);
+    // Built for a finding only: most tags have none, and the webhook checks every table's tags.
+    let quoted: string | undefined;
+    const at = (): string => (quoted ??= tagPath(tagsPath, key));
     const words = yamlBooleanKeyWords(key);
     if (words !== undefined) {
       // A key "false" is legal, so not an error: but it is almost always `n:` or `off:` unquoted. Short:
       // the webhook cuts warnings at 120 characters.
-      out.warn(`${path}: YAML 1.1 reads an unquoted ${words} key as "${key}"; quote the key you meant`);
+      out.warn(`${at()}: YAML 1.1 reads an unquoted ${words} key as "${key}"; quote the key you meant`);
     }
-    if (chars(key) < 1 || chars(key) > TAG_KEY_MAX) {
-      out.error(path, `tag key ${show(key)} has ${chars(key)} characters: use 1 to ${TAG_KEY_MAX}`);
+    if (key === '' || longer(key, TAG_KEY_MAX)) {
+      out.error(at(), `tag key ${show(key)} has ${chars(key)} characters: use 1 to ${TAG_KEY_MAX}`);
     }
     if (!TAG_PATTERN.test(key)) {
       out.error(
-        path,
+        at(),
         `tag key ${show(key)} contains characters AWS does not allow in tags: use letters, digits, spaces and _ . : / = + - @`,
       );
     }
     if (key.toLowerCase().startsWith('aws:')) {
-      out.error(path, `tag key ${show(key)} starts with "aws:", which AWS reserves for itself: choose another key`);
+      out.error(at(), `tag key ${show(key)} starts with "aws:", which AWS reserves for itself: choose another key`);
     }
     if (key.startsWith(OWNER_TAG_PREFIX)) {
       out.error(
-        path,
+        at(),
         `tag key ${show(key)} uses the prefix ${OWNER_TAG_PREFIX}, which the operator reserves for its ownership tags: choose another key`,
       );
     }
     if (typeof value !== 'string') {
-      out.error(path, `tag ${show(key)} has a non-string value: quote it (e.g. "true", "42")`);
+      out.error(at(), `tag ${show(key)} has a non-string value: quote it (e.g. "true", "42")`);
       continue;
     }
-    if (chars(value) > TAG_VALUE_MAX) {
-      out.error(path, `tag ${show(key)} has a value of ${chars(value)} characters: use at most ${TAG_VALUE_MAX}`);
+    if (longer(value, TAG_VALUE_MAX)) {
+      out.error(at(), `tag ${show(key)} has a value of ${chars(value)} characters: use at most ${TAG_VALUE_MAX}`);
     }
     if (!TAG_PATTERN.test(value)) {
       out.error(
-        path,
+        at(),
         `tag ${show(key)} has a value with characters AWS does not allow in tags: use letters, digits, spaces and _ . : / = + - @`,
       );
     }
