@@ -15,7 +15,16 @@ function flush(): void {
   const texts = bodies;
   pending = [];
   bodies = [];
-  for (let i = 0; i < responses.length; i++) responses[i]!.end(texts[i]);
+  for (let i = 0; i < responses.length; i++) {
+    const res = responses[i]!;
+    // One answer that cannot be written must not keep the others of the turn from theirs (nor, thrown
+    // from an immediate, end the process): its connection is cut, which its caller sees as a failure.
+    try {
+      res.end(texts[i]);
+    } catch (error) {
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
 }
 
 /** Ends `res` with `text` in this turn's check phase (after every request read in this turn). */
