@@ -455,6 +455,7 @@ describe('chart: helm lint and template', function () {
       expect(deploymentSpec(webhook).template.metadata.labels['pod-label']).to.equal('yes');
       expect(container(webhook).env).to.deep.include({ name: 'NODE_OPTIONS', value: '--max-old-space-size=192' });
       expect(container(reconciler).env).to.deep.include({ name: 'AWS_REGION', value: 'eu-west-1' });
+      expect(container(reconciler).env).to.deep.include({ name: 'DDBOP_OPTIMIZING_COMPILERS', value: 'true' });
       expect(container(webhook).livenessProbe).to.include({
         initialDelaySeconds: 7,
         periodSeconds: 11,
@@ -830,6 +831,9 @@ describe('chart: helm lint and template', function () {
       });
       expect(existsSync(join(repoRoot, webhook.script))).to.equal(true);
       const reconciler = renderedProcess('reconciler', {}, { namespace: NS });
+      // by default the reconciler's own main.ts sets its V8 flags, the optimising compilers off
+      expect(reconciler.env).not.to.have.property('NODE_OPTIONS');
+      expect(reconciler.env).not.to.have.property('DDBOP_OPTIMIZING_COMPILERS');
       expect(reconciler.entrypoint).to.deep.equal(['/nodejs/bin/node', 'dist/reconciler/main.js']);
       expect(reconciler.ports).to.deep.equal({ metrics: 8080, health: 8081 });
     });

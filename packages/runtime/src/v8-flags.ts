@@ -2,8 +2,10 @@
 // the same way for both: the process re-executes itself in place with what is missing. This, rather than
 // NODE_OPTIONS in the chart, so that every way of starting a binary (the image, `node dist/…/main.js`,
 // the e2e suites, the benchmarks) runs with the settings that were measured; a deployment can still
-// override a flag through NODE_OPTIONS (a flag given there or in execArgv is not added again), which is
-// how the chart passes what depends on the container's memory limit (--max-old-space-size).
+// override a flag through NODE_OPTIONS (a flag given there or in execArgv, or its negation, is not added
+// again: `--opt` keeps our `--no-opt` out), which is how the chart passes what depends on the container's
+// memory limit (--max-old-space-size). (Node allows only some V8 flags in NODE_OPTIONS: `--opt` is not
+// one of them, so the reconciler's compilers have a variable of their own, see its main.ts.)
 // process.execve keeps the PID, file descriptors and signal delivery: no child process is left behind.
 // DDBOP_NO_REEXEC=1, or a Node without process.execve, skips it.
 
@@ -28,7 +30,8 @@ export function missingSettings(
   env: NodeJS.ProcessEnv,
 ): Missing {
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName);
-  const canonical = (name: string) => name.replaceAll('_', '-');
+  // `--opt` given overrides our `--no-opt` (and the other way round): it names the same V8 setting.
+  const canonical = (name: string) => name.replaceAll('_', '-').replace(/^--no-/, '--');
   return {
     flags: settings.flags.filter((f) => !given.some((g) => canonical(g) === canonical(flagName(f)))),
     env: Object.fromEntries(Object.entries(settings.env ?? {}).filter(([k]) => env[k] === undefined)),

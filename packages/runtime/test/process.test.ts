@@ -70,4 +70,10 @@ describe('runtime process set-up: logger, probe server, V8 flags', () => {
       missingSettings(settings, ['--expose_gc'], { NODE_OPTIONS: '--max-semi-space-size=4', MALLOC_ARENA_MAX: '4' }),
     ).to.deep.equal({ flags: [], env: {} });
   });
+
+  it('a negated flag given (--opt against our --no-opt) overrides ours instead of being overridden', () => {
+    const settings = { flags: ['--no-opt', '--no-maglev', '--expose-gc'] };
+    expect(missingSettings(settings, [], { NODE_OPTIONS: '--opt --maglev' }).flags).to.deep.equal(['--expose-gc']);
+    expect(missingSettings(settings, ['--no_opt'], {}).flags).to.deep.equal(['--no-maglev', '--expose-gc']);
+  });
 });

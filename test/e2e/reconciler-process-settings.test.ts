@@ -1,0 +1,75 @@
+// The reconciler bundle (as the image runs it) re-executes itself with its measured memory settings:
+// V8 flags and MALLOC_ARENA_MAX, in place (same PID). The chart's reconciler.optimizingCompilers
+// (DDBOP_OPTIMIZING_COMPILERS=true) keeps V8's optimising compilers; a flag the user passes, or its
+// negation, wins over ours.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { BUILT_ENTRYPOINTS } from '../../hack/build.ts';
+import { freePort, startProcess, testEnv, waitFor } from './support/index.ts';
+import type { ManagedProcess } from './support/index.ts';
+
+const env = testEnv();
+
+interface Observed {
+  args: string[];
+  arenas: string | undefined;
+}
+
+/** Starts the bundle, waits until it serves /healthz, and reads its command line and environment from /proc. */
+async function observe(nodeArgs: string[], extraEnv: Record<string, string>): Promise<Observed> {
+  const healthPort = await freePort();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DDBOP_NO_REEXEC', 'DDBOP_OPTIMIZING_COMPILERS', 'MALLOC_ARENA_MAX', 'NODE_OPTIONS'])
+    delete childEnv[name];
+  const proc: ManagedProcess = startProcess(
+    `reconciler-process-settings-${Object.keys(extraEnv).join('-') || nodeArgs.join('') || 'default'}`,
+    process.execPath,
+    [
+      ...nodeArgs,
+      join(env.root, BUILT_ENTRYPOINTS.reconciler),
+      `--kubeconfig=${env.kubeconfig}`,
+      '--watch-namespace=reconciler-process-settings',
+      '--metrics-bind-address=127.0.0.1:0',
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--leader-elect=false',
+    ],
+    { env: { ...childEnv, ...extraEnv } },
+  );
+  try {
+    await waitFor('the reconciler to serve /healthz', async () => {
+      const res = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+      return res.ok;
+    });
+    // the PID the test started is the one serving: the re-exec replaced the program in place
+    const args = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const environ = readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0');
+    const arenas = environ.find((v) => v.startsWith('MALLOC_ARENA_MAX='))?.split('=')[1];
+    return { args, arenas };
+  } finally {
+    await proc.stop();
+  }
+}
+
+describe('reconciler process settings (the bundle re-executes itself in place)', function () {
+  it('runs with the young generation capped, the GC exposed, no optimising compilers and two malloc arenas', async function () {
+    const seen = await observe([], {});
+    expect(seen.args).to.include.members(['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev']);
+    expect(seen.arenas).to.equal('2');
+  });
+
+  it('keeps the optimising compilers with DDBOP_OPTIMIZING_COMPILERS=true (the chart value)', async function () {
+    const seen = await observe([], { DDBOP_OPTIMIZING_COMPILERS: 'true' });
+    expect(seen.args).to.include.members(['--max-semi-space-size=8', '--expose-gc']);
+    expect(seen.args).not.to.include('--no-opt');
+    expect(seen.args).not.to.include('--no-maglev');
+  });
+
+  it('lets a flag given on the command line, or its negation, win over its own', async function () {
+    const seen = await observe(['--max-semi-space-size=2', '--opt'], { MALLOC_ARENA_MAX: '1' });
+    expect(seen.args).to.include.members(['--max-semi-space-size=2', '--opt', '--no-maglev']);
+    expect(seen.args).not.to.include('--max-semi-space-size=8');
+    expect(seen.args).not.to.include('--no-opt');
+    expect(seen.arenas).to.equal('1');
+  });
+});
