@@ -48,11 +48,28 @@ export function gate(request: AdmissionRequest): GateResult {
   // The object we evaluate (never patched: patches are computed under /spec only). Its namespace comes
   // from the request when the object has none, and null metadata fields are dropped: typed Go clients
   // send `creationTimestamp: null` on CREATE, and /mutate sees it before the API server fills it in.
-  const nulls = Object.keys(metadata).filter((key) => metadata[key] === null);
-  if ((metadata.namespace === undefined && request.namespace) || nulls.length > 0) {
-    const cleaned = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== null));
+  if ((metadata.namespace === undefined && request.namespace) || hasNull(metadata)) {
+    const cleaned = withoutNulls(metadata);
     if (cleaned.namespace === undefined && request.namespace) cleaned.namespace = request.namespace;
     return { done: false, object: { ...object, metadata: cleaned }, target };
   }
   return { done: false, object, target };
+}
+
+// Loops, not Object.entries/fromEntries: every CREATE from a typed client takes this path.
+function hasNull(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key) && record[key] === null) return true;
+  return false;
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in record) {
+    if (!Object.hasOwn(record, key) || record[key] === null) continue;
+    // A "__proto__" key stays an own property, as Object.fromEntries made it; assignment would set the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = record[key];
+  }
+  return out;
 }
