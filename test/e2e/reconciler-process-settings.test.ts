@@ -1,5 +1,5 @@
 // The reconciler bundle (as the image runs it) re-executes itself with its measured memory settings:
-// V8 flags and MALLOC_ARENA_MAX, in place (same PID). The chart's reconciler.optimizingCompilers
+// V8 flags and glibc's malloc variables, in place (same PID). The chart's reconciler.optimizingCompilers
 // (DDBOP_OPTIMIZING_COMPILERS=true) keeps V8's optimising compilers; a flag the user passes, or its
 // negation, wins over ours.
 import { readFileSync } from 'node:fs';
@@ -13,15 +13,17 @@ const env = testEnv();
 
 interface Observed {
   args: string[];
-  arenas: string | undefined;
+  /** The glibc malloc variables it runs with. */
+  malloc: Record<string, string>;
 }
 
 /** Starts the bundle, waits until it serves /healthz, and reads its command line and environment from /proc. */
 async function observe(nodeArgs: string[], extraEnv: Record<string, string>): Promise<Observed> {
   const healthPort = await freePort();
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DDBOP_NO_REEXEC', 'DDBOP_OPTIMIZING_COMPILERS', 'MALLOC_ARENA_MAX', 'NODE_OPTIONS'])
-    delete childEnv[name];
+  for (const name of Object.keys(childEnv))
+    if (name.startsWith('MALLOC_') || ['DDBOP_NO_REEXEC', 'DDBOP_OPTIMIZING_COMPILERS', 'NODE_OPTIONS'].includes(name))
+      delete childEnv[name];
   const proc: ManagedProcess = startProcess(
     `reconciler-process-settings-${Object.keys(extraEnv).join('-') || nodeArgs.join('') || 'default'}`,
     process.execPath,
@@ -44,18 +46,26 @@ async function observe(nodeArgs: string[], extraEnv: Record<string, string>): Pr
     // the PID the test started is the one serving: the re-exec replaced the program in place
     const args = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     const environ = readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0');
-    const arenas = environ.find((v) => v.startsWith('MALLOC_ARENA_MAX='))?.split('=')[1];
-    return { args, arenas };
+    const malloc = Object.fromEntries(
+      environ
+        .filter((v) => v.startsWith('MALLOC_'))
+        .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+    );
+    return { args, malloc };
   } finally {
     await proc.stop();
   }
 }
 
 describe('reconciler process settings (the bundle re-executes itself in place)', function () {
-  it('runs with the young generation capped, the GC exposed, no optimising compilers and two malloc arenas', async function () {
+  it('runs with the young generation capped, the GC exposed, no optimising compilers and glibc malloc tuned', async function () {
     const seen = await observe([], {});
     expect(seen.args).to.include.members(['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev']);
-    expect(seen.arenas).to.equal('2');
+    expect(seen.malloc).to.deep.equal({
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '32768',
+      MALLOC_TRIM_THRESHOLD_: '0',
+    });
   });
 
   it('keeps the optimising compilers with DDBOP_OPTIMIZING_COMPILERS=true (the chart value)', async function () {
@@ -70,6 +80,6 @@ describe('reconciler process settings (the bundle re-executes itself in place)',
     expect(seen.args).to.include.members(['--max-semi-space-size=2', '--opt', '--no-maglev']);
     expect(seen.args).not.to.include('--max-semi-space-size=8');
     expect(seen.args).not.to.include('--no-opt');
-    expect(seen.arenas).to.equal('1');
+    expect(seen.malloc).to.include({ MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '32768' });
   });
 });

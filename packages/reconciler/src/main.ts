@@ -15,6 +15,12 @@
 // - MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs (libuv's pool, V8's GC helpers) an arena
 //   of its own, up to 8 per core, each keeping what was freed in it; two are plenty for one JS thread.
 //   glibc reads it at start, hence the re-exec.
+// - MALLOC_MMAP_THRESHOLD_=32768 MALLOC_TRIM_THRESHOLD_=0: V8's parser and compilers take their work
+//   memory from malloc in blocks of tens of kilobytes and free it after each script or function; glibc
+//   raises its mmap threshold as blocks come and go and then keeps such blocks in its heap, where the
+//   holes a burst leaves stay resident. Fixed thresholds hand those blocks back to the kernel on free:
+//   memory bench, same run, RSS 81.0 -> 79.0 MB at 200 tables and 96.3 -> 83.9 MB at 1,000, the same
+//   CPU seconds for the 1,000 creates (17.3 / 17.4).
 // The process first re-executes itself in place with those settings (@dynamodb-operator/runtime,
 // applyProcessSettings, as the webhook does with its own): a flag already given (execArgv or
 // NODE_OPTIONS) or a variable already set is not added again; DDBOP_NO_REEXEC=1 skips this.
@@ -25,7 +31,7 @@ import { startMemoryReducer } from './observability/memory-reducer.ts';
 const optimizingCompilers = process.env.DDBOP_OPTIMIZING_COMPILERS === 'true';
 const RECONCILER_PROCESS: ProcessSettings = {
   flags: ['--max-semi-space-size=8', '--expose-gc', ...(optimizingCompilers ? [] : ['--no-opt', '--no-maglev'])],
-  env: { MALLOC_ARENA_MAX: '2' },
+  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '0' },
 };
 
 applyProcessSettings(RECONCILER_PROCESS);
