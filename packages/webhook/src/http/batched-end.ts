@@ -1,8 +1,8 @@
 // Answers written together at the end of the event-loop turn that produced them, instead of one by
 // one as each is decided. Each write to a caller that sleeps in its own poll costs a wake-up in the
 // kernel (an inter-processor interrupt, a VM exit on a virtual machine): measured with `perf`, about a
-// tenth of the webhook's CPU under load went there, and the system time per request fell from ~22 to
-// ~9 µs with the writes of a turn batched (bench/webhook.ts). The first answer of a turn wakes the
+// tenth of the webhook's CPU under load went there, and the system time per request fell from ~22–25 to
+// ~6–9 µs with the writes of a turn batched (bench/webhook.ts). The first answer of a turn wakes the
 // caller; the ones after it find it awake. An answer waits at most for the other requests that were
 // read in the same turn; alone (the usual case at the API server's pace) it goes out in the same turn.
 import type { ServerResponse } from 'node:http';
