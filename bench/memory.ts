@@ -23,7 +23,7 @@
 // after the 200 (create_cpu_s_200_<variant> instead of the 1,000 figures).
 // Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant on a quiet machine)
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,51 +91,55 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** RSS of a `node` that imports `modules` and settles (two full GCs): the cost of loading them. */
-function loadRss(modules: string[]): number {
+/**
+ * Min of 3 runs: the VmRSS of a `node` that runs `work` (an ES module body), then settles (two full GCs
+ * between pauses). `what` names it in an error.
+ */
+function settledRss(what: string, work: string, nodeFlags: string[], opts: SpawnSyncOptions = {}): number {
   const script =
-    `for (const m of ${JSON.stringify(modules)}) await import(m);` +
+    work +
     `await new Promise((r) => setTimeout(r, 300)); gc(); gc();` +
     `await new Promise((r) => setTimeout(r, 300));` +
     `const fs = process.getBuiltinModule('node:fs');` +
     `process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);`;
   const samples: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
-      cwd: join(root, 'packages', 'reconciler'),
+    const r = spawnSync(process.execPath, [...nodeFlags, '--expose-gc', '--input-type=module', '-e', script], {
+      ...opts,
       encoding: 'utf8',
     });
-    if (r.status !== 0) throw new Error(`loading ${modules.join(', ')} failed: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`${what} failed: ${String(r.stderr)}`);
     samples.push(Number(r.stdout) / 1024);
   }
   return Math.min(...samples);
 }
 
+/** RSS of a `node` that imports `modules` and settles: the cost of loading them. */
+function loadRss(modules: string[]): number {
+  return settledRss(
+    `loading ${modules.join(', ')}`,
+    `for (const m of ${JSON.stringify(modules)}) await import(m);`,
+    [],
+    {
+      cwd: join(root, 'packages', 'reconciler'),
+    },
+  );
+}
+
 /**
- * The floor of any Node.js controller: a `node` with the reconciler's V8 settings that loads nothing but
- * Node's HTTPS client, makes one request to the API server (a real TLS handshake pages OpenSSL in), and
- * settles. What the reconciler holds above this is its own code and data; this much any Node controller pays.
+ * The floor of any Node.js controller: a `node` with the reconciler's V8 and malloc settings that loads
+ * nothing but Node's HTTPS client, makes one request to the API server (a real TLS handshake pages
+ * OpenSSL in), and settles. What the reconciler holds above this is its own code and data; this much any
+ * Node controller pays.
  */
 function httpsClientFloorRss(apiServerUrl: string): number {
-  const script =
+  const work =
     `const https = process.getBuiltinModule('node:https');` +
     `await new Promise((r) => https.get(${JSON.stringify(`${apiServerUrl}/readyz`)}, { rejectUnauthorized: false },` +
-    ` (res) => { res.resume(); res.on('end', r); }).on('error', r));` +
-    `await new Promise((r) => setTimeout(r, 300)); gc(); gc();` +
-    `await new Promise((r) => setTimeout(r, 300));` +
-    `const fs = process.getBuiltinModule('node:fs');` +
-    `process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);`;
-  const samples: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const r = spawnSync(
-      process.execPath,
-      ['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev', '--input-type=module', '-e', script],
-      { encoding: 'utf8', env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
-    );
-    if (r.status !== 0) throw new Error(`the HTTPS client floor failed: ${r.stderr}`);
-    samples.push(Number(r.stdout) / 1024);
-  }
-  return Math.min(...samples);
+    ` (res) => { res.resume(); res.on('end', r); }).on('error', r));`;
+  return settledRss('the HTTPS client floor', work, ['--max-semi-space-size=8', '--no-opt', '--no-maglev'], {
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '0' },
+  });
 }
 
 /** Where the resident memory is: file-backed (the node binary) vs anonymous, and the V8 heap (/metrics). */
