@@ -36,10 +36,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export function defaultsPatch(spec: unknown, defaultedSpec: unknown): PatchOperation[] {
   if (!isRecord(defaultedSpec)) return [];
   if (!isRecord(spec)) return [{ op: 'add', path: '/spec', value: defaultedSpec }];
-  return [
-    ...addedFields(spec, defaultedSpec),
-    ...yamlBooleanReplacements(spec, defaultedSpec),
-  ].map((operation) => ({ ...operation, path: `/spec${operation.path}` }));
+  return [...addedFields(spec, defaultedSpec), ...yamlBooleanReplacements(spec, defaultedSpec)].map((operation) => ({
+    ...operation,
+    path: `/spec${operation.path}`,
+  }));
 }
 
 /** A ClusterAWSProvider is looked up under namespace '' (how the provider cache keys cluster-scoped objects). */
