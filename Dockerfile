@@ -34,7 +34,7 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/webhook/package.json packages/webhook/
 COPY packages/reconciler/package.json packages/reconciler/
 RUN npm ci --no-audit --no-fund --ignore-scripts
-COPY hack/build.ts hack/
+COPY hack/build.ts hack/build-builtins.ts hack/
 COPY packages/api/src packages/api/src
 COPY packages/kube/src packages/kube/src
 COPY packages/runtime/src packages/runtime/src
