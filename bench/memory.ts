@@ -28,6 +28,7 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
+import { MALLOC_SETTINGS } from '@dynamodb-operator/runtime';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { installCrds } from './_crds.ts';
@@ -138,7 +139,7 @@ function httpsClientFloorRss(apiServerUrl: string): number {
     `await new Promise((r) => https.get(${JSON.stringify(`${apiServerUrl}/readyz`)}, { rejectUnauthorized: false },` +
     ` (res) => { res.resume(); res.on('end', r); }).on('error', r));`;
   return settledRss('the HTTPS client floor', work, ['--max-semi-space-size=8', '--no-opt', '--no-maglev'], {
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '0' },
+    env: { ...process.env, ...MALLOC_SETTINGS },
   });
 }
 

@@ -24,14 +24,14 @@
 // The process first re-executes itself in place with those settings (@dynamodb-operator/runtime,
 // applyProcessSettings, as the webhook does with its own): a flag already given (execArgv or
 // NODE_OPTIONS) or a variable already set is not added again; DDBOP_NO_REEXEC=1 skips this.
-import { applyProcessSettings } from '@dynamodb-operator/runtime';
+import { applyProcessSettings, MALLOC_SETTINGS } from '@dynamodb-operator/runtime';
 import type { ProcessSettings } from '@dynamodb-operator/runtime';
 import { startMemoryReducer } from './observability/memory-reducer.ts';
 
 const optimizingCompilers = process.env.DDBOP_OPTIMIZING_COMPILERS === 'true';
 const RECONCILER_PROCESS: ProcessSettings = {
   flags: ['--max-semi-space-size=8', '--expose-gc', ...(optimizingCompilers ? [] : ['--no-opt', '--no-maglev'])],
-  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '0' },
+  env: MALLOC_SETTINGS,
 };
 
 applyProcessSettings(RECONCILER_PROCESS);

@@ -12,5 +12,5 @@ export type {
   ProbeServer,
   SecureOptions,
 } from './probe-server.ts';
-export { applyProcessSettings, missingSettings } from './v8-flags.ts';
+export { applyProcessSettings, MALLOC_SETTINGS, missingSettings } from './v8-flags.ts';
 export type { Missing, ProcessSettings } from './v8-flags.ts';

@@ -13,16 +13,13 @@
 // passes it in NODE_OPTIONS next to that limit (webhook.nodeOptions).
 import { readFileSync } from 'node:fs';
 import { parseTenancyPolicy } from '@dynamodb-operator/api';
-import { applyProcessSettings, createLogger } from '@dynamodb-operator/runtime';
+import { applyProcessSettings, createLogger, MALLOC_SETTINGS } from '@dynamodb-operator/runtime';
 import { parseConfig } from './config.ts';
 import { staticProviders } from './providers/lookup.ts';
 import { startWebhook } from './server.ts';
 import type { WebhookConfig } from './server.ts';
 
-applyProcessSettings({
-  flags: ['--max-semi-space-size=4'],
-  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768', MALLOC_TRIM_THRESHOLD_: '0' },
-});
+applyProcessSettings({ flags: ['--max-semi-space-size=4'], env: MALLOC_SETTINGS });
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (parsed.kind === 'help') {
   process.stdout.write(parsed.text);

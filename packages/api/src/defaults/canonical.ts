@@ -15,8 +15,8 @@ export interface CanonicalReplacement {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** RFC 6901: `~` → `~0`, `/` → `~1` (tag keys may hold a `/`). */
-const escape = (key: string): string =>
+/** A JSON Pointer segment for `key`, RFC 6901: `~` → `~0`, `/` → `~1` (tag keys may hold a `/`). */
+export const pointerSegment = (key: string): string =>
   key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 
 // The path is kept as its segments and joined only for a match: almost every spec has none, and the
@@ -36,7 +36,7 @@ function walk(raw: unknown, parsed: unknown, segments: string[], out: CanonicalR
       if (!Object.hasOwn(raw, key) || !Object.hasOwn(parsed, key)) continue;
       const value = raw[key];
       if (typeof value !== 'object' && typeof value !== 'boolean') continue;
-      segments.push(escape(key));
+      segments.push(pointerSegment(key));
       walk(value, parsed[key], segments, out);
       segments.pop();
     }

@@ -41,14 +41,21 @@ function copyRecord(value: Record<string, unknown>): Record<string, unknown> {
     if (!Object.hasOwn(value, key)) continue;
     const item = copy(value[key], false);
     if (item === undefined) continue;
-    // A "__proto__" key is an own property after JSON.parse; an assignment would set the prototype.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[key] = item;
-    }
+    setOwn(out, key, item);
   }
   return out;
+}
+
+/**
+ * `target[key] = value` as JSON.parse and Object.fromEntries do it: a "__proto__" key becomes an own
+ * property, where an assignment would set the prototype.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 export function jsonClone<T>(value: T): T {

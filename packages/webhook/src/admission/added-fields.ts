@@ -5,7 +5,7 @@
 // present on both sides with the same arrayness), then that level's new keys, whose adds are only
 // looked for when a key was removed or the key counts differ. The parity test runs both on random
 // documents.
-import { jsonClone } from '@dynamodb-operator/api';
+import { jsonClone, pointerSegment } from '@dynamodb-operator/api';
 
 export interface AddOperation {
   op: 'add';
@@ -17,10 +17,7 @@ type Container = Record<string, unknown> | unknown[];
 type Key = string | number;
 
 const isContainer = (value: unknown): value is Container => typeof value === 'object' && value !== null;
-const escape = (key: Key): string =>
-  typeof key === 'number' || (!key.includes('/') && !key.includes('~'))
-    ? String(key)
-    : key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escape = (key: Key): string => (typeof key === 'number' ? String(key) : pointerSegment(key));
 /** The JSON pointer of `key` under `segments`; built only for an add, which few keys get. */
 const pointer = (segments: Key[], key: Key): string => {
   let path = '';

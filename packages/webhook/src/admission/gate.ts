@@ -1,6 +1,6 @@
 // Checks shared by /validate and /mutate before any rule runs: is this one of our kinds, does the object
 // say what the request says, and is there anything to decide at all. Pure.
-import { API_GROUP, API_VERSION, TABLE_KINDS } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, setOwn, TABLE_KINDS } from '@dynamodb-operator/api';
 import { denyWith } from './response.ts';
 import type { DenialTarget } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
@@ -65,11 +65,7 @@ function hasNull(record: Record<string, unknown>): boolean {
 function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in record) {
-    if (!Object.hasOwn(record, key) || record[key] === null) continue;
-    // A "__proto__" key stays an own property, as Object.fromEntries made it; assignment would set the prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: record[key], enumerable: true, writable: true, configurable: true });
-    else out[key] = record[key];
+    if (Object.hasOwn(record, key) && record[key] !== null) setOwn(out, key, record[key]);
   }
   return out;
 }
