@@ -3,7 +3,7 @@
 // `false`), no propertyNames. What zod emits beyond that is removed here; anything we cannot express
 // (unions, references) throws, so that a schema change that k8s would reject fails the generator, not
 // the cluster.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type JsonSchema = { [key: string]: unknown };
 

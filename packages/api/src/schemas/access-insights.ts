@@ -6,7 +6,7 @@
 //   keeps it readable. That it parses, is a policy and fits is an admission rule (rules/access-insights.ts).
 // - Contributor insights: kind DynamoDB uses CloudFormation's ContributorInsightsSpecification
 //   ({enabled}) on the table and each GSI; kind DynamoDBTable a boolean, as its pointInTimeRecovery.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const resourcePolicySchema = z
   .string()

@@ -4,7 +4,7 @@
 // The schema types the numbers (so the CRD keeps them sane with the webhook down); which billing mode
 // it needs, min ≤ max and "the spec's capacity lies in [min, max]" are admission rules
 // (rules/autoscaling.ts), so that their messages can name the field and the fix.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CAPACITY } from './common.ts';
 
 /** DynamoDB's accepted range of target utilisation, in percent (the console's and the developer guide's). */

@@ -1,6 +1,6 @@
 // AWSProvider: where and as whom the operator talks to AWS. Credentials never appear in the object
 // itself, only references to Secrets in the provider's namespace.
-import { z } from 'zod';
+import * as z from 'zod';
 import { conditionsSchema, K8S_NAME_PATTERN, SECRET_KEY_PATTERN, tagsSchema } from './common.ts';
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;

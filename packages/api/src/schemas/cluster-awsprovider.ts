@@ -2,7 +2,7 @@
 // cannot create or change one) that serves the namespaces it selects. Same fields as AWSProvider, but
 // its credential Secrets name their namespace (an admin's namespace, never the tenant's), as
 // Crossplane's ClusterProviderConfig does.
-import { z } from 'zod';
+import * as z from 'zod';
 import { K8S_NAME_PATTERN, SECRET_KEY_PATTERN } from './common.ts';
 import { awsProviderSpecSchema, awsProviderStatusSchema } from './awsprovider.ts';
 

@@ -2,7 +2,7 @@
 // `kubectl explain` prints, because the CRDs are generated from these very schemas (crd/). Structural
 // limits (enums, patterns, lengths, item counts) live here so that they reach the CRDs too; the
 // semantic rules (keys defined, capacity vs billing mode, …) live in rules/.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ATTRIBUTE_TYPES,
   BILLING_MODES,

@@ -3,7 +3,7 @@
 // created; afterwards they are immutable. The structural schema types the fields; which combinations
 // AWS accepts (one source, one restore time, CSV options only with CSV, ...) are admission rules
 // (rules/create-from.ts), so that their messages can name the field and the fix.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const IMPORT_FORMATS = ['CSV', 'DYNAMODB_JSON', 'ION'] as const;
 export const IMPORT_COMPRESSIONS = ['GZIP', 'ZSTD', 'NONE'] as const;

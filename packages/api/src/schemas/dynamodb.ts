@@ -1,6 +1,6 @@
 // DynamoDB: the seed's examples shape, close to the CreateTable API (attributes + keySchema,
 // indexes with keys and projection, billingModeConfig for capacity).
-import { z } from 'zod';
+import * as z from 'zod';
 import { autoScalingSchema } from './autoscaling.ts';
 import {
   attributeNameSchema,

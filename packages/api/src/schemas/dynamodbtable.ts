@@ -1,7 +1,7 @@
 // DynamoDBTable: the seed's quick-start shape. Keys are named fields (hashKey/rangeKey with their
 // types); index keys are attribute names whose types come from hashKey, rangeKey or `attributes`.
 // Concepts that the seed lacks use the same names as in kind DynamoDB where they mean the same thing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { autoScalingSchema } from './autoscaling.ts';
 import {
   attributeNameSchema,

@@ -1,7 +1,7 @@
 // zod issues → FieldErrors that name the user's field and say how to fix it. zod's own messages
 // ("Invalid input: expected string, received number") are written for programmers; ours are for the
 // person editing the YAML.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldError } from '../model.ts';
 import { childPath, formatPath } from './paths.ts';
 

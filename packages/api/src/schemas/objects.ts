@@ -1,6 +1,6 @@
 // The three kinds as whole objects: schema per kind, the typed objects that parseObject returns, and
 // the names the API server serves them under (used by the CRD generator and in messages).
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_GROUP, API_VERSION, GROUP_VERSION } from '../model.ts';
 import type { Kind } from '../model.ts';
 import { awsProviderSpecSchema, awsProviderStatusSchema } from './awsprovider.ts';

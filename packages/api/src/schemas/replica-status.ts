@@ -1,5 +1,5 @@
 // status.replicas: each replica of a global table as DescribeTable reports it (Replicas[]).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const replicaStatusesSchema = z
   .array(

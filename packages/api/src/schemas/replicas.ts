@@ -5,7 +5,7 @@
 // point-in-time recovery of a replica are set on the replica's own table in its region (UpdateTable and
 // UpdateContinuousBackups there, not ReplicaUpdates), once it is ACTIVE. Which billing mode each override needs, the stream requirement and the
 // uniqueness of regions are admission rules (rules/replicas.ts), so their messages name the fix.
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLE_CLASSES } from '../model.ts';
 
 const readOverride = (where: string) =>

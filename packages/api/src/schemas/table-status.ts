@@ -1,5 +1,5 @@
 // Status of both table kinds: the seed's fields plus what the reconciler needs to report progress.
-import { z } from 'zod';
+import * as z from 'zod';
 import { conditionsSchema } from './common.ts';
 import { contributorInsightsStatusSchema, resourcePolicyStatusSchema } from './access-insights.ts';
 import { importStatusSchema, restoreStatusSchema } from './create-from.ts';

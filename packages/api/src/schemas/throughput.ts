@@ -3,7 +3,7 @@
 // structural schema only types the numbers; which billing mode each needs, the -1 sentinel, the
 // minimums and "warm throughput only rises" are admission rules (rules/throughput.ts), so that their
 // messages can name the field and the fix.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const requestUnits = (which: string, where: string) =>
   z
