@@ -17,7 +17,9 @@
 // DDBOP_NO_REEXEC=1 and exactly the flags named, e.g. `noflags` (none). BENCH_MEMORY_VARIANTS picks
 // them (comma-separated, default `default,noflags`); a variant is NAME or NAME=flag+flag
 // (`semi8=--max-semi-space-size=8`), a token without a leading dash is an environment variable
-// (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`). BENCH_MEMORY_RESYNC sets --resync-period (default: the reconciler's,
+// (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`), except BUNDLE=PATH, which runs another build's
+// reconciler as shipped, e.g. a git worktree's dist (`before=BUNDLE=/tmp/before/dist/reconciler/main.js`):
+// two builds side by side in one run. BENCH_MEMORY_RESYNC sets --resync-period (default: the reconciler's,
 // 10 min, so "steady" is the idle process between resync waves, as ACK's figures are). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
 // BENCH_MEMORY_PARALLEL=1 runs the variants side by side (see main()); BENCH_MEMORY_TABLES=200 stops
 // after the 200 (create_cpu_s_200_<variant> instead of the 1,000 figures).
@@ -162,6 +164,8 @@ interface Variant {
   flags: string[] | undefined;
   /** Extra environment, e.g. MALLOC_ARENA_MAX=1. */
   env: Record<string, string>;
+  /** Another build's reconciler entry point (BUNDLE=PATH); undefined: this checkout's dist. */
+  bundle?: string;
 }
 function variants(): Variant[] {
   return (process.env.BENCH_MEMORY_VARIANTS ?? 'default,noflags').split(',').map((v) => {
@@ -173,6 +177,8 @@ function variants(): Variant[] {
     const env = Object.fromEntries(
       tokens.filter((t) => !t.startsWith('-')).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]),
     );
+    const { BUNDLE: bundle, ...rest } = env;
+    if (bundle !== undefined) return { name, flags: undefined, env: rest, bundle };
     return { name, flags: tokens.filter((t) => t.startsWith('-')), env };
   });
 }
@@ -253,7 +259,7 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
     `reconciler-${v.name}`,
     [
       ...nodeFlags,
-      join(root, BUILT_ENTRYPOINTS.reconciler),
+      v.bundle ?? join(root, BUILT_ENTRYPOINTS.reconciler),
       `--kubeconfig=${kubeconfig}`,
       `--watch-namespace=${ns}`,
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,

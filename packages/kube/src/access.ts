@@ -3,10 +3,10 @@
 // its generated API. Handled here: in-cluster service-account credentials, and kubeconfig files with
 // client certificates (data or file), bearer tokens, token files, basic auth, http:// servers and
 // insecure-skip-tls-verify. Anything else (exec plugins, auth providers) falls back to client-node's
-// KubeConfig, imported only then (clientNodeAccess).
+// KubeConfig, imported only then (clientNodeAccess). The YAML parser too is imported only for a kubeconfig:
+// a pod (in-cluster credentials) never loads its ~160 kB of source.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 
 export interface ClusterAccess {
   server: URL;
@@ -110,8 +110,9 @@ function userHeaders(user: Rec, file: (p: string) => string): ClusterAccess['hea
 }
 
 /** Parses a kubeconfig; undefined when it needs something only client-node implements. */
-export function kubeconfigAccess(path: string): ClusterAccess | undefined {
-  const cfg = parse(readFileSync(path, 'utf8')) as Rec;
+export async function kubeconfigAccess(path: string): Promise<ClusterAccess | undefined> {
+  const { parseYaml } = await import('./kubeconfig-yaml.ts');
+  const cfg = parseYaml(readFileSync(path, 'utf8')) as Rec;
   const base = dirname(path);
   const resolve = (p: string): string => (isAbsolute(p) ? p : join(base, p));
   const file = (p: unknown): Buffer | undefined => (typeof p === 'string' ? readFileSync(resolve(p)) : undefined);
@@ -159,5 +160,5 @@ export async function clientNodeAccess(path: string): Promise<ClusterAccess> {
 /** Both deployables' one way in: a kubeconfig file (client-node only when it must), else in-cluster. */
 export async function loadAccess(kubeconfig?: string): Promise<ClusterAccess> {
   if (!kubeconfig) return inClusterAccess();
-  return kubeconfigAccess(kubeconfig) ?? (await clientNodeAccess(kubeconfig));
+  return (await kubeconfigAccess(kubeconfig)) ?? (await clientNodeAccess(kubeconfig));
 }

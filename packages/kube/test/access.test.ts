@@ -24,7 +24,7 @@ function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unkno
 
 describe('cluster access without client-node', () => {
   it('reads client certificates and the CA from inline data', async () => {
-    const a = kubeconfigAccess(
+    const a = await kubeconfigAccess(
       kubeconfig(
         {
           'client-certificate-data': Buffer.from('CERT').toString('base64'),
@@ -40,27 +40,29 @@ describe('cluster access without client-node', () => {
     expect(await a?.headers()).to.deep.equal({});
   });
 
-  it('reads certificate files relative to the kubeconfig and honours insecure-skip-tls-verify', () => {
+  it('reads certificate files relative to the kubeconfig and honours insecure-skip-tls-verify', async () => {
     writeFileSync(join(dir, 'ca.pem'), 'CAFILE');
-    const a = kubeconfigAccess(kubeconfig({}, { 'certificate-authority': 'ca.pem', 'insecure-skip-tls-verify': true }));
+    const a = await kubeconfigAccess(
+      kubeconfig({}, { 'certificate-authority': 'ca.pem', 'insecure-skip-tls-verify': true }),
+    );
     expect(String(a?.ca)).to.equal('CAFILE');
     expect(a?.rejectUnauthorized).to.equal(false);
   });
 
   it('sends bearer tokens, inline or from a token file', async () => {
-    expect(await kubeconfigAccess(kubeconfig({ token: 'abc' }))?.headers()).to.deep.equal({
+    expect(await (await kubeconfigAccess(kubeconfig({ token: 'abc' })))?.headers()).to.deep.equal({
       authorization: 'Bearer abc',
     });
     const tf = join(dir, 'token');
     writeFileSync(tf, 'fromfile\n');
-    expect(await kubeconfigAccess(kubeconfig({ tokenFile: tf }))?.headers()).to.deep.equal({
+    expect(await (await kubeconfigAccess(kubeconfig({ tokenFile: tf })))?.headers()).to.deep.equal({
       authorization: 'Bearer fromfile',
     });
   });
 
-  it('leaves exec plugins to client-node (returns undefined)', () => {
+  it('leaves exec plugins to client-node (returns undefined)', async () => {
     expect(
-      kubeconfigAccess(kubeconfig({ exec: { command: 'aws', apiVersion: 'client.authentication.k8s.io/v1' } })),
+      await kubeconfigAccess(kubeconfig({ exec: { command: 'aws', apiVersion: 'client.authentication.k8s.io/v1' } })),
     ).to.equal(undefined);
   });
 
@@ -86,7 +88,7 @@ describe('cluster access without client-node', () => {
     expect(a.server.href).to.equal('https://[fd00::1]:6443/');
   });
 
-  it('uses the current context, not the first one', () => {
+  it('uses the current context, not the first one', async () => {
     const path = join(dir, 'two-contexts');
     writeFileSync(
       path,
@@ -106,13 +108,13 @@ describe('cluster access without client-node', () => {
         ],
       }),
     );
-    const a = kubeconfigAccess(path);
+    const a = await kubeconfigAccess(path);
     expect(a?.server.host).to.equal('two.example:6443');
     return a?.headers().then((h) => expect(h).to.deep.equal({ authorization: 'Bearer right' }));
   });
 
   it('sends basic auth for a username and password, and takes http:// servers', async () => {
-    const a = kubeconfigAccess(
+    const a = await kubeconfigAccess(
       kubeconfig({ username: 'admin', password: 's3cret' }, { server: 'http://127.0.0.1:8080' }),
     );
     expect(a?.server.protocol).to.equal('http:');
@@ -124,7 +126,7 @@ describe('cluster access without client-node', () => {
   it('a token file wins over an inline token, is re-read at most once a minute, and survives a failed re-read', async () => {
     const tf = join(dir, 'rotating');
     writeFileSync(tf, 'first');
-    expect(await kubeconfigAccess(kubeconfig({ token: 'inline', tokenFile: tf }))?.headers()).to.deep.equal({
+    expect(await (await kubeconfigAccess(kubeconfig({ token: 'inline', tokenFile: tf })))?.headers()).to.deep.equal({
       authorization: 'Bearer first',
     });
     let now = 0;
@@ -154,7 +156,7 @@ describe('the client-node fallback (exec plugins)', () => {
     const path = kubeconfig({
       exec: { command: plugin, apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never' },
     });
-    expect(kubeconfigAccess(path)).to.equal(undefined);
+    expect(await kubeconfigAccess(path)).to.equal(undefined);
     const a = await loadAccess(path);
     expect(a.server.href).to.equal('https://127.0.0.1:6443/');
     expect(await a.headers()).to.deep.equal({ authorization: 'Bearer from-the-plugin' });
