@@ -9,6 +9,11 @@
 //   and parse_floor_rps / parse_floor_ratio_vs_express_echo: an express server that only reads and JSON.parses
 //   each review and echoes its uid — what any correct webhook must at least do; throughput_ratio_vs_parse_floor
 //   (the issue's target: ≥ 0.7). On stderr: each server's CPU per request, user and system time apart.
+// sequential_ms_per_call_{validate,mutate}: one call at a time on one keep-alive connection (kubectl apply
+// sends its objects one by one, each admission call after the previous), the webhook and the floor.
+// BENCH_WEBHOOK_BASELINE=<path to another build's dist/webhook/main.js> adds that webhook to the same
+// interleaved rounds (a before/after in one run): baseline_throughput_ratio_vs_parse_floor and its
+// sequential figures. BENCH_WEBHOOK_CPU_PROF=<dir> writes the webhook's CPU profile there (node --cpu-prof).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -276,8 +281,9 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function spawnServer(args: string[], port: number, metricsPort?: number): Server {
-  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${WEBHOOK_NODE_OPTIONS}`.trim() };
+function spawnServer(args: string[], port: number, metricsPort?: number, nodeOptions = ''): Server {
+  const options = `${process.env.NODE_OPTIONS ?? ''} ${WEBHOOK_NODE_OPTIONS} ${nodeOptions}`.trim();
+  const env = { ...process.env, NODE_OPTIONS: options };
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -296,26 +302,31 @@ function spawnServer(args: string[], port: number, metricsPort?: number): Server
 const WEBHOOK_NODE_OPTIONS = '--max-semi-space-size=4';
 const ROUNDS = 3;
 
-type ServerName = 'webhook' | 'express' | 'node' | 'floor';
+type ServerName = 'webhook' | 'express' | 'node' | 'floor' | 'baseline';
 
-async function startAll(certDir: string): Promise<Record<ServerName, Server>> {
-  const [port, metricsPort, expressPort, nodePort, floorPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const webhook = spawnServer(
+const BASELINE = process.env.BENCH_WEBHOOK_BASELINE;
+const CPU_PROF = process.env.BENCH_WEBHOOK_CPU_PROF;
+
+async function spawnWebhook(entry: string, certDir: string, nodeOptions = ''): Promise<Server> {
+  const [port, metricsPort] = await Promise.all([freePort(), freePort()]);
+  return spawnServer(
     [
-      join(root, BUILT_ENTRYPOINTS.webhook),
+      entry,
       ...['--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort)],
       ...['--cert-dir', certDir, '--no-provider-cache', '--default-tags', 'owner-team=platform,cost-center=db'],
       ...['--log-level', 'warn'],
     ],
     port,
     metricsPort,
+    nodeOptions,
   );
+}
+
+async function startAll(certDir: string): Promise<Partial<Record<ServerName, Server>>> {
+  const [expressPort, nodePort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const profile = CPU_PROF ? `--cpu-prof --cpu-prof-dir=${CPU_PROF}` : '';
+  const webhook = await spawnWebhook(join(root, BUILT_ENTRYPOINTS.webhook), certDir, profile);
+  const baseline = BASELINE ? await spawnWebhook(BASELINE, certDir) : undefined;
   const express = spawnServer(
     [join(root, 'bench', 'webhook.ts'), '--serve', 'express-echo', String(expressPort), certDir],
     expressPort,
@@ -328,7 +339,7 @@ async function startAll(certDir: string): Promise<Record<ServerName, Server>> {
     [join(root, 'bench', 'webhook.ts'), '--serve', 'express-parse', String(floorPort), certDir],
     floorPort,
   );
-  return { webhook, express, node, floor };
+  return { webhook, express, node, floor, ...(baseline ? { baseline } : {}) };
 }
 
 /** Every request answered 200 with allowed: true (and a patch from /mutate for tables): a fast wrong
@@ -358,6 +369,105 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
+/** Milliseconds per call, one call at a time on one keep-alive connection: what each object of a
+ * `kubectl apply` waits for, as the API server calls the webhook for one object after the other. */
+async function sequentialMsPerCall(port: number, specs: autocannon.Request[], calls: number): Promise<number> {
+  const { Agent, request } = await import('node:https');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
+  const call = (spec: autocannon.Request): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: spec.path, method: 'POST', agent, headers: spec.headers },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`sequential call on :${port}: HTTP ${res.statusCode}`));
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
+      req.on('error', reject);
+      req.end(spec.body);
+    });
+  await call(specs[0]!); // the TLS handshake is not part of a call
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) await call(specs[i % specs.length]!);
+  const ms = (performance.now() - started) / calls;
+  agent.destroy();
+  return ms;
+}
+
+interface Rounds {
+  rps: number[];
+  cpuUs: number[];
+  userCpuUs: number[];
+}
+
+/** Interleaved rounds, so that load from elsewhere on a shared machine hits every server alike. */
+async function measureRounds(
+  servers: Partial<Record<ServerName, Server>>,
+  requests: autocannon.Request[],
+): Promise<Partial<Record<ServerName, Rounds>>> {
+  const measured: Partial<Record<ServerName, Rounds>> = {};
+  const segment = Math.max(2, Math.round(DURATION_S / ROUNDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, server] of Object.entries(servers) as [ServerName, Server][]) {
+      const rounds = (measured[name] ??= { rps: [], cpuUs: [], userCpuUs: [] });
+      const cpuBefore = cpuSeconds(server.child.pid!);
+      const result = await load(server.port, requests, { durationS: segment });
+      const cpuAfter = cpuSeconds(server.child.pid!);
+      const user = cpuAfter.user - cpuBefore.user;
+      const system = cpuAfter.system - cpuBefore.system;
+      rounds.rps.push(result.requests.average);
+      rounds.cpuUs.push(((user + system) / result.requests.total) * 1e6);
+      rounds.userCpuUs.push((user / result.requests.total) * 1e6);
+    }
+  }
+  return measured;
+}
+
+/** Sequential ms per call to /validate and /mutate, interleaved over the servers, medians of 3 rounds. */
+async function measureSequential(
+  servers: Partial<Record<ServerName, Server>>,
+  requests: autocannon.Request[],
+): Promise<Partial<Record<ServerName, Record<string, number>>>> {
+  const samples: Partial<Record<ServerName, Record<string, number[]>>> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, server] of Object.entries(servers) as [ServerName, Server][]) {
+      for (const path of ['/validate', '/mutate']) {
+        const specs = requests.filter((spec) => spec.path === path);
+        const byPath = (samples[name] ??= {});
+        (byPath[path] ??= []).push(await sequentialMsPerCall(server.port, specs, SEQUENTIAL_CALLS));
+      }
+    }
+  }
+  const result: Partial<Record<ServerName, Record<string, number>>> = {};
+  for (const [name, byPath] of Object.entries(samples) as [ServerName, Record<string, number[]>][]) {
+    result[name] = Object.fromEntries(Object.entries(byPath).map(([path, values]) => [path, median(values)]));
+  }
+  return result;
+}
+
+const SEQUENTIAL_CALLS = 200;
+
+async function waitForAll(servers: Partial<Record<ServerName, Server>>, requests: autocannon.Request[]) {
+  for (const server of Object.values(servers)) {
+    if (server.metricsPort !== undefined) {
+      const metricsPort = server.metricsPort;
+      await until('webhook ready', async () => (await httpGet(metricsPort, '/readyz')).status === 200);
+      await checkAnswers(server.port, requests);
+      continue;
+    }
+    await until(`echo on :${server.port}`, async () => {
+      const result = await autocannon({
+        url: `https://127.0.0.1:${server.port}`,
+        amount: 1,
+        connections: 1,
+        requests: requests.slice(0, 1),
+      });
+      return result['2xx'] === 1;
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const certDir = mkdtempSync(join(tmpdir(), 'ddbop-bench-webhook-'));
   const cert = makeServingCert(['127.0.0.1']);
@@ -367,67 +477,45 @@ async function main(): Promise<void> {
   await buildDeployables(); // the webhook as the image runs it: the bundle, not the TypeScript sources
   const servers = await startAll(certDir);
   try {
-    const { webhook, express, node, floor } = servers;
-    await until('webhook ready', async () => (await httpGet(webhook.metricsPort!, '/readyz')).status === 200);
-    for (const echo of [express, node, floor]) {
-      await until(`echo on :${echo.port}`, async () => {
-        const result = await autocannon({
-          url: `https://127.0.0.1:${echo.port}`,
-          amount: 1,
-          connections: 1,
-          requests: requests.slice(0, 1),
-        });
-        return result['2xx'] === 1;
-      });
-    }
-    await checkAnswers(webhook.port, requests);
-    for (const server of [webhook, express, node, floor]) await load(server.port, requests, { durationS: 2 }); // warm-up
-    // Interleaved rounds, so that load from elsewhere on a shared machine hits all three alike.
-    const rounds: Record<ServerName, number[]> = { webhook: [], express: [], node: [], floor: [] };
-    const cpu: Record<ServerName, number[]> = { webhook: [], express: [], node: [], floor: [] };
-    const userCpu: Record<ServerName, number[]> = { webhook: [], express: [], node: [], floor: [] };
-    const segment = Math.max(2, Math.round(DURATION_S / ROUNDS));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const name of ['webhook', 'express', 'node', 'floor'] as const) {
-        const pid = servers[name].child.pid!;
-        const cpuBefore = cpuSeconds(pid);
-        const result = await load(servers[name].port, requests, { durationS: segment });
-        rounds[name].push(result.requests.average);
-        const cpuAfter = cpuSeconds(pid);
-        const user = cpuAfter.user - cpuBefore.user;
-        const system = cpuAfter.system - cpuBefore.system;
-        cpu[name].push(((user + system) / result.requests.total) * 1e6);
-        userCpu[name].push((user / result.requests.total) * 1e6);
-      }
-    }
+    const webhook = servers.webhook!;
+    await waitForAll(servers, requests);
+    for (const server of Object.values(servers)) await load(server.port, requests, { durationS: 2 }); // warm-up
+    const measured = await measureRounds(servers, requests);
     const before = latencyBuckets((await httpGet(webhook.metricsPort!, '/metrics')).text);
     await pacedLoad(webhook.port, requests, 300, DURATION_S);
     const after = latencyBuckets((await httpGet(webhook.metricsPort!, '/metrics')).text);
     const p99ms = quantile(0.99, before, after) * 1000;
     const rss = rssMb(webhook.child.pid!);
-    const rps = median(rounds.webhook);
-    const expressRps = median(rounds.express);
-    const nodeRps = median(rounds.node);
-    emit(BENCH, 'rps', rps, 'req/s');
-    emit(BENCH, 'express_echo_rps', expressRps, 'req/s');
-    emit(BENCH, 'node_echo_rps', nodeRps, 'req/s');
-    emit(BENCH, 'throughput_ratio_vs_express_echo', rps / expressRps, 'ratio');
-    emit(BENCH, 'throughput_ratio_vs_node_echo', rps / nodeRps, 'ratio');
+    const rpsOf = (name: ServerName) => median(measured[name]!.rps);
+    const [rps, expressRps, nodeRps, floorRps] = (['webhook', 'express', 'node', 'floor'] as const).map(rpsOf);
+    emit(BENCH, 'rps', rps!, 'req/s');
+    emit(BENCH, 'express_echo_rps', expressRps!, 'req/s');
+    emit(BENCH, 'node_echo_rps', nodeRps!, 'req/s');
+    emit(BENCH, 'throughput_ratio_vs_express_echo', rps! / expressRps!, 'ratio');
+    emit(BENCH, 'throughput_ratio_vs_node_echo', rps! / nodeRps!, 'ratio');
     emit(BENCH, 'server_p99_ms_at_300rps', p99ms, 'ms');
     emit(BENCH, 'rss_mb', rss, 'MB');
     // Beyond the issue's figures: the ceiling of ANY correct webhook on this machine (read the review,
     // JSON.parse it, echo request.uid; no validation at all), against the same express echo.
-    const floorRps = median(rounds.floor);
-    emit(BENCH, 'parse_floor_rps', floorRps, 'req/s');
-    emit(BENCH, 'parse_floor_ratio_vs_express_echo', floorRps / expressRps, 'ratio');
-    emit(BENCH, 'throughput_ratio_vs_parse_floor', rps / floorRps, 'ratio');
+    emit(BENCH, 'parse_floor_rps', floorRps!, 'req/s');
+    emit(BENCH, 'parse_floor_ratio_vs_express_echo', floorRps! / expressRps!, 'ratio');
+    emit(BENCH, 'throughput_ratio_vs_parse_floor', rps! / floorRps!, 'ratio');
+    if (servers.baseline)
+      emit(BENCH, 'baseline_throughput_ratio_vs_parse_floor', rpsOf('baseline')! / floorRps!, 'ratio');
+    const { webhook: _w, floor: _f, baseline: _b } = servers;
+    const sequential = await measureSequential({ webhook: _w, floor: _f, ...(_b ? { baseline: _b } : {}) }, requests);
+    for (const [name, byPath] of Object.entries(sequential)) {
+      const prefix = name === 'webhook' ? '' : `${name === 'floor' ? 'parse_floor' : name}_`;
+      for (const [path, ms] of Object.entries(byPath))
+        emit(BENCH, `${prefix}sequential_ms_per_call_${path.slice(1)}`, ms, 'ms');
+    }
     // Not a figure of the issue, so not on stdout: what each server spends per request, for the note.
     const perRequest = (name: ServerName) =>
-      `${median(cpu[name]).toFixed(0)} (user ${median(userCpu[name]).toFixed(0)})`;
+      `${median(measured[name]!.cpuUs).toFixed(0)} (user ${median(measured[name]!.userCpuUs).toFixed(0)})`;
     process.stderr.write(
-      `server CPU per request, µs (median of rounds): webhook ${perRequest('webhook')}, ` +
-        `express echo ${perRequest('express')}, node echo ${perRequest('node')}, ` +
-        `parse floor ${perRequest('floor')}\n`,
+      `server CPU per request, µs (median of rounds): ${Object.keys(measured)
+        .map((name) => `${name} ${perRequest(name as ServerName)}`)
+        .join(', ')}\n`,
     );
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
