@@ -6,6 +6,7 @@ import type { AdmissionHandler } from '../http/admission-app.ts';
 import type { ProviderLookup } from '../providers/lookup.ts';
 import { admitRequest } from './admit.ts';
 import { mutateRequest } from './mutate.ts';
+import { compileSchemas } from './parse-object.ts';
 import { observeTenancyPlugin } from './plugins/observe-tenancy.ts';
 import { providerChangesPlugin } from './plugins/provider-changes.ts';
 import { tenancyPlugin } from './plugins/tenancy.ts';
@@ -29,6 +30,7 @@ export function admissionHandlers(
     operatorTags: settings.defaultTags,
     syncWaitMs: settings.providerSyncWaitMs ?? 3000,
   };
+  compileSchemas();
   const policy = settings.tenancyPolicy ?? PERMISSIVE_POLICY;
   const validatingPlugins = [
     ...VALIDATING_PLUGINS,

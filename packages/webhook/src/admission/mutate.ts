@@ -2,18 +2,13 @@
 // only `add` operations under /spec are kept: whatever else `compare` might see (fields the schema
 // strips, values it normalises) is the user's, and a mutating webhook must not rewrite it — except a
 // YAML 1.1 boolean read as an enum string, written back canonical (see defaultsPatch).
-import {
-  applyDefaults,
-  isTableObject,
-  parseObject,
-  validateObject,
-  yamlBooleanReplacements,
-} from '@dynamodb-operator/api';
+import { applyDefaults, isTableObject, validateObject, yamlBooleanReplacements } from '@dynamodb-operator/api';
 import type { KnownObject } from '@dynamodb-operator/api';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { ProviderLookup } from '../providers/lookup.ts';
 import { addedFields } from './added-fields.ts';
 import { gate } from './gate.ts';
+import { parseReviewed } from './parse-object.ts';
 import { allow, denyInvalid } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
 
@@ -55,7 +50,7 @@ function providerRefOf(object: KnownObject): { namespace: string; name: string }
 export async function mutateRequest(request: AdmissionRequest, deps: MutateDeps): Promise<AdmissionResponse> {
   const gated = gate(request);
   if (gated.done) return gated.response;
-  const parsed = parseObject(gated.object);
+  const parsed = parseReviewed(gated.object);
   if (!parsed.ok) {
     // Never let through what cannot be parsed; report every error, as /validate would.
     const full = validateObject(gated.object, request.operation === 'UPDATE' ? request.oldObject : undefined);

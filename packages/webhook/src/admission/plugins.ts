@@ -1,9 +1,10 @@
 // The admission pipeline: a chain of small plugins, each `(context) → { errors, warnings }` (the way
 // cert-manager composes its webhook). Every plugin runs; their findings are concatenated, so a denial
 // carries every error at once. The context parses and models the object once, for all plugins.
-import { applyDefaults, isTableObject, parseObject, toTableModel } from '@dynamodb-operator/api';
+import { applyDefaults, isTableObject, toTableModel } from '@dynamodb-operator/api';
 import type { KnownObject, ParseResult, TableModel } from '@dynamodb-operator/api';
 import type { ProviderLookup } from '../providers/lookup.ts';
+import { parseReviewed } from './parse-object.ts';
 import type { AdmissionRequest, Findings } from './types.ts';
 
 export interface AdmissionContext {
@@ -49,14 +50,14 @@ export function admissionContext(
   object: Record<string, unknown>,
   providers: ProviderLookup,
 ): AdmissionContext {
-  const parsed = memo(() => parseObject(object));
+  const parsed = memo(() => parseReviewed(object));
   const known = (): KnownObject | undefined => {
     const result = parsed();
     return result.ok ? result.object : undefined;
   };
   const oldKnown = memo((): KnownObject | undefined => {
     if (request.operation !== 'UPDATE' || request.oldObject === undefined) return undefined;
-    const old = parseObject(request.oldObject);
+    const old = parseReviewed(request.oldObject);
     // An old object that no longer parses (older schema) cannot be compared; the new one is still checked.
     return old.ok && old.kind === known()?.kind ? old.object : undefined;
   });
