@@ -25,15 +25,8 @@ export function requestHandlerOptions(t: AwsTimeouts): {
   requestTimeout: number;
   socketTimeout: number;
   throwOnRequestTimeout: true;
-  httpAgent: { maxFreeSockets: number };
-  httpsAgent: { maxFreeSockets: number };
 } {
-  // The SDK's agents open up to 50 connections in a burst of calls and, by Node's default, keep them all
-  // idle afterwards (~170 kB each over TLS, measured); a few stay for the next burst.
-  const idle = { maxFreeSockets: 4 };
   return {
-    httpAgent: idle,
-    httpsAgent: idle,
     connectionTimeout: t.connectMs,
     // until the response headers arrive; without throwOnRequestTimeout it only logs
     requestTimeout: t.requestMs,
