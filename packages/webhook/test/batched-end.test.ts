@@ -1,5 +1,5 @@
 // Answers of one event-loop turn go out together in its check phase, every one of them even when one
-// cannot be written.
+// cannot be written; the answer to the only request in flight goes out at once.
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { endInBatch, queued } from '../src/http/batched-end.ts';
@@ -30,6 +30,27 @@ describe('webhook batched answers', () => {
     expect(first.ended).to.deep.equal(['one']);
     expect(second.ended).to.deep.equal(['two']);
     expect(queued(first.res)).to.equal(false);
+  });
+
+  it('writes the answer to the only request in flight at once, and queues it behind answers already queued', async () => {
+    const alone = response();
+    endInBatch(alone.res, 'now', true);
+    expect(alone.ended).to.deep.equal(['now']);
+    expect(queued(alone.res)).to.equal(false);
+    const first = response();
+    const second = response();
+    endInBatch(first.res, 'one');
+    endInBatch(second.res, 'two', true);
+    expect(second.ended).to.deep.equal([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(first.ended).to.deep.equal(['one']);
+    expect(second.ended).to.deep.equal(['two']);
+  });
+
+  it('cuts the connection of an answer that cannot be written at once', () => {
+    const broken = response(true);
+    endInBatch(broken.res, 'lost', true);
+    expect(broken.destroyed).to.have.length(1);
   });
 
   it('cuts the connection of an answer that cannot be written and still writes the others', async () => {

@@ -37,12 +37,13 @@ export function reservationFor(contentLength: string | undefined, bodyLimitBytes
   return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, bodyLimitBytes) : bodyLimitBytes;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** `alone`: the only request in flight, answered at once instead of with the turn's others. */
+function sendJson(res: ServerResponse, status: number, body: unknown, alone = false): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(text));
-  endInBatch(res, text);
+  endInBatch(res, text, alone);
 }
 
 const statusBody = (code: number, reason: string, message: string) => ({
@@ -54,11 +55,18 @@ const statusBody = (code: number, reason: string, message: string) => ({
   message,
 });
 
+/** Admission requests of this app in flight, every path together: from the route's start to res 'close'. */
+interface InFlightCount {
+  count: number;
+}
+
 /** Counts the request (in flight, latency, code) for controller-runtime's webhook metrics. */
-function instrument(path: string, res: ServerResponse, metrics: WebhookMetrics): void {
+function instrument(path: string, res: ServerResponse, metrics: WebhookMetrics, inFlight: InFlightCount): void {
   const started = process.hrtime.bigint();
+  inFlight.count += 1;
   metrics.inFlight.inc({ webhook: path });
   res.once('close', () => {
+    inFlight.count -= 1;
     metrics.inFlight.dec({ webhook: path });
     metrics.latency.observe({ webhook: path }, Number(process.hrtime.bigint() - started) / 1e9);
     metrics.requests.inc({ webhook: path, code: String(res.statusCode) });
@@ -168,13 +176,19 @@ async function decide(
 
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-function admissionRoute(path: string, handler: AdmissionHandler, options: AdmissionAppOptions): Route {
+function admissionRoute(
+  path: string,
+  handler: AdmissionHandler,
+  options: AdmissionAppOptions,
+  inFlight: InFlightCount,
+): Route {
   return async (req, res) => {
-    instrument(path, res, options.metrics);
+    instrument(path, res, options.metrics, inFlight);
     if (!admitUnderLimits(path, req, res, options)) return;
     const request = await readReview(path, req, res, options);
     if (request === undefined) return;
-    sendJson(res, 200, review(await decide(path, handler, request, options)));
+    const response = review(await decide(path, handler, request, options));
+    sendJson(res, 200, response, inFlight.count === 1);
   };
 }
 
@@ -192,8 +206,9 @@ export function admissionApp(options: AdmissionAppOptions): RequestListener {
   app.set('etag', false);
 
   const routes = new Map<string, Route>();
+  const inFlight: InFlightCount = { count: 0 };
   for (const [path, handler] of Object.entries(options.handlers)) {
-    const route = admissionRoute(path, handler, options);
+    const route = admissionRoute(path, handler, options, inFlight);
     routes.set(path, route);
     app.post(path, route);
   }
