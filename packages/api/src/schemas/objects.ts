@@ -127,7 +127,8 @@ export function isProviderObject(obj: KnownObject): obj is ProviderObject {
 
 /** true for apiVersions of our API group, whatever the version. */
 export function isOurApiVersion(apiVersion: unknown): boolean {
-  return typeof apiVersion === 'string' && apiVersion.split('/')[0] === API_GROUP;
+  if (typeof apiVersion !== 'string' || !apiVersion.startsWith(API_GROUP)) return false;
+  return apiVersion.length === API_GROUP.length || apiVersion[API_GROUP.length] === '/';
 }
 
 /** Whole-object schema of one kind (apiVersion and kind are checked before, by parseObject). */

@@ -63,9 +63,19 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+// Each glob's RegExp built once: the webhook matches the policy's few globs on every review. Globs come
+// from the admin's policy, not from objects, so the cache stays small; the bound only guards misuse.
+const globRegExps = new Map<string, RegExp>();
+
 /** `*` matches any run of characters (`:` and `/` included); everything else literally; anchored. */
 export function globMatch(glob: string, value: string): boolean {
-  return globRegExp(glob).test(value);
+  let regExp = globRegExps.get(glob);
+  if (regExp === undefined) {
+    if (globRegExps.size >= 1000) globRegExps.clear();
+    regExp = globRegExp(glob);
+    globRegExps.set(glob, regExp);
+  }
+  return regExp.test(value);
 }
 
 const anyMatch = (globs: readonly string[], value: string): boolean => globs.some((g) => globMatch(g, value));

@@ -1,6 +1,6 @@
 // Checks shared by /validate and /mutate before any rule runs: is this one of our kinds, does the object
 // say what the request says, and is there anything to decide at all. Pure.
-import { API_GROUP, API_VERSION, setOwn, TABLE_KINDS } from '@dynamodb-operator/api';
+import { API_GROUP, API_VERSION, GROUP_VERSION, setOwn, TABLE_KINDS } from '@dynamodb-operator/api';
 import { denyWith } from './response.ts';
 import type { DenialTarget } from './response.ts';
 import type { AdmissionRequest, AdmissionResponse } from './types.ts';
@@ -35,9 +35,8 @@ export function gate(request: AdmissionRequest): GateResult {
     return { done: true, response: allow(uid) };
   }
   const object = request.object ?? {};
-  const expectedApiVersion = `${API_GROUP}/${API_VERSION}`;
-  if (object.apiVersion !== expectedApiVersion || object.kind !== kind.kind) {
-    const message = `request.object must be apiVersion ${expectedApiVersion}, kind ${kind.kind} (as request.kind says)`;
+  if (object.apiVersion !== GROUP_VERSION || object.kind !== kind.kind) {
+    const message = `request.object must be apiVersion ${GROUP_VERSION}, kind ${kind.kind} (as request.kind says)`;
     return { done: true, response: denyWith(uid, 400, 'BadRequest', message) };
   }
   const metadata = metadataOf(object);
