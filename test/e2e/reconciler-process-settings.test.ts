@@ -2,7 +2,7 @@
 // V8 flags and glibc's malloc variables, in place (same PID). The chart's reconciler.optimizingCompilers
 // (DDBOP_OPTIMIZING_COMPILERS=true) keeps V8's optimising compilers; a flag the user passes, or its
 // negation, wins over ours.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { BUILT_ENTRYPOINTS } from '../../hack/build.ts';
@@ -15,6 +15,8 @@ interface Observed {
   args: string[];
   /** The glibc malloc variables it runs with. */
   malloc: Record<string, string>;
+  /** Its V8 helper threads, from /proc/PID/task/N/comm. */
+  v8Workers: number;
 }
 
 /** Starts the bundle, waits until it serves /healthz, and reads its command line and environment from /proc. */
@@ -51,16 +53,26 @@ async function observe(nodeArgs: string[], extraEnv: Record<string, string>): Pr
         .filter((v) => v.startsWith('MALLOC_'))
         .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
     );
-    return { args, malloc };
+    const v8Workers = readdirSync(`/proc/${proc.pid}/task`).filter(
+      (tid) => readFileSync(`/proc/${proc.pid}/task/${tid}/comm`, 'utf8').trim() === 'V8Worker',
+    ).length;
+    return { args, malloc, v8Workers };
   } finally {
     await proc.stop();
   }
 }
 
 describe('reconciler process settings (the bundle re-executes itself in place)', function () {
-  it('runs with the young generation capped, the GC exposed, no optimising compilers and glibc malloc tuned', async function () {
+  it('runs with the young generation capped, the GC exposed, one V8 helper thread, no optimising compilers and glibc malloc tuned', async function () {
     const seen = await observe([], {});
-    expect(seen.args).to.include.members(['--max-semi-space-size=8', '--expose-gc', '--no-opt', '--no-maglev']);
+    expect(seen.args).to.include.members([
+      '--max-semi-space-size=8',
+      '--expose-gc',
+      '--v8-pool-size=1',
+      '--no-opt',
+      '--no-maglev',
+    ]);
+    expect(seen.v8Workers).to.equal(1);
     expect(seen.malloc).to.deep.equal({
       MALLOC_ARENA_MAX: '2',
       MALLOC_MMAP_THRESHOLD_: '32768',
