@@ -140,9 +140,14 @@ function httpsClientFloorRss(apiServerUrl: string): number {
     `const https = process.getBuiltinModule('node:https');` +
     `await new Promise((r) => https.get(${JSON.stringify(`${apiServerUrl}/readyz`)}, { rejectUnauthorized: false },` +
     ` (res) => { res.resume(); res.on('end', r); }).on('error', r));`;
-  return settledRss('the HTTPS client floor', work, ['--max-semi-space-size=8', '--no-opt', '--no-maglev'], {
-    env: { ...process.env, ...MALLOC_SETTINGS },
-  });
+  return settledRss(
+    'the HTTPS client floor',
+    work,
+    ['--max-semi-space-size=8', '--v8-pool-size=1', '--no-opt', '--no-maglev'],
+    {
+      env: { ...process.env, ...MALLOC_SETTINGS },
+    },
+  );
 }
 
 /** Where the resident memory is: file-backed (the node binary) vs anonymous, and the V8 heap (/metrics). */
