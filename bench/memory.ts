@@ -143,7 +143,7 @@ function httpsClientFloorRss(apiServerUrl: string): number {
   return settledRss(
     'the HTTPS client floor',
     work,
-    ['--max-semi-space-size=8', '--v8-pool-size=1', '--no-opt', '--no-maglev'],
+    ['--max-semi-space-size=8', '--v8-pool-size=1', '--flush-baseline-code', '--no-opt', '--no-maglev'],
     {
       env: { ...process.env, ...MALLOC_SETTINGS },
     },

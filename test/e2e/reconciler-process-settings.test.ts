@@ -63,12 +63,13 @@ async function observe(nodeArgs: string[], extraEnv: Record<string, string>): Pr
 }
 
 describe('reconciler process settings (the bundle re-executes itself in place)', function () {
-  it('runs with the young generation capped, the GC exposed, one V8 helper thread, no optimising compilers and glibc malloc tuned', async function () {
+  it('runs with the young generation capped, the GC exposed, one V8 helper thread, baseline code flushed, no optimising compilers and glibc malloc tuned', async function () {
     const seen = await observe([], {});
     expect(seen.args).to.include.members([
       '--max-semi-space-size=8',
       '--expose-gc',
       '--v8-pool-size=1',
+      '--flush-baseline-code',
       '--no-opt',
       '--no-maglev',
     ]);
