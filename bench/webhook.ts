@@ -13,7 +13,9 @@
 // sends its objects one by one, each admission call after the previous), the webhook and the floor.
 // BENCH_WEBHOOK_BASELINE=<path to another build's dist/webhook/main.js> adds that webhook to the same
 // interleaved rounds (a before/after in one run): baseline_throughput_ratio_vs_parse_floor, its p99 at
-// 300 req/s and its sequential figures. BENCH_WEBHOOK_CPU_PROF=<dir> writes the webhook's CPU profile there (node --cpu-prof).
+// 300 req/s and its sequential figures; BENCH_WEBHOOK_BASELINE_NODE_OPTIONS is appended to its NODE_OPTIONS
+// (e.g. the V8 flags that build shipped with). BENCH_WEBHOOK_CPU_PROF=<dir> writes the webhook's CPU
+// profile there (node --cpu-prof).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -299,7 +301,7 @@ function spawnServer(args: string[], port: number, metricsPort?: number, nodeOpt
 
 /** The webhook's young-generation cap (its main.ts sets it), given to every server here so that the
  * echoes and the floor run with the same V8 heap as the webhook. */
-const WEBHOOK_NODE_OPTIONS = '--max-semi-space-size=4';
+const WEBHOOK_NODE_OPTIONS = '--max-semi-space-size=8';
 const ROUNDS = 3;
 
 type ServerName = 'webhook' | 'express' | 'node' | 'floor' | 'baseline';
@@ -326,7 +328,9 @@ async function startAll(certDir: string): Promise<Partial<Record<ServerName, Ser
   const [expressPort, nodePort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const profile = CPU_PROF ? `--cpu-prof --cpu-prof-dir=${CPU_PROF}` : '';
   const webhook = await spawnWebhook(join(root, BUILT_ENTRYPOINTS.webhook), certDir, profile);
-  const baseline = BASELINE ? await spawnWebhook(BASELINE, certDir) : undefined;
+  const baseline = BASELINE
+    ? await spawnWebhook(BASELINE, certDir, process.env.BENCH_WEBHOOK_BASELINE_NODE_OPTIONS ?? '')
+    : undefined;
   const express = spawnServer(
     [join(root, 'bench', 'webhook.ts'), '--serve', 'express-echo', String(expressPort), certDir],
     expressPort,

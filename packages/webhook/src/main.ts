@@ -2,9 +2,13 @@
 //
 // V8 flags, set the same way as the reconciler's (@dynamodb-operator/runtime, applyProcessSettings: the
 // process re-executes itself in place with what NODE_OPTIONS and execArgv do not already give):
-// - --max-semi-space-size=4: a young generation of at most 8 MB. Admission reviews are short-lived
+// - --max-semi-space-size=8: a young generation of at most 16 MB. Admission reviews are short-lived
 //   garbage in bursts; Node's default lets the young generation grow to 128 MB, and under a flood RSS
-//   to about 280 MB, over the chart's 256Mi limit (with 4: near 130 MB, bench/webhook.ts).
+//   to about 280 MB, over the chart's 256Mi limit (with 8: 183 MB, webhook-exhaustion e2e). Under load a
+//   scavenge copies about the same survivors whatever the size (the reviews in flight, ~300 kB), so
+//   half as many scavenges cost half as much: against 4, same build, same run, CPU per request 129 ->
+//   118 µs and the ratio to the parse floor 0.67 -> 0.72, for RSS after bench/webhook.ts 112-116 MB
+//   instead of 102-111 (idle: 94 instead of 84).
 // - MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=32768, MALLOC_TRIM_THRESHOLD_=0, as the reconciler (see its
 //   main.ts): glibc then hands the blocks V8's parser and compilers free back to the kernel instead of
 //   keeping them, and their holes, resident. bench/webhook.ts, back to back: RSS after the run 130.0 ->
@@ -19,7 +23,7 @@ import { staticProviders } from './providers/lookup.ts';
 import { startWebhook } from './server.ts';
 import type { WebhookConfig } from './server.ts';
 
-applyProcessSettings({ flags: ['--max-semi-space-size=4'], env: MALLOC_SETTINGS });
+applyProcessSettings({ flags: ['--max-semi-space-size=8'], env: MALLOC_SETTINGS });
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (parsed.kind === 'help') {
   process.stdout.write(parsed.text);
