@@ -35,8 +35,13 @@ const PATCH_CT: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
-/** Connections to the API server for requests (watches have their own, one each). */
-export const MAX_CONNECTIONS = 8;
+/** Connections to the API server for requests (watches have their own, one each), unless told otherwise. */
+export const DEFAULT_MAX_CONNECTIONS = 8;
+
+export interface KubeHttpOptions {
+  /** Connections for requests; more requests queue until one is free. */
+  maxConnections?: number;
+}
 
 export class KubeHttp {
   private readonly server: URL;
@@ -47,7 +52,7 @@ export class KubeHttp {
   private readonly watchAgent: http.Agent;
   private readonly observe: RestClientObserver;
 
-  constructor(access: ClusterAccess, observe: RestClientObserver = () => {}) {
+  constructor(access: ClusterAccess, observe: RestClientObserver = () => {}, opts: KubeHttpOptions = {}) {
     this.access = access;
     this.observe = observe;
     this.server = access.server;
@@ -56,7 +61,8 @@ export class KubeHttp {
     // closing the extra ones after a burst was worse: every burst then opened new ones, and the native
     // memory of closed sockets waits for a full GC (1,000 creates: RSS +25 MB at the peak, +7 MB after).
     // More requests queue here; the API server works through them no faster over more connections.
-    const pool = { keepAlive: true, maxSockets: MAX_CONNECTIONS, maxFreeSockets: MAX_CONNECTIONS };
+    const max = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    const pool = { keepAlive: true, maxSockets: max, maxFreeSockets: max };
     if (https_) {
       // One TLS context for every connection: given ca/cert/key, each connection built its own (~60 kB
       // of resident memory apiece, measured, and the key parsed again at every connect).
@@ -71,8 +77,8 @@ export class KubeHttp {
   }
 
   /** From a kubeconfig file, or in-cluster credentials when no path is given. */
-  static async create(kubeconfig?: string, observe?: RestClientObserver): Promise<KubeHttp> {
-    return new KubeHttp(await loadAccess(kubeconfig), observe);
+  static async create(kubeconfig?: string, observe?: RestClientObserver, opts?: KubeHttpOptions): Promise<KubeHttp> {
+    return new KubeHttp(await loadAccess(kubeconfig), observe, opts);
   }
 
   private async open(

@@ -2,7 +2,8 @@
 // fallback), a thin JSON/watch client, and the list+watch informer.
 export { clientNodeAccess, inClusterAccess, kubeconfigAccess, loadAccess, tokenFileHeaders } from './access.ts';
 export type { ClusterAccess } from './access.ts';
-export { MAX_CONNECTIONS, KubeApiError, KubeHttp } from './http.ts';
+export { DEFAULT_MAX_CONNECTIONS, KubeApiError, KubeHttp } from './http.ts';
+export type { KubeHttpOptions } from './http.ts';
 export type { PatchType, RequestOptions } from './http.ts';
 export { Informer, SHORT_WATCH_MS } from './informer.ts';
 export type { InformerHandlers, InformerOptions } from './informer.ts';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { expect } from 'chai';
-import { MAX_CONNECTIONS, KubeHttp } from '../src/index.ts';
+import { DEFAULT_MAX_CONNECTIONS, KubeHttp } from '../src/index.ts';
 
 // A burst of requests shares a few connections, all kept for the next burst: each TLS connection to the API
 // server holds ~170 kB of the controller's resident memory, and reopening them churns native memory.
@@ -27,7 +27,7 @@ describe('KubeHttp connection pool', function () {
     server.close();
   });
 
-  it('serves a burst of 20 concurrent requests over at most MAX_CONNECTIONS connections, and keeps them', async () => {
+  it('serves a burst of 20 concurrent requests over at most DEFAULT_MAX_CONNECTIONS connections, and keeps them', async () => {
     const { port } = server.address() as AddressInfo;
     const kube = new KubeHttp({ server: new URL(`http://127.0.0.1:${port}`), headers: async () => ({}) });
     let peak = 0;
@@ -36,9 +36,9 @@ describe('KubeHttp connection pool', function () {
       await Promise.all(Array.from({ length: 20 }, () => kube.request('GET', '/version')));
     }
     clearInterval(counting);
-    expect(peak).to.equal(MAX_CONNECTIONS);
-    expect(accepted, "the second burst reused the first one's connections").to.equal(MAX_CONNECTIONS);
-    expect(open.size).to.equal(MAX_CONNECTIONS);
+    expect(peak).to.equal(DEFAULT_MAX_CONNECTIONS);
+    expect(accepted, "the second burst reused the first one's connections").to.equal(DEFAULT_MAX_CONNECTIONS);
+    expect(open.size).to.equal(DEFAULT_MAX_CONNECTIONS);
     kube.close();
   });
 });

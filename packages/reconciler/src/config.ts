@@ -2,6 +2,7 @@
 // Pure: argv + env in, a validated config out, or an error that names the flag and the fix.
 import { ConfigError, helpText, parseBool, parseFlags } from '@dynamodb-operator/runtime';
 import type { FlagSpec, FlagValues } from '@dynamodb-operator/runtime';
+import { DEFAULT_MAX_CONNECTIONS } from '@dynamodb-operator/kube';
 
 export { ConfigError };
 
@@ -14,6 +15,8 @@ export interface ReconcilerConfig {
   leaderElectionNamespace: string;
   leaderElectionId: string;
   maxConcurrentReconciles: number;
+  /** Connections to the API server for requests (each watch has its own besides). */
+  kubeApiConnections: number;
   resyncPeriodMs: number;
   /** How often a converged table's TTL, PITR and tags are read again for drift (beyond DescribeTable). */
   driftCheckPeriodMs: number;
@@ -107,6 +110,14 @@ export const FLAGS = [
     help: 'workers per kind, 1-256',
   },
   {
+    name: 'kube-api-connections',
+    env: 'KUBE_API_CONNECTIONS',
+    // HTTP/1.1, one request per connection at a time; each idle TLS connection holds ~110 kB of RSS.
+    default: String(DEFAULT_MAX_CONNECTIONS),
+    value: 'N',
+    help: 'connections to the API server for requests (watches have their own), 1-256; more requests queue',
+  },
+  {
     name: 'resync-period',
     env: 'RESYNC_PERIOD',
     default: '10m',
@@ -173,6 +184,13 @@ export const FLAGS = [
 
 export const HELP = helpText(USAGE, FLAGS);
 
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new ConfigError(`--${flag}: use a whole number between 1 and 256`);
+  return n;
+}
+
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerConfig {
   return configFromFlags(parseFlags(FLAGS, argv, env).values);
 }
@@ -180,10 +198,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ReconcilerCo
 /** Flag values (flag, variable or default, see FLAGS) → the validated config. */
 export function configFromFlags(f: FlagValues<typeof FLAGS>): ReconcilerConfig {
   const get = (name: (typeof FLAGS)[number]['name']): string => f[name] ?? '';
-  const concurrency = Number(get('max-concurrent-reconciles'));
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new ConfigError('--max-concurrent-reconciles: use a whole number between 1 and 256');
-  }
+  const concurrency = wholeNumber('max-concurrent-reconciles', get('max-concurrent-reconciles'));
+  const kubeApiConnections = wholeNumber('kube-api-connections', get('kube-api-connections'));
   const leaderElect = parseBool('leader-elect', get('leader-elect'));
   const leaderElectionNamespace = get('leader-election-namespace');
   if (leaderElect && !leaderElectionNamespace) {
@@ -213,6 +229,7 @@ export function configFromFlags(f: FlagValues<typeof FLAGS>): ReconcilerConfig {
     leaderElectionNamespace,
     leaderElectionId: get('leader-election-id'),
     maxConcurrentReconciles: concurrency,
+    kubeApiConnections,
     resyncPeriodMs: parseDuration('resync-period', get('resync-period')),
     driftCheckPeriodMs: parseDuration('drift-check-period', get('drift-check-period')),
     awsConnectTimeoutMs,

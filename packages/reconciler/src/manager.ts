@@ -24,7 +24,9 @@ export async function startReconciler(
 ): Promise<ReconcilerHandle> {
   const log = over.logger ?? makeLogger(config.logLevel);
   const metrics = makeMetrics(over.processMetrics ?? true);
-  const kube = await KubeHttp.create(config.kubeconfig, metrics.restClient);
+  const kube = await KubeHttp.create(config.kubeconfig, metrics.restClient, {
+    maxConnections: config.kubeApiConnections,
+  });
   const identity = config.identity ?? `${hostname()}_${process.pid}`;
   const watches = createWatches(kube, config, log);
   const lifecycle = new Lifecycle();

@@ -67,6 +67,12 @@ describe('config', () => {
     );
     expect(() => loadConfig(['--leader-elect'], {})).to.throw(ConfigError, /--leader-election-namespace/);
     expect(() => loadConfig(['--nope=1'], {})).to.throw(ConfigError, /unknown flag --nope/);
+    expect(() => loadConfig(['--kube-api-connections=0'], {})).to.throw(ConfigError, /--kube-api-connections/);
+  });
+  it('opens 8 connections to the API server unless told otherwise (flag or variable)', () => {
+    expect(loadConfig([], {}).kubeApiConnections).to.equal(8);
+    expect(loadConfig(['--kube-api-connections=32'], {}).kubeApiConnections).to.equal(32);
+    expect(loadConfig([], { KUBE_API_CONNECTIONS: '4' }).kubeApiConnections).to.equal(4);
   });
   it('reads --watch-namespace as a comma-separated list (one name as before), or WATCH_NAMESPACE', () => {
     // Not one namespace named "a,b": a comma separates namespaces.
