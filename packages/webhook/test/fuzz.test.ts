@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { parseObject, validateObject } from '@dynamodb-operator/api';
-import { admissionReview, seedObjects, startTestWebhook } from './support.ts';
+import { admissionReview, pathsOf, seedObjects, startTestWebhook } from './support.ts';
 import type { TestWebhook } from './support.ts';
 
 const RUNS_PER_FAMILY = 2500;
@@ -22,16 +22,6 @@ interface Sent {
   contentType: string;
   /** The request as sent, when it was JSON. */
   parsed?: unknown;
-}
-
-/** Every JSON-pointer-ish path (as arrays of keys) in a value, for targeted mutation of seed objects. */
-function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const paths: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
-  }
-  return paths;
 }
 
 function setAt(root: unknown, path: (string | number)[], replacement: Json | undefined): unknown {

@@ -5,17 +5,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseObject } from '@dynamodb-operator/api';
 import { parseReviewed } from '../src/admission/parse-object.ts';
-import { seedObjects } from './support.ts';
-
-/** Every path (as arrays of keys) in a value, the root included. */
-function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const paths: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
-  }
-  return paths;
-}
+import { pathsOf, seedObjects } from './support.ts';
 
 function replaced(root: Record<string, unknown>, path: (string | number)[], value: unknown): unknown {
   if (path.length === 0) return value;

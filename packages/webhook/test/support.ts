@@ -145,3 +145,13 @@ export function admissionReview(
   if (oldObject) request.oldObject = { ...oldObject, metadata: { ...(oldObject.metadata as object), namespace } };
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request };
 }
+
+/** Every path (as arrays of keys) in a value, the root included: where to mutate a seed object. */
+export function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const paths: (string | number)[][] = [prefix];
+  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  }
+  return paths;
+}
