@@ -61,7 +61,7 @@ describe('kube: the exec-plugin fallback against the real API server', () => {
 
   it('reads a namespace with the admin certificate the plugin returned', async () => {
     const path = execKubeconfig(testEnv().kubeconfig, 'admin');
-    expect(kubeconfigAccess(path)).to.equal(undefined);
+    expect(await kubeconfigAccess(path)).to.equal(undefined);
     const kube = new KubeHttp(await loadAccess(path));
     try {
       const ns = await kube.get<{ metadata: { name: string } }>('/api/v1/namespaces/default');
