@@ -30,8 +30,8 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError, KubeHttp } from '@dynamodb-operator/kube';
-import { MALLOC_SETTINGS } from '@dynamodb-operator/runtime';
 import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
+import { reconcilerProcess } from '../packages/reconciler/src/process-settings.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
@@ -140,14 +140,10 @@ function httpsClientFloorRss(apiServerUrl: string): number {
     `const https = process.getBuiltinModule('node:https');` +
     `await new Promise((r) => https.get(${JSON.stringify(`${apiServerUrl}/readyz`)}, { rejectUnauthorized: false },` +
     ` (res) => { res.resume(); res.on('end', r); }).on('error', r));`;
-  return settledRss(
-    'the HTTPS client floor',
-    work,
-    ['--max-semi-space-size=8', '--v8-pool-size=1', '--flush-baseline-code', '--no-opt', '--no-maglev'],
-    {
-      env: { ...process.env, ...MALLOC_SETTINGS },
-    },
-  );
+  // The reconciler's settings as shipped, less --expose-gc (the floor runs no memory reducer).
+  const shipped = reconcilerProcess(false);
+  const flags = shipped.flags.filter((flag) => flag !== '--expose-gc');
+  return settledRss('the HTTPS client floor', work, flags, { env: { ...process.env, ...shipped.env } });
 }
 
 /** Where the resident memory is: file-backed (the node binary) vs anonymous, and the V8 heap (/metrics). */

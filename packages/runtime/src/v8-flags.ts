@@ -5,7 +5,7 @@
 // override a flag through NODE_OPTIONS (a flag given there or in execArgv, or its negation, is not added
 // again: `--opt` keeps our `--no-opt` out), which is how the chart passes what depends on the container's
 // memory limit (--max-old-space-size). (Node allows only some V8 flags in NODE_OPTIONS: `--opt` is not
-// one of them, so the reconciler's compilers have a variable of their own, see its main.ts.)
+// one of them, so the reconciler's compilers have a variable of their own, see its process-settings.ts.)
 // process.execve keeps the PID, file descriptors and signal delivery: no child process is left behind.
 // DDBOP_NO_REEXEC=1, or a Node without process.execve, skips it.
 
@@ -20,7 +20,7 @@ export interface ProcessSettings {
  * glibc malloc settings both deployables run with (read only at start, hence the re-exec): two arenas
  * instead of up to eight per core, and fixed mmap and trim thresholds, so the blocks of tens of
  * kilobytes that V8's parser and compilers malloc and free go back to the kernel instead of staying
- * resident as holes in glibc's heap (figures: each deployable's main.ts).
+ * resident as holes in glibc's heap (figures: the reconciler's process-settings.ts, the webhook's main.ts).
  */
 export const MALLOC_SETTINGS: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',

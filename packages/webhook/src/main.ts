@@ -10,7 +10,7 @@
 //   118 µs and the ratio to the parse floor 0.67 -> 0.72, for RSS after bench/webhook.ts 112-116 MB
 //   instead of 102-111 (idle: 94 instead of 84).
 // - MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=32768, MALLOC_TRIM_THRESHOLD_=0, as the reconciler (see its
-//   main.ts): glibc then hands the blocks V8's parser and compilers free back to the kernel instead of
+//   process-settings.ts): glibc then hands the blocks V8's parser and compilers free back to the kernel instead of
 //   keeping them, and their holes, resident. bench/webhook.ts, back to back: RSS after the run 130.0 ->
 //   110.4 MB; CPU per request 69 -> 71 µs (within the runs' noise of a few µs).
 // The old-generation cap (--max-old-space-size) depends on the container's memory limit, so the chart
