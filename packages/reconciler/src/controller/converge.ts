@@ -1,7 +1,7 @@
 // The seam between the table reconciler and the update executor (packages/reconciler/src/update/):
 // for an existing, owned, ACTIVE table the reconciler calls TableDeps.converge once per reconcile; the
 // executor reads what it needs, executes ONE safe step, and says whether the table is in sync.
-import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TableDescription, Tag } from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { KubeObject } from '@dynamodb-operator/kube';
 import type { Logger } from '../observability/log.ts';
@@ -21,6 +21,8 @@ export interface ConvergeContext {
   desiredTags: Record<string, string>;
   /** true on the first sync after create/adoption (status.syncedGeneration unset). */
   firstSync: boolean;
+  /** The table's tags as read (and tagged) earlier in this reconcile: the observation does not list them again. */
+  knownTags?: Tag[];
   events: EventSink;
   log: Logger;
   /**

@@ -73,7 +73,7 @@ export async function ownerIsGone(d: TableDeps, o: OwnershipDecision & { kind: '
 export type Ownership =
   /** Not ours: the object says so; nothing more to do. */
   | { owned: false }
-  /** Ours; `tagsRead` = the table's tags when they were read (so the follow-ups need not read them again). */
+  /** Ours; `tagsRead` = the table's tags when this reconcile read them (the follow-ups and the observation use them). */
   | { owned: true; tagsRead?: Tag[] };
 
 export async function confirmOwnership(
@@ -121,10 +121,8 @@ export async function confirmOwnership(
       });
     }
     const kept = tags.filter((t) => t.Key !== OWNER_TAG && t.Key !== OWNER_UID_TAG);
-    await run.ensureTags(c, arn, kept, tagsRecord(ownTags));
     // What the table carries now, so the follow-ups do not tag the same keys again.
-    const now = new Map(kept.map((t) => [t.Key ?? '', t.Value ?? '']));
-    for (const t of ownTags) now.set(t.Key, t.Value);
+    tagsRead = (await run.ensureTags(c, arn, kept, tagsRecord(ownTags))).now;
     if (ownership.kind === 'adoptable') {
       const how = orphaned ? ' (its owner object no longer exists)' : '';
       d.events.emit(
@@ -134,7 +132,6 @@ export async function confirmOwnership(
         `adopted existing table ${model.tableName}${how}; ownership tags set`,
       );
     }
-    tagsRead = [...now].map(([Key, Value]) => ({ Key, Value }));
   }
   owned.confirm(uid, described, c.specKey);
   // Where the table lives (the endpoint; the ARN has account and region), for provider moves.

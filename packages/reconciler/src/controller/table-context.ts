@@ -127,8 +127,13 @@ export class TableRun {
     await this.patchMeta({ finalizers: (this.obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER) });
   }
 
-  async annotate(annotations: Record<string, string>): Promise<void> {
-    await this.patchMeta({ annotations });
+  /** Annotations; with `finalizer`, the finalizer too when it is missing, in the same metadata patch. */
+  async annotate(annotations: Record<string, string>, opts: { finalizer?: boolean } = {}): Promise<void> {
+    const finalizers =
+      opts.finalizer && !hasFinalizer(this.obj)
+        ? { finalizers: [...(this.obj.metadata.finalizers ?? []), FINALIZER] }
+        : {};
+    await this.patchMeta({ annotations, ...finalizers });
   }
 
   /** Write status when it differs from the current one (lastSyncTime alone is not a difference). */
@@ -170,16 +175,26 @@ export class TableRun {
     return tags;
   }
 
-  /** TagResource with the tags that are missing or different; no call when none are. */
-  async ensureTags(c: ProviderClients, arn: string, have: Tag[], want: Record<string, string>): Promise<number> {
+  /**
+   * TagResource with the tags that are missing or different; no call when none are. Returns how many
+   * were sent and the tags the table carries afterwards, so that this reconcile need not list them again
+   * (AWS may not show tags just written to ListTagsOfResource yet anyway).
+   */
+  async ensureTags(
+    c: ProviderClients,
+    arn: string,
+    have: Tag[],
+    want: Record<string, string>,
+  ): Promise<{ added: number; now: Tag[] }> {
     const current = new Map(have.map((t) => [t.Key ?? '', t.Value ?? '']));
     const missing = Object.entries(want)
       .filter(([k, v]) => current.get(k) !== v)
       .map(([Key, Value]) => ({ Key, Value }));
-    if (missing.length === 0) return 0;
+    if (missing.length === 0) return { added: 0, now: have };
     await c.dynamodb.send(new TagResourceCommand({ ResourceArn: arn, Tags: missing }), {
       abortSignal: this.d.gate.signal(),
     });
-    return missing.length;
+    for (const t of missing) current.set(t.Key, t.Value);
+    return { added: missing.length, now: [...current].map(([Key, Value]) => ({ Key, Value })) };
   }
 }

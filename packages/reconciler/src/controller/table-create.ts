@@ -75,10 +75,15 @@ export async function createTable(
   // Write-ahead intent (see ownership.ts): lets us recognise our own table even if an emulator drops
   // the Tags parameter and we crash before tagging it.
   // The endpoint is recorded with it (location.ts): the ARN alone does not say which endpoint.
-  await run.annotate({
-    [CREATE_INTENT_ANNOTATION]: `${model.tableName}@${new Date().toISOString()}`,
-    [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint),
-  });
+  // The finalizer goes in the same patch (one API write per create, not two): from here on there may be a
+  // table that a deletion must deal with, and not before.
+  await run.annotate(
+    {
+      [CREATE_INTENT_ANNOTATION]: `${model.tableName}@${new Date().toISOString()}`,
+      [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint),
+    },
+    { finalizer: true },
+  );
   if (from) return createFromData(run, model, c, from);
   let created: TableDescription | undefined;
   try {
@@ -102,7 +107,10 @@ export async function createTable(
   return { requeueAfterMs: run.poll('creating') };
 }
 
-/** After CreateTable (or adoption): tags, TTL and PITR — each read first, written only if needed. */
+/**
+ * After CreateTable (or adoption): tags, TTL and PITR — each read first, written only if needed.
+ * Returns the tags the table carries now.
+ */
 export async function applyCreateFollowUps(
   run: TableRun,
   model: TableModel,
@@ -110,11 +118,11 @@ export async function applyCreateFollowUps(
   described: TableDescription,
   desiredTags: Record<string, string>,
   tagsRead: Tag[] | undefined,
-): Promise<void> {
+): Promise<Tag[]> {
   const arn = described.TableArn ?? '';
   const signal = () => run.d.gate.signal();
   const have = tagsRead ?? (await run.listTags(c, arn));
-  const added = await run.ensureTags(c, arn, have, desiredTags);
+  const { added, now: tags } = await run.ensureTags(c, arn, have, desiredTags);
   if (added > 0) run.log.info({ table: model.tableName, added }, 'tags applied');
 
   const ttl = renderTimeToLiveInput(model);
@@ -149,4 +157,5 @@ export async function applyCreateFollowUps(
       run.d.events.emit(run.obj, 'Normal', 'PointInTimeRecoveryEnabled', 'point-in-time recovery enabled');
     }
   }
+  return tags;
 }

@@ -56,7 +56,6 @@ async function reconcileBody(run: TableRun): Promise<ReconcileResult> {
   try {
     if ('deletion' in resolved) return await handleTableDeletion(run, resolved.deletion, resolved.clients, undefined);
     if (managed.mode === 'observe') return await observeOnly(run, resolved.model, resolved.clients);
-    await run.addFinalizer();
     return await createOrUpdate(run, resolved);
   } catch (err) {
     throw wrapAws(run, resolved.providerKey, 'AWS call', err);
@@ -69,11 +68,13 @@ async function createOrUpdate(run: TableRun, { model, clients: c }: Resolved): P
   // A failed import is Terminal, but a table AWS left behind is claimed first, so deletion removes it.
   const importFailed = model.import ? await trackImport(run, model, c) : undefined;
   const reading = await readTable(run, model, c, desiredTags);
-  if (reading.kind === 'inSync') return {};
   if (reading.kind === 'missing') {
     if (importFailed) throw importFailed;
+    // Adds the finalizer with its create intent, just before CreateTable: one API write, not two.
     return createTable(run, model, c, ownTags);
   }
+  await run.addFinalizer();
+  if (reading.kind === 'inSync') return {};
   const ownership = await confirmOwnership(run, model, c, reading.described, ownTags);
   if (importFailed) throw importFailed;
   if (!ownership.owned) return {};

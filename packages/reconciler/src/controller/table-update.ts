@@ -37,7 +37,7 @@ export async function observeOwned(
 
   // syncedGeneration, not observedGeneration: the latter is written from the first status on (kstatus).
   const firstSync = run.status.syncedGeneration === undefined;
-  if (firstSync) await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead);
+  const knownTags = firstSync ? await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead) : tagsRead;
 
   const result = await d.converge({
     model,
@@ -47,6 +47,7 @@ export async function observeOwned(
     signal: () => d.gate.signal(),
     desiredTags,
     firstSync,
+    knownTags,
     events: d.events,
     log: run.log,
     reads,

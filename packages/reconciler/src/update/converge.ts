@@ -110,6 +110,7 @@ async function observe(ctx: ConvergeContext, m: TableMemo, now: Date) {
     ttl: deep,
     backups: deep,
     tags: deep,
+    knownTags: ctx.knownTags,
     signal: ctx.signal(),
   });
   markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());

@@ -17,6 +17,8 @@ export interface ObserveOptions {
   backups?: boolean;
   /** Read tags (ListTagsOfResource, paginated). Default true. */
   tags?: boolean;
+  /** Tags already read in this reconcile: used instead of listing them again. */
+  knownTags?: Tag[];
   /** Aborts the reads (e.g. when leadership is lost). */
   signal?: AbortSignal;
 }
@@ -66,7 +68,7 @@ export async function observeWith(
       : client
           .send(new DescribeContinuousBackupsCommand({ TableName }), { abortSignal })
           .then((r) => r.ContinuousBackupsDescription ?? {}),
-    opts.tags === false || !arn ? undefined : listTags(client, arn, abortSignal),
+    opts.tags === false || !arn ? undefined : (opts.knownTags ?? listTags(client, arn, abortSignal)),
   ]);
   return observedFromAws(table, ttl, backups, tags);
 }
