@@ -55,6 +55,10 @@ describe('reconciler: the AWS calls of a create', function () {
     return out;
   };
 
+  /** Reconciles after CreateTable that found the table: DescribeTable answered 200. */
+  const passesOf = (table: string): number =>
+    proxy.records().filter((r) => r.table === table && r.op === 'DescribeTable' && r.status === 200).length;
+
   /**
    * Every reconcile that finds the table (DescribeTable answers 200) lists its tags at most once: the
    * ownership check's list (or the follow-ups' one), plus what was tagged since, serves the first sync's
@@ -62,9 +66,9 @@ describe('reconciler: the AWS calls of a create', function () {
    * runs the follow-ups: both list.)
    */
   const expectOneListPerPass = (table: string, calls: Record<string, number>) => {
-    const passes = proxy.records().filter((r) => r.table === table && r.op === 'DescribeTable' && r.status === 200);
-    expect(passes.length, JSON.stringify(calls)).to.be.at.least(1);
-    expect(calls.ListTagsOfResource ?? 0, JSON.stringify(calls)).to.be.within(1, passes.length);
+    const passes = passesOf(table);
+    expect(passes, JSON.stringify(calls)).to.be.at.least(1);
+    expect(calls.ListTagsOfResource ?? 0, JSON.stringify(calls)).to.be.within(1, passes);
   };
 
   it('a plain table: one CreateTable; tags listed at most once per pass; TTL and PITR read once; three object writes', async () => {
@@ -76,13 +80,8 @@ describe('reconciler: the AWS calls of a create', function () {
     // for the status Creating, and at most once by each pass that finds the table (Ready; a pass that
     // still sees it CREATING writes what it observed): 3 when the table is ACTIVE at the first look.
     const patches = (await rec.counter('rest_client_requests_total', { method: 'PATCH' })) - patchesBefore;
-    const passes = proxy
-      .records()
-      .filter((r) => r.table === 'calls_plain' && r.op === 'DescribeTable' && r.status === 200);
-    expect(patches, `PATCH requests for one create, ${passes.length} pass(es) after CreateTable`).to.be.within(
-      3,
-      2 + passes.length,
-    );
+    const passes = passesOf('calls_plain');
+    expect(patches, `PATCH requests for one create, ${passes} pass(es) after CreateTable`).to.be.within(3, 2 + passes);
     expect(calls, JSON.stringify(calls)).to.include({
       CreateTable: 1,
       DescribeTimeToLive: 1,
