@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { listenProbes } from '@dynamodb-operator/runtime';
 import { metricsAuthorizer } from '@dynamodb-operator/api';
 import type { KubePost } from '@dynamodb-operator/api';
-import { selfSignedCertificate } from '../src/observability/self-signed.ts';
+import { certificateSerial, selfSignedCertificate } from '../src/observability/self-signed.ts';
 
 function get(port: number, path: string, ca: string, token?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -55,6 +55,15 @@ describe('reconciler --metrics-secure', () => {
     expect(x509.subjectAltName).to.equal('DNS:metrics.local, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     expect(x509.checkHost('metrics.local')).to.equal('metrics.local');
     expect(new Date(x509.validTo).getTime()).to.be.greaterThan(Date.now() + 300 * 86_400_000);
+  });
+
+  it('gives every random serial a first byte that is a minimal positive DER INTEGER (CI met 00 01…: "illegal padding")', () => {
+    for (let first = 0; first < 256; first++) {
+      const serial = certificateSerial(Buffer.from([first, 0x01, ...Array<number>(14).fill(0xab)]));
+      expect(serial[0], `random first byte ${first}`).to.be.within(0x01, 0x7f);
+      expect(serial).to.have.length(16);
+      expect(serial.subarray(1).toString('hex')).to.equal(`01${'ab'.repeat(14)}`);
+    }
   });
 
   it('serves HTTPS; /metrics 401 without a token, 403 when not allowed, 200 when allowed; decisions cached', async () => {

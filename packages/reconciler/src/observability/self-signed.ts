@@ -37,6 +37,17 @@ function ipBytes(ip: string): Buffer {
   return Buffer.concat(all.map((g) => Buffer.from(g.padStart(4, '0'), 'hex')));
 }
 
+/**
+ * A 16-byte serial number as a minimal, positive DER INTEGER body: top bit clear (else it reads as
+ * negative) and the first byte not zero (a leading zero byte is allowed only before a set top bit, so
+ * OpenSSL refuses it as "illegal padding"; with the top bit merely cleared, 1 certificate in 256 was).
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
+  return serial;
+}
+
 /** PEM certificate and PKCS#8 key, named as node:tls options take them. */
 export interface SelfSigned {
   cert: string;
@@ -50,8 +61,7 @@ export function selfSignedCertificate(hosts: string[], days = 365): SelfSigned {
   const algorithm = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
   const notBefore = new Date(Date.now() - 3600_000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // positive INTEGER
+  const serial = certificateSerial(randomBytes(16));
   const names = hosts.map((host) => (isIP(host) ? der(0x87, ipBytes(host)) : der(0x82, Buffer.from(host, 'ascii'))));
   const extensions = der(
     0xa3,
