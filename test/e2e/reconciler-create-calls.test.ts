@@ -1,22 +1,30 @@
 // The AWS calls a create costs, counted per table at a recording proxy in front of a private dynalite.
 // The ownership check lists the table's tags; the follow-ups and the first sync's observation use that
 // list (plus what the reconciler tagged since) instead of listing them again.
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { waitFor } from './support/index.ts';
 import {
   GROUP,
   deleteNamespace,
+  emulatorClient,
   getObj,
   mustApply,
   providerYaml,
   simpleTableYaml,
   startDynalite,
+  startMoto,
   startReconcilerProc,
   startRecordingProxy,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
 
+const ADOPT = 'aws-infra-operator.runner.codes/adopt';
 const ready = (ns: string, name: string) => () =>
   getObj('dynamodbtable', ns, name)?.status?.ready === true || undefined;
 
@@ -81,7 +89,7 @@ describe('reconciler: the AWS calls of a create', function () {
     expect(calls.ListTagsOfResource ?? 0, JSON.stringify(calls)).to.be.within(1, passes);
   };
 
-  it('a plain table: one CreateTable; tags listed at most once per pass; TTL and PITR read once; three object writes', async () => {
+  it('a plain table: one CreateTable; tags listed at most once per pass; TTL and PITR not read; three object writes', async () => {
     const patchesBefore = await tablePatches();
     mustApply(simpleTableYaml('calls-plain', 'calls_plain', 'dyn'), ns);
     await waitFor('calls-plain Ready', ready(ns, 'calls-plain'));
@@ -92,11 +100,10 @@ describe('reconciler: the AWS calls of a create', function () {
     const patches = (await tablePatches()) - patchesBefore;
     const passes = passesOf('calls_plain');
     expect(patches, `PATCH requests for one create, ${passes} pass(es) after CreateTable`).to.be.within(3, 2 + passes);
-    expect(calls, JSON.stringify(calls)).to.include({
-      CreateTable: 1,
-      DescribeTimeToLive: 1,
-      DescribeContinuousBackups: 1,
-    });
+    // A table this process has just created has TTL and PITR off: its first sync does not read them.
+    expect(calls, JSON.stringify(calls)).to.include({ CreateTable: 1 });
+    expect(calls.DescribeTimeToLive ?? 0, JSON.stringify(calls)).to.equal(0);
+    expect(calls.DescribeContinuousBackups ?? 0, JSON.stringify(calls)).to.equal(0);
     expectOneListPerPass('calls_plain', calls);
     // dynalite drops CreateTable's Tags parameter, so the ownership tags are written once, afterwards.
     expect(calls.TagResource ?? 0, JSON.stringify(calls)).to.be.at.most(1);
@@ -108,5 +115,77 @@ describe('reconciler: the AWS calls of a create', function () {
     const calls = await callsOf('calls_tags');
     expect(calls, JSON.stringify(calls)).to.include({ CreateTable: 1 });
     expectOneListPerPass('calls_tags', calls);
+  });
+
+  it('a table adopted, not created here: its first sync reads TTL and PITR', async () => {
+    await emulatorClient(dyn.endpoint).send(
+      new CreateTableCommand({
+        TableName: 'calls_adopted',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
+      }),
+    );
+    const yaml = simpleTableYaml('calls-adopted', 'calls_adopted', 'dyn', { annotations: { [ADOPT]: 'true' } });
+    mustApply(yaml, ns);
+    await waitFor('calls-adopted Ready', ready(ns, 'calls-adopted'));
+    const calls = await callsOf('calls_adopted');
+    expect(calls.CreateTable ?? 0, JSON.stringify(calls)).to.equal(0);
+    expect(calls.DescribeTimeToLive ?? 0, JSON.stringify(calls)).to.be.at.least(1);
+    expect(calls.DescribeContinuousBackups ?? 0, JSON.stringify(calls)).to.be.at.least(1);
+  });
+});
+
+// moto models TTL and point-in-time recovery (dynalite has no PITR): the first sync of a table created
+// here enables both without reading them first, and what it assumed is what AWS then shows.
+describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', function () {
+  this.timeout(180_000);
+  let ns: string;
+  let moto: Emulator;
+  let proxy: Recorder;
+  let rec: ReconcilerProc;
+
+  before(async () => {
+    ns = uniqueNamespace('rec-calls-moto');
+    moto = await startMoto('rec-calls-moto');
+    proxy = await startRecordingProxy('rec-calls-moto-proxy', moto.endpoint);
+    mustApply(providerYaml('moto', proxy.endpoint), ns);
+    rec = await startReconcilerProc('rec-calls-moto-reconciler', ns);
+  });
+
+  after(async () => {
+    await rec?.proc.stop();
+    deleteNamespace(ns);
+    await proxy?.proc.stop();
+    await moto?.proc.stop();
+  });
+
+  const count = (op: string) => proxy.count(op, 'calls_ttl_pitr');
+
+  it('enables both with one call each, reads neither, and a later full read finds them as assumed', async () => {
+    const spec = { timeToLive: { enabled: true, attributeName: 'expiresAt' }, pointInTimeRecovery: true };
+    mustApply(simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec }), ns);
+    await waitFor('calls-ttl-pitr Ready', ready(ns, 'calls-ttl-pitr'));
+    const ops = ['UpdateTimeToLive', 'UpdateContinuousBackups', 'DescribeTimeToLive', 'DescribeContinuousBackups'];
+    expect(ops.map(count), ops.join(', ')).to.deep.equal([1, 1, 0, 0]);
+
+    const client = emulatorClient(moto.endpoint);
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'calls_ttl_pitr' }));
+    expect(ttl.TimeToLiveDescription).to.include({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    const pitr = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'calls_ttl_pitr' }));
+    expect(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).to.equal(
+      'ENABLED',
+    );
+
+    // A new generation reads everything: TTL and PITR are as the first sync assumed, so nothing is sent.
+    mustApply(simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec: { ...spec, tags: { a: 'b' } } }), ns);
+    await waitFor('the new generation synced', () => {
+      const o = getObj('dynamodbtable', ns, 'calls-ttl-pitr');
+      const status = o?.status as { syncedGeneration?: number; ready?: boolean } | undefined;
+      return (status?.ready === true && status.syncedGeneration === o?.metadata.generation) || undefined;
+    });
+    expect(count('DescribeTimeToLive')).to.be.at.least(1);
+    expect(count('DescribeContinuousBackups')).to.be.at.least(1);
+    expect([count('UpdateTimeToLive'), count('UpdateContinuousBackups')]).to.deep.equal([1, 1]);
   });
 });

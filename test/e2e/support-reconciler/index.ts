@@ -240,7 +240,13 @@ export function rehome(yamlText: string, namespace: string): string {
 }
 
 export interface Obj {
-  metadata: { name: string; uid: string; finalizers?: string[]; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    uid: string;
+    generation?: number;
+    finalizers?: string[];
+    annotations?: Record<string, string>;
+  };
   status?: Record<string, unknown> & {
     conditions?: { type: string; status: string; reason: string; message: string }[];
   };

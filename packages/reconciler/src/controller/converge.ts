@@ -1,7 +1,13 @@
 // The seam between the table reconciler and the update executor (packages/reconciler/src/update/):
 // for an existing, owned, ACTIVE table the reconciler calls TableDeps.converge once per reconcile; the
 // executor reads what it needs, executes ONE safe step, and says whether the table is in sync.
-import type { DynamoDBClient, TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import type {
+  ContinuousBackupsDescription,
+  DynamoDBClient,
+  TableDescription,
+  Tag,
+  TimeToLiveDescription,
+} from '@aws-sdk/client-dynamodb';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { KubeObject } from '@dynamodb-operator/kube';
 import type { Logger } from '../observability/log.ts';
@@ -22,7 +28,10 @@ export interface ConvergeContext {
   /** true on the first sync after create/adoption (status.syncedGeneration unset). */
   firstSync: boolean;
   /** The table's tags as read (and tagged) earlier in this reconcile: the observation does not list them again. */
-  knownTags?: Tag[];
+  knownTags?: Tag[] | undefined;
+  /** TTL and PITR as known without reading them (a table this process has just created). */
+  knownTtl?: TimeToLiveDescription | undefined;
+  knownBackups?: ContinuousBackupsDescription | undefined;
   events: EventSink;
   log: Logger;
   /**

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/log.ts';
 import { sameStatus } from './conditions.ts';
 import type { ConvergeContext, ConvergeResult, SteadyReadContext, SteadyReadResult } from './converge.ts';
 import type { EventSink } from './events.ts';
+import { FreshTables } from './fresh-tables.ts';
 import { OwnedTables } from './owned-tables.ts';
 import { FINALIZER } from './ownership.ts';
 import { PollDelays } from './poll-delays.ts';
@@ -54,6 +55,8 @@ export interface TableDeps {
   polls?: PollDelays;
   /** Ownership confirmed from AWS by this process (see owned-tables.ts); created on first use. */
   owned?: OwnedTables;
+  /** Tables this process created, until their first sync (see fresh-tables.ts); created on first use. */
+  fresh?: FreshTables;
   /** The admin's tenancy policy; absent: everything allowed. */
   tenancy?: TenancyPolicy;
   /** ClusterAWSProviders keyed `/name`; absent: none known. */
@@ -72,6 +75,12 @@ export function pollDelays(d: TableDeps): PollDelays {
 export function ownedTables(d: TableDeps): OwnedTables {
   d.owned ??= new OwnedTables();
   return d.owned;
+}
+
+/** The deps' memory of tables created here, created on first use. */
+export function freshTables(d: TableDeps): FreshTables {
+  d.fresh ??= new FreshTables();
+  return d.fresh;
 }
 
 export interface ReconcileResult {

@@ -7,7 +7,12 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import type {
+  ContinuousBackupsDescription,
+  TableDescription,
+  Tag,
+  TimeToLiveDescription,
+} from '@aws-sdk/client-dynamodb';
 import {
   renderContinuousBackupsInput,
   renderCreateFromInput,
@@ -21,7 +26,7 @@ import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } f
 import { RECREATE_ANNOTATION } from './ownership.ts';
 import { report } from './report.ts';
 import { createFromData, importPending } from './table-create-from.ts';
-import { CREATE_INTENT_ANNOTATION } from './table-context.ts';
+import { CREATE_INTENT_ANNOTATION, freshTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
 
@@ -94,6 +99,7 @@ export async function createTable(
     if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: run.poll('create-busy') };
     throw err;
   }
+  if (created) freshTables(d).created(run.obj.metadata.uid ?? '', created);
   run.log.info({ table: model.tableName }, 'CreateTable sent');
   // tableArn is written only once ownership is confirmed by the next DescribeTable + tags check.
   await report(run, {
@@ -107,9 +113,16 @@ export async function createTable(
   return { requeueAfterMs: run.poll('creating') };
 }
 
+/** What the first sync knows of TTL and PITR without reading them again (undefined: read them). */
+export interface KnownAfterCreate {
+  ttl?: TimeToLiveDescription;
+  backups?: ContinuousBackupsDescription;
+}
+
 /**
- * After CreateTable (or adoption): tags, TTL and PITR — each read first, written only if needed.
- * Returns the tags the table carries now.
+ * After CreateTable (or adoption): tags, TTL and PITR, each written only if needed. Each is read first,
+ * except TTL and PITR of a table this process has just created (`fresh`): both are off on a new table.
+ * Returns the tags the table carries now and, for a fresh table, TTL and PITR as they now are.
  */
 export async function applyCreateFollowUps(
   run: TableRun,
@@ -118,44 +131,63 @@ export async function applyCreateFollowUps(
   described: TableDescription,
   desiredTags: Record<string, string>,
   tagsRead: Tag[] | undefined,
-): Promise<Tag[]> {
+  fresh = false,
+): Promise<{ tags: Tag[] } & KnownAfterCreate> {
   const arn = described.TableArn ?? '';
-  const signal = () => run.d.gate.signal();
   const have = tagsRead ?? (await run.listTags(c, arn));
   const { added, now: tags } = await run.ensureTags(c, arn, have, desiredTags);
   if (added > 0) run.log.info({ table: model.tableName, added }, 'tags applied');
+  const ttl = await followUpTtl(run, model, c, fresh);
+  const backups = await followUpPitr(run, model, c, fresh);
+  return { tags, ...(ttl ? { ttl } : {}), ...(backups ? { backups } : {}) };
+}
 
+const TTL_OFF: TimeToLiveDescription = { TimeToLiveStatus: 'DISABLED' };
+const PITR_OFF: ContinuousBackupsDescription = {
+  ContinuousBackupsStatus: 'ENABLED',
+  PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+};
+
+async function followUpTtl(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  fresh: boolean,
+): Promise<TimeToLiveDescription | undefined> {
   const ttl = renderTimeToLiveInput(model);
-  if (ttl) {
-    const cur = await c.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: model.tableName }), {
-      abortSignal: signal(),
-    });
-    const d = cur.TimeToLiveDescription;
-    const on = d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING';
-    if (
-      ttl.TimeToLiveSpecification.Enabled &&
-      !(on && d?.AttributeName === ttl.TimeToLiveSpecification.AttributeName)
-    ) {
-      await c.dynamodb.send(new UpdateTimeToLiveCommand(ttl), { abortSignal: signal() });
-      run.d.events.emit(
-        run.obj,
-        'Normal',
-        'TimeToLiveEnabled',
-        `TTL enabled on attribute ${ttl.TimeToLiveSpecification.AttributeName}`,
-      );
-    }
-  }
-  if (model.pointInTimeRecovery.enabled) {
+  if (!ttl) return fresh ? TTL_OFF : undefined;
+  const abortSignal = run.d.gate.signal();
+  const cur = fresh
+    ? TTL_OFF
+    : (await c.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: model.tableName }), { abortSignal }))
+        .TimeToLiveDescription;
+  const on = cur?.TimeToLiveStatus === 'ENABLED' || cur?.TimeToLiveStatus === 'ENABLING';
+  const name = ttl.TimeToLiveSpecification.AttributeName;
+  if (on && cur?.AttributeName === name) return fresh ? cur : undefined;
+  await c.dynamodb.send(new UpdateTimeToLiveCommand(ttl), { abortSignal: run.d.gate.signal() });
+  run.d.events.emit(run.obj, 'Normal', 'TimeToLiveEnabled', `TTL enabled on attribute ${name}`);
+  // What DescribeTimeToLive shows while AWS applies it (plan() counts ENABLING as on).
+  return fresh ? { TimeToLiveStatus: 'ENABLING', AttributeName: name } : undefined;
+}
+
+async function followUpPitr(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  fresh: boolean,
+): Promise<ContinuousBackupsDescription | undefined> {
+  if (!model.pointInTimeRecovery.enabled) return fresh ? PITR_OFF : undefined;
+  if (!fresh) {
     const cur = await c.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: model.tableName }), {
-      abortSignal: signal(),
+      abortSignal: run.d.gate.signal(),
     });
     const st = cur.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
-    if (st !== 'ENABLED') {
-      await c.dynamodb.send(new UpdateContinuousBackupsCommand(renderContinuousBackupsInput(model)), {
-        abortSignal: signal(),
-      });
-      run.d.events.emit(run.obj, 'Normal', 'PointInTimeRecoveryEnabled', 'point-in-time recovery enabled');
-    }
+    if (st === 'ENABLED') return undefined;
   }
-  return tags;
+  const out = await c.dynamodb.send(new UpdateContinuousBackupsCommand(renderContinuousBackupsInput(model)), {
+    abortSignal: run.d.gate.signal(),
+  });
+  run.d.events.emit(run.obj, 'Normal', 'PointInTimeRecoveryEnabled', 'point-in-time recovery enabled');
+  // AWS answers with the new state; without it (an emulator), the sync reads it.
+  return fresh ? out.ContinuousBackupsDescription : undefined;
 }

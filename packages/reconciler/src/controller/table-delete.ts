@@ -19,7 +19,7 @@ import { FINALIZER, OWNER_TAG, OWNER_UID_TAG, decideOwnership } from './ownershi
 import { report } from './report.ts';
 import { removeAutoScaling } from './table-autoscaling.ts';
 import { removeReplicasStep } from './table-replicas.ts';
-import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
+import { CREATE_INTENT_ANNOTATION, freshTables, ownedTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
 import { observedFields } from './table-status.ts';
@@ -32,6 +32,7 @@ export async function releaseObject(run: TableRun): Promise<void> {
   try {
     await run.removeFinalizer();
     ownedTables(run.d).forget(run.obj.metadata.uid ?? '');
+    freshTables(run.d).forget(run.obj.metadata.uid ?? '');
   } catch (err) {
     if (!(err instanceof KubeApiError)) throw err;
     const msg =

@@ -8,6 +8,8 @@ import { syncAccessInsights } from './table-access-insights.ts';
 import { syncAutoScaling } from './table-autoscaling.ts';
 import { replicaSettingsUnread, syncReplicaSettings, withReplicaSettings } from './table-replica-settings.ts';
 import { applyCreateFollowUps } from './table-create.ts';
+import type { KnownAfterCreate } from './table-create.ts';
+import { freshTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { allActive, observedFields } from './table-status.ts';
 
@@ -37,7 +39,11 @@ export async function observeOwned(
 
   // syncedGeneration, not observedGeneration: the latter is written from the first status on (kstatus).
   const firstSync = run.status.syncedGeneration === undefined;
-  const knownTags = firstSync ? await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead) : tagsRead;
+  // A table this process has just created needs no TTL and PITR reads on its first sync (fresh-tables.ts).
+  const fresh = firstSync && freshTables(d).take(run.obj.metadata.uid ?? '', described);
+  const known: { tags: Tag[] | undefined } & KnownAfterCreate = firstSync
+    ? await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead, fresh)
+    : { tags: tagsRead };
 
   const result = await d.converge({
     model,
@@ -47,7 +53,9 @@ export async function observeOwned(
     signal: () => d.gate.signal(),
     desiredTags,
     firstSync,
-    knownTags,
+    knownTags: known.tags,
+    knownTtl: known.ttl,
+    knownBackups: known.backups,
     events: d.events,
     log: run.log,
     reads,

@@ -111,6 +111,8 @@ async function observe(ctx: ConvergeContext, m: TableMemo, now: Date) {
     backups: deep,
     tags: deep,
     knownTags: ctx.knownTags,
+    knownTtl: ctx.knownTtl,
+    knownBackups: ctx.knownBackups,
     signal: ctx.signal(),
   });
   markRead(m.readAt, deep ? 'all' : 'describe', now.getTime());

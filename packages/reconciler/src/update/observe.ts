@@ -6,7 +6,13 @@ import {
   DescribeTimeToLiveCommand,
   ListTagsOfResourceCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient, TableDescription, Tag } from '@aws-sdk/client-dynamodb';
+import type {
+  ContinuousBackupsDescription,
+  DynamoDBClient,
+  TableDescription,
+  Tag,
+  TimeToLiveDescription,
+} from '@aws-sdk/client-dynamodb';
 import { observedFromAws } from '@dynamodb-operator/api';
 import type { ObservedTable } from '@dynamodb-operator/api';
 
@@ -18,7 +24,10 @@ export interface ObserveOptions {
   /** Read tags (ListTagsOfResource, paginated). Default true. */
   tags?: boolean;
   /** Tags already read in this reconcile: used instead of listing them again. */
-  knownTags?: Tag[];
+  knownTags?: Tag[] | undefined;
+  /** TTL and PITR as already known (a table this process has just created): not read again. */
+  knownTtl?: TimeToLiveDescription | undefined;
+  knownBackups?: ContinuousBackupsDescription | undefined;
   /** Aborts the reads (e.g. when leadership is lost). */
   signal?: AbortSignal;
 }
@@ -60,14 +69,16 @@ export async function observeWith(
   const [ttl, backups, tags] = await Promise.all([
     opts.ttl === false
       ? undefined
-      : client
+      : (opts.knownTtl ??
+        client
           .send(new DescribeTimeToLiveCommand({ TableName }), { abortSignal })
-          .then((r) => r.TimeToLiveDescription ?? {}),
+          .then((r) => r.TimeToLiveDescription ?? {})),
     opts.backups === false
       ? undefined
-      : client
+      : (opts.knownBackups ??
+        client
           .send(new DescribeContinuousBackupsCommand({ TableName }), { abortSignal })
-          .then((r) => r.ContinuousBackupsDescription ?? {}),
+          .then((r) => r.ContinuousBackupsDescription ?? {})),
     opts.tags === false || !arn ? undefined : (opts.knownTags ?? listTags(client, arn, abortSignal)),
   ]);
   return observedFromAws(table, ttl, backups, tags);
