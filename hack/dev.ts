@@ -177,17 +177,30 @@ DynamoDB emulator (moto): ${env.motoEndpoint}   logs: ${env.logsDir}
 `);
 }
 
+/** The webhook: 5 s of shutdown delay (its default), then up to 20 s of drain; with room to spare. */
+const STOP_TIMEOUT_MS = 40_000;
+
 async function down(): Promise<void> {
   const state = readState(devDir);
   if (state) {
-    for (const p of state.processes) {
-      if (!isAlive(p.pid)) continue;
+    // All at once, each given its whole shutdown time: the webhook serves on through its shutdown
+    // delay and then drains for up to 20 s (under load it uses it). SIGKILL only after that, and then
+    // wait for the exit too, so that a caller never finds a process still there.
+    const running = state.processes.filter((p) => isAlive(p.pid));
+    for (const p of running) {
       say(`stopping ${p.name} (pid ${p.pid})`);
       process.kill(-p.pid, 'SIGTERM');
-      await waitFor(`${p.name} to exit`, () => !isAlive(p.pid), { timeoutMs: 15_000, intervalMs: 100 }).catch(() =>
-        process.kill(-p.pid, 'SIGKILL'),
-      );
     }
+    const gone = (p: { pid: number }) => () => !isAlive(p.pid);
+    await Promise.all(
+      running.map((p) =>
+        waitFor(`${p.name} to exit`, gone(p), { timeoutMs: STOP_TIMEOUT_MS, intervalMs: 100 }).catch(async () => {
+          say(`${p.name} (pid ${p.pid}) did not stop in ${STOP_TIMEOUT_MS / 1000} s: killing it`);
+          process.kill(-p.pid, 'SIGKILL');
+          await waitFor(`${p.name} to be killed`, gone(p), { timeoutMs: 5_000, intervalMs: 50 });
+        }),
+      ),
+    );
     // by name: a chart installed into the same cluster keeps its own configurations
     for (const name of state.webhookConfigurations) kubectl(['delete', name, '--ignore-not-found']);
     if (state.cluster) uninstallFromCluster(state.cluster, say);
