@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { buildClients } from '../src/aws/clients.ts';
 import type { ProviderClients } from '../src/aws/clients.ts';
 import type { AwsTimeouts } from '../src/aws/deadlines.ts';
-import { endpointLabel, normalizeAwsError } from '../src/aws/deadlines.ts';
+import { callSignal, endpointLabel, normalizeAwsError } from '../src/aws/deadlines.ts';
 import { awsErrorName, classifyAwsError } from '../src/aws/errors.ts';
 import type { KubeObject } from '@dynamodb-operator/kube';
 import { NotLeaderError } from '../src/leader/gate.ts';
@@ -161,5 +161,40 @@ describe('normalizeAwsError / endpointLabel (pure)', () => {
       'endpoint https://ddb.example:8443',
     );
     expect(endpointLabel(undefined, 'STS', 'eu-west-1')).to.equal('the AWS STS endpoint in eu-west-1');
+  });
+});
+
+describe('callSignal: the abort signal of one request', () => {
+  const aborted = (s: AbortSignal) =>
+    new Promise<unknown>((resolve) => s.addEventListener('abort', () => resolve(s.reason)));
+
+  it('aborts with a TimeoutError after its deadline, as AbortSignal.timeout() would', async () => {
+    const call = callSignal(undefined, 20);
+    const reason = (await aborted(call.signal)) as DOMException;
+    expect(reason.name).to.equal('TimeoutError');
+    call.release();
+  });
+
+  it('aborts with the given signal’s reason (leadership lost)', async () => {
+    const gate = new AbortController();
+    const call = callSignal(gate.signal, 60_000);
+    const cause = new NotLeaderError('leadership lost');
+    const reason = aborted(call.signal);
+    gate.abort(cause);
+    expect(await reason).to.equal(cause);
+    call.release();
+    const already = callSignal(gate.signal, 60_000);
+    expect(already.signal.aborted).to.equal(true);
+    already.release();
+  });
+
+  it('once released, neither its deadline nor the given signal aborts it (nothing fires for a finished call)', async () => {
+    const gate = new AbortController();
+    const call = callSignal(gate.signal, 20);
+    call.release();
+    const later = callSignal(undefined, 60);
+    await aborted(later.signal);
+    gate.abort(new NotLeaderError('leadership lost'));
+    expect(call.signal.aborted).to.equal(false);
   });
 });

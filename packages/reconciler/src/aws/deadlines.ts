@@ -131,10 +131,37 @@ export function installDeadline(client: Deadlined, t: AwsTimeouts, where: string
   const handler = client.config.requestHandler as Handler | undefined;
   if (!handler || typeof handler.handle !== 'function') return;
   const inner = handler.handle.bind(handler);
-  handler.handle = (request, options = {}) => {
-    const timeout = AbortSignal.timeout(t.callMs);
-    const given = options.abortSignal;
-    const abortSignal = given instanceof AbortSignal ? AbortSignal.any([given, timeout]) : timeout;
-    return inner(request, { ...options, abortSignal });
+  handler.handle = async (request, options = {}) => {
+    const given = options.abortSignal instanceof AbortSignal ? options.abortSignal : undefined;
+    const call = callSignal(given, t.callMs);
+    try {
+      return await inner(request, { ...options, abortSignal: call.signal });
+    } finally {
+      call.release();
+    }
+  };
+}
+
+/**
+ * An abort signal for one request: aborted by `given` (leadership lost; with its reason) or after `ms`
+ * (with a TimeoutError, as AbortSignal.timeout() would). Release it when the request is over: unlike
+ * AbortSignal.timeout(), whose timer fires after every call and builds a DOMException for a request
+ * long done (a tenth of the reconciler's CPU time on bulk creates), this timer is cleared.
+ */
+export function callSignal(given: AbortSignal | undefined, ms: number): { signal: AbortSignal; release(): void } {
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(given?.reason);
+  if (given?.aborted) onAbort();
+  else given?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  return {
+    signal: ac.signal,
+    release: () => {
+      clearTimeout(timer);
+      given?.removeEventListener('abort', onAbort);
+    },
   };
 }
