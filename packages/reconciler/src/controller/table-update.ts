@@ -40,7 +40,8 @@ export async function observeOwned(
   // syncedGeneration, not observedGeneration: the latter is written from the first status on (kstatus).
   const firstSync = run.status.syncedGeneration === undefined;
   // A table this process has just created needs no TTL and PITR reads on its first sync (fresh-tables.ts).
-  const fresh = firstSync && freshTables(d).take(run.obj.metadata.uid ?? '', described);
+  // Taken at the first ACTIVE look either way (a re-created table has synced before), so none is left.
+  const fresh = freshTables(d).take(run.obj.metadata.uid ?? '', described) && firstSync;
   const known: { tags: Tag[] | undefined } & KnownAfterCreate = firstSync
     ? await applyCreateFollowUps(run, model, c, described, desiredTags, tagsRead, fresh)
     : { tags: tagsRead };
