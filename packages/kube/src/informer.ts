@@ -71,6 +71,7 @@ export class Informer<T extends KubeObject, S = undefined> {
   private delivering = false;
   /** Last time the API server answered us (list page, watch event or bookmark). */
   lastContact = 0;
+  private changes = 0;
   private readonly opts: InformerOptions;
 
   private readonly http: KubeHttp;
@@ -106,6 +107,11 @@ export class Informer<T extends KubeObject, S = undefined> {
 
   on(h: InformerHandlers<T>): void {
     this.handlers.push(h);
+  }
+
+  /** Counts every change to the cache: whoever derives figures from it can tell when to recompute. */
+  get storeChanges(): number {
+    return this.changes;
   }
 
   get synced(): boolean {
@@ -211,12 +217,14 @@ export class Informer<T extends KubeObject, S = undefined> {
     for (const [key, old] of this.store) {
       if (!fresh.has(key)) {
         this.store.delete(key);
+        this.changes++;
         this.emit('delete', JSON.parse(old.json) as T);
       }
     }
     for (const [key, e] of fresh) {
       const old = this.store.get(key);
       this.store.set(key, e);
+      this.changes++;
       if (!old) this.emit('add', JSON.parse(e.json) as T);
       else if (old.rv !== e.rv) this.emit('update', JSON.parse(e.json) as T, JSON.parse(old.json) as T);
     }
@@ -269,10 +277,12 @@ export class Informer<T extends KubeObject, S = undefined> {
         const oldObj = old ? (JSON.parse(old.json) as T) : undefined;
         if (ev.type === 'DELETED') {
           this.store.delete(key);
+          this.changes++;
           this.emit('delete', oldObj ?? this.slim(obj));
         } else {
           const fresh = this.slim(obj);
           this.store.set(key, this.entry(fresh));
+          this.changes++;
           if (oldObj) this.emit('update', fresh, oldObj);
           else this.emit('add', fresh);
         }

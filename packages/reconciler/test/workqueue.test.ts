@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { RateLimiter } from '../src/queue/rate-limiter.ts';
 import { WorkQueue } from '../src/queue/workqueue.ts';
+import { makeMetrics } from '../src/observability/metrics.ts';
 import { jitter } from '../src/controller/controller.ts';
 
 describe('WorkQueue', () => {
@@ -118,5 +119,22 @@ describe('jitter', () => {
         },
       ),
     );
+  });
+
+  it('publishes the unfinished work while a key is processed, and zero once done', async function () {
+    this.timeout(10_000);
+    const metrics = makeMetrics(false);
+    const q = new WorkQueue('gauge', metrics);
+    const unfinished = async () =>
+      (await metrics.wqUnfinished.get()).values.find((v) => v.labels.name === 'gauge')?.value;
+    const until = async (ok: (v: number | undefined) => boolean) => {
+      for (let v = await unfinished(); !ok(v); v = await unfinished()) await new Promise((r) => setTimeout(r, 50));
+    };
+    q.add('a');
+    const k = (await q.get()) as string;
+    await until((v) => v !== undefined && v > 0);
+    q.done(k);
+    await until((v) => v === 0);
+    q.shutDown();
   });
 });

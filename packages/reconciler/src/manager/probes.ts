@@ -13,15 +13,24 @@ import type { TableInformer, TableKind, Watches } from './watches.ts';
 import { TABLE_KINDS } from './watches.ts';
 
 /** Tables by kind and observed status, from the cache, every 5 s; returns the stop function. */
-export function startTablesGauge(metrics: Metrics, tables: Record<TableKind, TableInformer>): () => void {
+export function startTablesGauge(
+  metrics: Pick<Metrics, 'tables'>,
+  tables: Record<TableKind, Pick<TableInformer, 'storeChanges' | 'summaries'>>,
+  intervalMs = 5_000,
+): () => void {
+  let counted = '';
   const timer = setInterval(() => {
+    // Recounted only when a cache changed: with thousands of tables a count is not free, and it ran for ever.
+    const changes = TABLE_KINDS.map((kind) => tables[kind].storeChanges).join(',');
+    if (changes === counted) return;
+    counted = changes;
     metrics.tables.reset();
     for (const kind of TABLE_KINDS) {
       const counts = new Map<string, number>();
       for (const [, sum] of tables[kind].summaries()) counts.set(sum.status, (counts.get(sum.status) ?? 0) + 1);
       for (const [status, n] of counts) metrics.tables.set({ kind, status }, n);
     }
-  }, 5_000);
+  }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -18,6 +18,7 @@ export class WorkQueue {
   private readonly limiter: RateLimiter;
   private readonly labels: { name: string; controller: string };
   private readonly gaugeTimer: NodeJS.Timeout | undefined;
+  private publishedIdle = false;
 
   readonly name: string;
   private readonly metrics: Metrics | undefined;
@@ -149,6 +150,9 @@ export class WorkQueue {
   }
 
   private updateUnfinished(): void {
+    // Idle, and zero already published: nothing to set (this runs every second, per queue, for ever).
+    if (this.processing.size === 0 && this.publishedIdle) return;
+    this.publishedIdle = this.processing.size === 0;
     const now = performance.now();
     let total = 0;
     let longest = 0;
