@@ -17,8 +17,8 @@ export function prepareTable(
   const parsed = parseObject(raw);
   if (!parsed.ok) return { ok: false, message: formatErrors(parsed.errors) };
   if (!isTableObject(parsed.object)) return { ok: false, message: `kind ${parsed.kind} is not a table kind` };
-  const copy = structuredClone(parsed.object);
-  const defaulted = applyDefaults(copy, defaults).object;
+  // applyDefaults works on a copy of the spec (the only part it changes): no clone of the whole object here.
+  const defaulted = applyDefaults(parsed.object, defaults).object;
   const v = validateObject(defaulted);
   if (v.errors.length > 0) return { ok: false, message: formatErrors(v.errors) };
   return { ok: true, model: toTableModel(defaulted), object: defaulted };
