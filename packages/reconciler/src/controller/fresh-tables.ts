@@ -5,6 +5,7 @@
 // CreateTable's answer: a table deleted and created again by someone else in between is read as usual.
 // In memory only: after a restart the first sync reads everything.
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
+import { setNewest } from '../bounded-map.ts';
 import { tableIdentity } from './owned-tables.ts';
 
 type Identified = Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>;
@@ -22,12 +23,7 @@ export class FreshTables {
     // AWS always answers with a TableId too; moto does not, and its creation time to the millisecond
     // tells tables of one name apart as well.
     if (!uid || !d.TableArn || !d.CreationDateTime) return;
-    this.byUid.delete(uid);
-    this.byUid.set(uid, tableIdentity(d));
-    if (this.byUid.size > this.max) {
-      const oldest = this.byUid.keys().next().value;
-      if (oldest !== undefined) this.byUid.delete(oldest);
-    }
+    setNewest(this.byUid, uid, tableIdentity(d), this.max);
   }
 
   /** Whether this described table is the one this process created for the object; forgets it either way. */

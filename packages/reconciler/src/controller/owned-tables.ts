@@ -6,6 +6,7 @@
 // else has the same ARN but a new TableId / CreationDateTime. And per provider configuration (`via`,
 // the clients' spec key): a provider pointed at another region, endpoint or account is checked again.
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
+import { setNewest } from '../bounded-map.ts';
 
 export function tableIdentity(d: Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>): string {
   return `${d.TableArn ?? ''}|${d.TableId ?? ''}|${d.CreationDateTime?.getTime() ?? ''}`;
@@ -20,12 +21,7 @@ export class OwnedTables {
   }
 
   confirm(uid: string, d: Pick<TableDescription, 'TableArn' | 'TableId' | 'CreationDateTime'>, via: string): void {
-    this.byUid.delete(uid);
-    this.byUid.set(uid, { identity: tableIdentity(d), arn: d.TableArn ?? '', via });
-    if (this.byUid.size > this.max) {
-      const oldest = this.byUid.keys().next().value;
-      if (oldest !== undefined) this.byUid.delete(oldest);
-    }
+    setNewest(this.byUid, uid, { identity: tableIdentity(d), arn: d.TableArn ?? '', via }, this.max);
   }
 
   /** This exact table was confirmed as the object's own. */

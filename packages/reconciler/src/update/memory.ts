@@ -1,3 +1,4 @@
+import { setNewest } from '../bounded-map.ts';
 import type { SentSteps } from './choose.ts';
 import { neverRead } from './rotation.ts';
 import type { ReadTimes } from './rotation.ts';
@@ -31,25 +32,16 @@ export class ConvergeMemory {
   }
 
   get(uid: string): TableMemo {
-    let m = this.memos.get(uid);
-    if (m) {
-      // Re-insert: Map order is the eviction order.
-      this.memos.delete(uid);
-    } else {
-      m = {
-        readAt: neverRead(),
-        inProgress: false,
-        done: 0,
-        synced: false,
-        managedTagKeys: new Set(),
-        sent: new Map(),
-      };
-    }
-    this.memos.set(uid, m);
-    if (this.memos.size > this.max) {
-      const oldest = this.memos.keys().next().value;
-      if (oldest !== undefined) this.memos.delete(oldest);
-    }
+    const m = this.memos.get(uid) ?? {
+      readAt: neverRead(),
+      inProgress: false,
+      done: 0,
+      synced: false,
+      managedTagKeys: new Set<string>(),
+      sent: new Map(),
+    };
+    // Re-inserted on every use: Map order is the eviction order.
+    setNewest(this.memos, uid, m, this.max);
     return m;
   }
 
