@@ -30,6 +30,7 @@ export function builtinName(specifier: string): string | undefined {
 export const LAZY_EXPORTS_USED: Readonly<Record<string, readonly string[]>> = {
   fs: ['promises', 'ReadStream'],
   crypto: ['getRandomValues'],
+  async_hooks: ['AsyncLocalStorage'],
 };
 
 /** The shim's source: the module object as the default export, its plain exports and the lazy ones used, by name. */

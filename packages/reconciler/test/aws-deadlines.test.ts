@@ -47,6 +47,14 @@ async function failure(p: Promise<unknown>): Promise<{ err: Error; ms: number }>
   throw new Error('expected the call to fail');
 }
 
+async function waitFor(ok: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('AWS call deadlines and transport errors (real SDK, real sockets)', function () {
   this.timeout(20_000);
   const open: BadEndpoint[] = [];
@@ -132,6 +140,43 @@ describe('AWS call deadlines and transport errors (real SDK, real sockets)', fun
         expect(classifyAwsError(err)).to.equal('retryable');
       }
     }
+  });
+
+  it('a send’s abort signal (leadership lost) cuts its hung request at once, also through the cached handler', async () => {
+    const e = await start('hang');
+    const c = await build(e.endpoint, { connectMs: 10_000, requestMs: 10_000, callMs: 10_000 });
+    const cached = () => (c.dynamodb as unknown as { handlers?: WeakMap<object, unknown> }).handlers;
+    for (const round of [1, 2]) {
+      const gate = new AbortController();
+      const call = failure(c.dynamodb.send(new ListTablesCommand({}), { abortSignal: gate.signal }));
+      await waitFor(() => e.accepted() >= round);
+      gate.abort(new NotLeaderError('leadership lost'));
+      const { err, ms } = await call;
+      expect(err, `round ${round}`).to.be.instanceOf(NotLeaderError);
+      expect(ms, `round ${round}`).to.be.below(5_000);
+      // the SDK built ListTables' handler chain once and kept it
+      expect(cached()?.has(ListTablesCommand), `round ${round}`).to.equal(true);
+    }
+  });
+
+  it('concurrent sends through one cached handler keep their own abort signals', async () => {
+    const e = await start('hang');
+    const c = await build(e.endpoint, { connectMs: 10_000, requestMs: 10_000, callMs: 10_000 });
+    const first = new AbortController();
+    const second = new AbortController();
+    let secondSettled = false;
+    const a = failure(c.dynamodb.send(new ListTablesCommand({}), { abortSignal: first.signal }));
+    const b = failure(c.dynamodb.send(new ListTablesCommand({}), { abortSignal: second.signal })).finally(() => {
+      secondSettled = true;
+    });
+    await waitFor(() => e.accepted() >= 2);
+    first.abort(new NotLeaderError('first'));
+    expect((await a).err.message).to.equal('first');
+    // the other request is still waiting on the hung endpoint until its own signal fires
+    await new Promise((r) => setTimeout(r, 200));
+    expect(secondSettled).to.equal(false);
+    second.abort(new NotLeaderError('second'));
+    expect((await b).err.message).to.equal('second');
   });
 
   it('a refused connection is EndpointUnreachable', async () => {

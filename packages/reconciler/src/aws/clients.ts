@@ -10,6 +10,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials, fromTokenFile } from '
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { KubeObject } from '@dynamodb-operator/kube';
 import type { Metrics } from '../observability/metrics.ts';
+import { useCachedHandlers } from './cached-handlers.ts';
 import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOptions } from './deadlines.ts';
 import type { AwsTimeouts } from './deadlines.ts';
 import { awsErrorName } from './errors.ts';
@@ -157,6 +158,7 @@ export async function buildClients(
   installDeadline(autoscaling, timeouts, endpointLabel(settings.endpoint, 'Application Auto Scaling', settings.region));
   instrument(dynamodb, metrics);
   if (settings.endpoint) tolerateUnmodelledReads(dynamodb);
+  useCachedHandlers(dynamodb);
   instrument(sts, metrics);
   instrument(autoscaling, metrics);
   const regional = new Map<string, DynamoDBClient>();
@@ -168,6 +170,7 @@ export async function buildClients(
     installDeadline(client, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', region));
     instrument(client, metrics);
     if (settings.endpoint) tolerateUnmodelledReads(client);
+    useCachedHandlers(client);
     regional.set(region, client);
     return client;
   };

@@ -8,6 +8,7 @@
 // EndpointUnreachable, ConnectionReset, InvalidResponse) with a message naming the endpoint and what
 // to check, so every caller's condition says so without knowing about sockets.
 import { NotLeaderError } from '../leader/gate.ts';
+import { currentSendSignal } from './cached-handlers.ts';
 import { classifyNetworkError, networkErrorMessage } from './errors.ts';
 import type { NetworkReason } from './errors.ts';
 
@@ -132,7 +133,8 @@ export function installDeadline(client: Deadlined, t: AwsTimeouts, where: string
   if (!handler || typeof handler.handle !== 'function') return;
   const inner = handler.handle.bind(handler);
   handler.handle = async (request, options = {}) => {
-    const given = options.abortSignal instanceof AbortSignal ? options.abortSignal : undefined;
+    // A client with cached handlers (cached-handlers.ts) hands the send's signal over beside the call.
+    const given = options.abortSignal instanceof AbortSignal ? options.abortSignal : currentSendSignal();
     const call = callSignal(given, t.callMs);
     try {
       return await inner(request, { ...options, abortSignal: call.signal });
