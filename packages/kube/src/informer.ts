@@ -123,6 +123,11 @@ export class Informer<T extends KubeObject, S = undefined> {
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
+  /** Whether the cache holds the object, without parsing it. */
+  has(key: string): boolean {
+    return this.store.has(key);
+  }
+
   get(key: string): T | undefined {
     const e = this.store.get(key);
     return e ? (JSON.parse(e.json) as T) : undefined;

@@ -87,6 +87,7 @@ describe('Informer (scripted API server)', () => {
     expect(seen).to.deep.equal(['add a@5', 'add b@6', 'update a@11', 'delete a', 'update b@20', 'add c@21']);
     expect(inf.get('ns/c')?.metadata.resourceVersion).to.equal('21');
     expect(inf.get('ns/a')).to.equal(undefined);
+    expect([inf.has('ns/c'), inf.has('ns/a')], 'has() agrees with get()').to.deep.equal([true, false]);
     expect(inf.size).to.equal(2);
   });
 });

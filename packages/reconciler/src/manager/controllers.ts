@@ -8,7 +8,6 @@ import type { EventRecorder } from '../controller/events.ts';
 import { reconcileProvider } from '../controller/provider-reconciler.ts';
 import type { TableDeps } from '../controller/table-context.ts';
 import { reconcileTable } from '../controller/table-reconciler.ts';
-import { providerKeyOf } from '../controller/table-resolve.ts';
 import { TerminalMemo } from '../controller/terminal-memo.ts';
 import { RESOURCES, keyOf } from '@dynamodb-operator/kube';
 import type { KubeHttp } from '@dynamodb-operator/kube';
@@ -47,7 +46,7 @@ export function createControllers(d: ControllerDeps): Controllers {
     resyncMs: config.resyncPeriodMs,
     log,
     metrics,
-    exists: (k) => w.providers.get(k) !== undefined,
+    exists: (k) => w.providers.has(k),
     reconcile: (key, l) =>
       reconcileProvider(
         { providers: w.providers, kube, clients, events, gate, getSecret, tenancy, namespaceLabels },
@@ -61,7 +60,7 @@ export function createControllers(d: ControllerDeps): Controllers {
     resyncMs: config.resyncPeriodMs,
     log,
     metrics,
-    exists: (k) => w.clusterProviders.get(k) !== undefined,
+    exists: (k) => w.clusterProviders.has(k),
     reconcile: (key, l) =>
       reconcileProvider(
         {
@@ -119,13 +118,11 @@ function createTableControllers(d: ControllerDeps): Record<TableKind, Controller
       resyncMs: config.resyncPeriodMs,
       log,
       metrics,
-      exists: (k) => w.tables[kind].get(k) !== undefined,
+      // Both from the cache's summaries: parsing the whole object for them cost two JSON.parse per reconcile.
+      exists: (k) => w.tables[kind].has(k),
       reconcile: (key, l) => reconcileTable(deps, key, l),
       // One provider (e.g. a hung endpoint) never holds every worker.
-      groupOf: (k) => {
-        const t = w.tables[kind].get(k);
-        return t ? providerKeyOf(t) : undefined;
-      },
+      groupOf: (k) => w.tables[kind].summary(k)?.provider,
       maxPerGroup: config.maxConcurrentPerProvider,
     });
     out[kind] = controller;
