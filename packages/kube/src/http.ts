@@ -48,7 +48,7 @@ export interface KubeHttpOptions {
  * and closures per chunk, a measurable share of a request's CPU in the reconciler's interpreter-only
  * mode. A body cut short (connection reset, destroyed) rejects, as the iterator did.
  */
-export function readBody(res: http.IncomingMessage): Promise<Buffer> {
+function readBody(res: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let ended = false;

@@ -11,6 +11,7 @@ import { callSignal, endpointLabel, normalizeAwsError } from '../src/aws/deadlin
 import { awsErrorName, classifyAwsError } from '../src/aws/errors.ts';
 import type { KubeObject } from '@dynamodb-operator/kube';
 import { NotLeaderError } from '../src/leader/gate.ts';
+import { waitFor } from '../../../test/e2e/support/wait.ts';
 import { startBadEndpoint } from './bad-endpoints.ts';
 import type { BadEndpoint, BadMode } from './bad-endpoints.ts';
 
@@ -45,14 +46,6 @@ async function failure(p: Promise<unknown>): Promise<{ err: Error; ms: number }>
     return { err: err as Error, ms: performance.now() - t0 };
   }
   throw new Error('expected the call to fail');
-}
-
-async function waitFor(ok: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('AWS call deadlines and transport errors (real SDK, real sockets)', function () {
@@ -149,7 +142,10 @@ describe('AWS call deadlines and transport errors (real SDK, real sockets)', fun
     for (const round of [1, 2]) {
       const gate = new AbortController();
       const call = failure(c.dynamodb.send(new ListTablesCommand({}), { abortSignal: gate.signal }));
-      await waitFor(() => e.accepted() >= round);
+      await waitFor(`round ${round}'s request at the endpoint`, () => e.accepted() >= round, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      });
       gate.abort(new NotLeaderError('leadership lost'));
       const { err, ms } = await call;
       expect(err, `round ${round}`).to.be.instanceOf(NotLeaderError);
@@ -169,7 +165,7 @@ describe('AWS call deadlines and transport errors (real SDK, real sockets)', fun
     const b = failure(c.dynamodb.send(new ListTablesCommand({}), { abortSignal: second.signal })).finally(() => {
       secondSettled = true;
     });
-    await waitFor(() => e.accepted() >= 2);
+    await waitFor('both requests at the endpoint', () => e.accepted() >= 2, { timeoutMs: 5_000, intervalMs: 10 });
     first.abort(new NotLeaderError('first'));
     expect((await a).err.message).to.equal('first');
     // the other request is still waiting on the hung endpoint until its own signal fires

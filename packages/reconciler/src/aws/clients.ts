@@ -150,15 +150,20 @@ export async function buildClients(
     credentialSource = 'assumeRole';
   }
   const common = { ...base, credentials };
-  const dynamodb = new DynamoDBClient(common);
+  // The provider's region and each replica's: the same deadlines, metrics, emulator tolerance and handler cache.
+  const newDynamoDB = (region: string): DynamoDBClient => {
+    const client = new DynamoDBClient({ ...common, region });
+    installDeadline(client, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', region));
+    instrument(client, metrics);
+    if (settings.endpoint) tolerateUnmodelledReads(client);
+    useCachedHandlers(client);
+    return client;
+  };
+  const dynamodb = newDynamoDB(settings.region);
   const sts = new STSClient(common);
   const autoscaling = new ApplicationAutoScalingClient(common);
-  installDeadline(dynamodb, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', settings.region));
   installDeadline(sts, timeouts, endpointLabel(settings.endpoint, 'STS', settings.region));
   installDeadline(autoscaling, timeouts, endpointLabel(settings.endpoint, 'Application Auto Scaling', settings.region));
-  instrument(dynamodb, metrics);
-  if (settings.endpoint) tolerateUnmodelledReads(dynamodb);
-  useCachedHandlers(dynamodb);
   instrument(sts, metrics);
   instrument(autoscaling, metrics);
   const regional = new Map<string, DynamoDBClient>();
@@ -166,11 +171,7 @@ export async function buildClients(
     if (region === settings.region) return dynamodb;
     const known = regional.get(region);
     if (known) return known;
-    const client = new DynamoDBClient({ ...common, region });
-    installDeadline(client, timeouts, endpointLabel(settings.endpoint, 'DynamoDB', region));
-    instrument(client, metrics);
-    if (settings.endpoint) tolerateUnmodelledReads(client);
-    useCachedHandlers(client);
+    const client = newDynamoDB(region);
     regional.set(region, client);
     return client;
   };
