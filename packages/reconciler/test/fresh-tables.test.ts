@@ -40,4 +40,24 @@ describe('FreshTables', () => {
     expect(fresh.take('b', table(2))).to.equal(false);
     expect(fresh.take('c', table(3))).to.equal(true);
   });
+
+  it("trusts CreateTable's tags only through a configuration whose listing has shown them", () => {
+    const fresh = new FreshTables();
+    const sent = [{ Key: 'team', Value: 'a' }];
+    fresh.created('uid-1', table(1000, 'id-1'), sent, 'provider-a');
+    // Not yet seen to keep them (dynalite drops them): list.
+    expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.equal(undefined);
+    fresh.keepsCreateTags('provider-a');
+    expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.deep.equal(sent);
+    // Another configuration, or another table of that name: list.
+    expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-b')).to.equal(undefined);
+    expect(fresh.sentTags('uid-1', table(2000, 'id-2'), 'provider-a')).to.equal(undefined);
+    // Created through another configuration than the one that learned: list.
+    fresh.created('uid-2', table(3000, 'id-3'), sent, 'provider-b');
+    expect(fresh.sentTags('uid-2', table(3000, 'id-3'), 'provider-a')).to.equal(undefined);
+    // Looking does not forget; the first ACTIVE sync takes it.
+    expect(fresh.isFresh('uid-1', table(1000, 'id-1'))).to.equal(true);
+    expect(fresh.take('uid-1', table(1000, 'id-1'))).to.equal(true);
+    expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.equal(undefined);
+  });
 });

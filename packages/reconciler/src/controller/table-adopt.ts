@@ -22,7 +22,7 @@ import {
 } from './ownership.ts';
 import type { Ownership as OwnershipDecision, OwnerRef } from './ownership.ts';
 import { report } from './report.ts';
-import { CREATE_INTENT_ANNOTATION, ownedTables } from './table-context.ts';
+import { CREATE_INTENT_ANNOTATION, freshTables, ownedTables } from './table-context.ts';
 import type { TableDeps, TableRun } from './table-context.ts';
 
 export function ownerOf(d: TableDeps, obj: KubeObject): OwnerRef {
@@ -87,6 +87,10 @@ export async function confirmOwnership(
   const uid = run.obj.metadata.uid ?? '';
   const owned = ownedTables(d);
   if (owned.owns(uid, described, c.specKey)) return { owned: true };
+  // The table this process has just created: ours by its identity, with the tags it was created with.
+  const fresh = freshTables(d);
+  const sent = fresh.sentTags(uid, described, c.specKey);
+  if (sent) return confirmed(run, c, described, sent);
   const arn = described.TableArn ?? '';
   const adopt = run.obj.metadata.annotations?.[ADOPT_ANNOTATION];
   const tags = await run.listTags(c, arn);
@@ -111,6 +115,7 @@ export async function confirmOwnership(
     await report(run, { kind: 'terminal', reason: 'TableNotOwned', message: msg, patch });
     return { owned: false };
   }
+  if (ownership.kind === 'ours' && fresh.isFresh(uid, described)) fresh.keepsCreateTags(c.specKey);
   let tagsRead: Tag[] = tags;
   if (ownership.kind === 'adoptable' || ownership.kind === 'ours-untagged') {
     // Another object's marks go first: TagResource overwrites on AWS, but some emulators append.
@@ -133,7 +138,17 @@ export async function confirmOwnership(
       );
     }
   }
-  owned.confirm(uid, described, c.specKey);
+  return confirmed(run, c, described, tagsRead);
+}
+
+/** Remembers the table as the object's own and records where it lives. */
+async function confirmed(
+  run: TableRun,
+  c: ProviderClients,
+  described: TableDescription,
+  tagsRead: Tag[],
+): Promise<Ownership & { owned: true }> {
+  ownedTables(run.d).confirm(run.obj.metadata.uid ?? '', described, c.specKey);
   // Where the table lives (the endpoint; the ARN has account and region), for provider moves.
   const endpoint = endpointKey(c.settings.endpoint);
   if (run.obj.metadata.annotations?.[TABLE_ENDPOINT_ANNOTATION] !== endpoint) {

@@ -99,7 +99,7 @@ export async function createTable(
     if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: run.poll('create-busy') };
     throw err;
   }
-  if (created) freshTables(d).created(run.obj.metadata.uid ?? '', created);
+  if (created) freshTables(d).created(run.obj.metadata.uid ?? '', created, input.Tags ?? [], c.specKey);
   run.log.info({ table: model.tableName }, 'CreateTable sent');
   // tableArn is written only once ownership is confirmed by the next DescribeTable + tags check.
   await report(run, {
