@@ -263,8 +263,9 @@ describe('reconciler: the tags of a create, trusted once seen kept (moto)', func
       simpleTableYaml('tags-next', 'tags_next', 'moto', { spec: { tags: { team: 'payments', tier: 'gold' } } }),
       ns,
     );
-    await waitFor('tags-next tagged tier=gold', async () =>
-      (await tagsOn(moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
+    await waitFor(
+      'tags-next tagged tier=gold',
+      async () => (await tagsOn(moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
     );
   });
 });
