@@ -9,7 +9,7 @@ import {
   ListTagsOfResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { waitFor } from './support/index.ts';
+import { kubectl, waitFor } from './support/index.ts';
 import {
   GROUP,
   deleteNamespace,
@@ -218,8 +218,9 @@ describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', funct
 
 // moto keeps CreateTable's Tags, as AWS does. Once a listing of a table created here has shown them, the
 // tables created later through the same provider are not listed: they are ours by the identity in
-// CreateTable's answer, and carry the tags sent with it.
-describe('reconciler: the tags of a create, trusted once seen kept (moto)', function () {
+// CreateTable's answer, and carry the tags sent with it. And an object's first pass creates without
+// reading first: a table that exists already makes AWS refuse the CreateTable, and is then read.
+describe('reconciler: the tags of a create, trusted once seen kept; create before read (moto)', function () {
   this.timeout(180_000);
   let ns: string;
   let moto: Emulator;
@@ -252,7 +253,12 @@ describe('reconciler: the tags of a create, trusted once seen kept (moto)', func
       .records()
       .filter((r) => r.table === 'tags_next')
       .map((r) => r.op);
-    expect(ops, ops.join(', ')).to.include('CreateTable');
+    // Its first pass creates without reading first: nothing said a table existed, and the provider keeps tags.
+    expect(ops[0], ops.join(', ')).to.equal('CreateTable');
+    expect(
+      ops.filter((op) => op === 'CreateTable'),
+      ops.join(', '),
+    ).to.have.length(1);
     expect(ops, ops.join(', ')).to.not.include('ListTagsOfResource');
     expect(ops, ops.join(', ')).to.not.include('TagResource');
     const uid = getObj('dynamodbtable', ns, 'tags-next')?.metadata.uid;
@@ -267,5 +273,55 @@ describe('reconciler: the tags of a create, trusted once seen kept (moto)', func
       'tags-next tagged tier=gold',
       async () => (await tagsOn(moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
     );
+  });
+
+  it('a table that exists already: CreateTable is refused, nothing is touched, and adoption still works', async () => {
+    // The provider keeps CreateTable's tags once a listing showed it (the test above, or this one's first table).
+    mustApply(simpleTableYaml('exists-learn', 'exists_learn', 'moto'), ns);
+    await waitFor('exists-learn Ready', ready(ns, 'exists-learn'));
+    const client = emulatorClient(moto.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'exists_outside',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
+      }),
+    );
+    mustApply(simpleTableYaml('exists', 'exists_outside', 'moto'), ns);
+    const refused = await waitFor('exists TableNotOwned', () => {
+      const o = getObj('dynamodbtable', ns, 'exists');
+      return o?.status?.conditions?.find((x) => x.type === 'Ready' && x.reason === 'TableNotOwned') ? o : undefined;
+    });
+    const ops = () =>
+      proxy
+        .records()
+        .filter((r) => r.table === 'exists_outside')
+        .map((r) => `${r.op}:${r.status}`);
+    // One CreateTable, refused; then the usual read and ownership check, as if it had read first.
+    expect(ops()[0], ops().join(', ')).to.equal('CreateTable:400');
+    expect(ops(), ops().join(', ')).to.include('DescribeTable:200');
+    expect(
+      ops().filter((op) => op.startsWith('CreateTable')),
+      ops().join(', '),
+    ).to.have.length(1);
+    expect(
+      ops().filter((op) => op.startsWith('TagResource')),
+      ops().join(', '),
+    ).to.have.length(0);
+    expect(await tagsOn(moto.endpoint, 'exists_outside')).to.deep.equal({});
+    // No create intent: it could otherwise make a table created seconds before look like ours.
+    expect(Object.keys(refused.metadata.annotations ?? {})).to.not.include(
+      'dynamodb.aws-infra-operator.runner.codes/create-requested-at',
+    );
+
+    kubectl(['annotate', '-n', ns, 'dynamodbtable', 'exists', `${ADOPT}=true`]);
+    await waitFor('exists adopted and Ready', ready(ns, 'exists'));
+    const uid = getObj('dynamodbtable', ns, 'exists')?.metadata.uid;
+    expect(await tagsOn(moto.endpoint, 'exists_outside')).to.include({ [OWNER_UID_TAG]: uid });
+    expect(
+      ops().filter((op) => op.startsWith('CreateTable')),
+      ops().join(', '),
+    ).to.have.length(1);
   });
 });

@@ -47,7 +47,7 @@ describe('FreshTables', () => {
     fresh.created('uid-1', table(1000, 'id-1'), sent, 'provider-a');
     // Not yet seen to keep them (dynalite drops them): list.
     expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.equal(undefined);
-    fresh.keepsCreateTags('provider-a');
+    fresh.sawCreateTagsKept('provider-a');
     expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.deep.equal(sent);
     // Another configuration, or another table of that name: list.
     expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-b')).to.equal(undefined);

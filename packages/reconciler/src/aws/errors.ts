@@ -160,3 +160,13 @@ export function classifyAwsError(err: unknown): AwsErrorClass {
 export function isCredentialError(err: unknown): boolean {
   return CREDENTIAL.has(awsErrorName(err));
 }
+
+/**
+ * AWS answered and refused the request (a 4xx error document): it was not carried out. A timeout, a
+ * reset or a 5xx leaves that open.
+ */
+export function isRefusal(err: unknown): boolean {
+  if (classifyNetworkError(err) || !err || typeof err !== 'object') return false;
+  const status = (err as AwsErrorLike).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+}

@@ -53,13 +53,18 @@ export class FreshTables {
    */
   sentTags(uid: string, d: Identified, via: string): Tag[] | undefined {
     const e = this.byUid.get(uid);
-    if (!e || e.via !== via || !this.tagKeeping.has(via) || e.identity !== tableIdentity(d)) return undefined;
+    if (!e || e.via !== via || !this.keepsCreateTags(via) || e.identity !== tableIdentity(d)) return undefined;
     return e.tags;
   }
 
   /** A fresh table's listing showed the tags CreateTable sent: this configuration keeps them. */
-  keepsCreateTags(via: string): void {
+  sawCreateTagsKept(via: string): void {
     setNewest(this.tagKeeping, via, true, this.max);
+  }
+
+  /** Whether a listing through this configuration has shown CreateTable's tags kept. */
+  keepsCreateTags(via: string): boolean {
+    return this.tagKeeping.has(via);
   }
 
   /** Whether this described table is the one this process created for the object; forgets it either way. */

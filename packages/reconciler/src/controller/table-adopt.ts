@@ -115,7 +115,7 @@ export async function confirmOwnership(
     await report(run, { kind: 'terminal', reason: 'TableNotOwned', message: msg, patch });
     return { owned: false };
   }
-  if (ownership.kind === 'ours' && fresh.isFresh(uid, described)) fresh.keepsCreateTags(c.specKey);
+  if (ownership.kind === 'ours' && fresh.isFresh(uid, described)) fresh.sawCreateTagsKept(c.specKey);
   let tagsRead: Tag[] = tags;
   if (ownership.kind === 'adoptable' || ownership.kind === 'ours-untagged') {
     // Another object's marks go first: TagResource overwrites on AWS, but some emulators append.

@@ -1,32 +1,18 @@
-// Step 4a: create the table — never twice for the same object, never behind a deliberate deletion —
-// and, on the first sync after create or adoption, its follow-ups (tags, TTL, PITR), each read first.
-import {
-  CreateTableCommand,
-  DescribeContinuousBackupsCommand,
-  DescribeTimeToLiveCommand,
-  UpdateContinuousBackupsCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import type {
-  ContinuousBackupsDescription,
-  TableDescription,
-  Tag,
-  TimeToLiveDescription,
-} from '@aws-sdk/client-dynamodb';
-import {
-  renderContinuousBackupsInput,
-  renderCreateFromInput,
-  renderCreateTableInput,
-  renderTimeToLiveInput,
-} from '@dynamodb-operator/api';
+// Step 4a: create the table — never twice for the same object, never behind a deliberate deletion.
+// Its first sync's follow-ups (tags, TTL, PITR) are in table-follow-ups.ts.
+// An object's first pass may create before reading (mayCreateFirst): AWS refuses a CreateTable for a
+// name that exists, and the usual path then reads the table as if it had read first.
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
+import { renderCreateFromInput, renderCreateTableInput } from '@dynamodb-operator/api';
 import type { TableModel } from '@dynamodb-operator/api';
 import type { ProviderClients } from '../aws/clients.ts';
-import { awsErrorName } from '../aws/errors.ts';
+import { awsErrorName, isRefusal } from '../aws/errors.ts';
 import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } from './location.ts';
-import { RECREATE_ANNOTATION } from './ownership.ts';
+import { ADOPT_ANNOTATION, RECREATE_ANNOTATION } from './ownership.ts';
 import { report } from './report.ts';
 import { createFromData, importPending } from './table-create-from.ts';
-import { CREATE_INTENT_ANNOTATION, freshTables } from './table-context.ts';
+import { CREATE_INTENT_ANNOTATION, freshTables, hasFinalizer } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
 
@@ -90,15 +76,69 @@ export async function createTable(
     { finalizer: true },
   );
   if (from) return createFromData(run, model, c, from);
-  let created: TableDescription | undefined;
   try {
-    const out = await c.dynamodb.send(new CreateTableCommand(input), { abortSignal: d.gate.signal() });
-    created = out.TableDescription;
+    return await sendCreate(run, model, c, input);
   } catch (err) {
     // Someone (or our own earlier, unanswered call) is creating it: observe again shortly.
     if (awsErrorName(err) === 'ResourceInUseException') return { requeueAfterMs: run.poll('create-busy') };
     throw err;
   }
+}
+
+/**
+ * Whether the object's first pass may send CreateTable without DescribeTable first: nothing says a
+ * table exists for it (no finalizer, hence no CreateTable sent before; no ARN or table status; no create
+ * intent; no adoption asked for; no restore or import), and its provider configuration is known to keep
+ * CreateTable's tags (fresh-tables.ts), so that a table from a call whose answer was lost is recognised
+ * as ours by its tags, without a create intent.
+ */
+export function mayCreateFirst(run: TableRun, model: TableModel, c: ProviderClients): boolean {
+  const annotations = run.obj.metadata.annotations ?? {};
+  return (
+    !hasFinalizer(run.obj) &&
+    !run.status.tableArn &&
+    run.status.tableStatus === undefined &&
+    !annotations[CREATE_INTENT_ANNOTATION] &&
+    annotations[ADOPT_ANNOTATION] !== 'true' &&
+    !model.restore &&
+    !model.import &&
+    freshTables(run.d).keepsCreateTags(c.specKey)
+  );
+}
+
+/**
+ * CreateTable first (see mayCreateFirst): one DescribeTable less per create. Undefined when AWS refused
+ * it and the table exists — the usual path then reads it and decides ownership, as if it had read first.
+ */
+export async function createFirst(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  ownTags: { Key: string; Value: string }[],
+): Promise<ReconcileResult | undefined> {
+  const input = renderCreateTableInput(model, ownTags);
+  // The finalizer before the call, as in createTable; from here on any pass reads first.
+  await run.annotate({ [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint) }, { finalizer: true });
+  try {
+    return await sendCreate(run, model, c, input);
+  } catch (err) {
+    // No answer (timeout, reset, 5xx): the table may exist now; the retry reads first.
+    if (!isRefusal(err)) throw err;
+    if (awsErrorName(err) === 'ResourceInUseException' || (await run.describe(c, model.tableName))) return undefined;
+    throw err;
+  }
+}
+
+/** CreateTable, then the status Creating; the table is remembered as fresh (fresh-tables.ts). */
+async function sendCreate(
+  run: TableRun,
+  model: TableModel,
+  c: ProviderClients,
+  input: CreateTableCommandInput,
+): Promise<ReconcileResult> {
+  const { d } = run;
+  const out = await c.dynamodb.send(new CreateTableCommand(input), { abortSignal: d.gate.signal() });
+  const created: TableDescription | undefined = out.TableDescription;
   if (created) freshTables(d).created(run.obj.metadata.uid ?? '', created, input.Tags ?? [], c.specKey);
   run.log.info({ table: model.tableName }, 'CreateTable sent');
   // tableArn is written only once ownership is confirmed by the next DescribeTable + tags check.
@@ -111,83 +151,4 @@ export async function createTable(
     event: { type: 'Normal', reason: 'Creating', message: `CreateTable sent for ${model.tableName}` },
   });
   return { requeueAfterMs: run.poll('creating') };
-}
-
-/** What the first sync knows of TTL and PITR without reading them again (undefined: read them). */
-export interface KnownAfterCreate {
-  ttl?: TimeToLiveDescription;
-  backups?: ContinuousBackupsDescription;
-}
-
-/**
- * After CreateTable (or adoption): tags, TTL and PITR, each written only if needed. Each is read first,
- * except TTL and PITR of a table this process has just created (`fresh`): both are off on a new table.
- * Returns the tags the table carries now and, for a fresh table, TTL and PITR as they now are.
- */
-export async function applyCreateFollowUps(
-  run: TableRun,
-  model: TableModel,
-  c: ProviderClients,
-  described: TableDescription,
-  desiredTags: Record<string, string>,
-  tagsRead: Tag[] | undefined,
-  fresh = false,
-): Promise<{ tags: Tag[] } & KnownAfterCreate> {
-  const arn = described.TableArn ?? '';
-  const have = tagsRead ?? (await run.listTags(c, arn));
-  const { added, now: tags } = await run.ensureTags(c, arn, have, desiredTags);
-  if (added > 0) run.log.info({ table: model.tableName, added }, 'tags applied');
-  const ttl = await followUpTtl(run, model, c, fresh);
-  const backups = await followUpPitr(run, model, c, fresh);
-  return { tags, ...(ttl ? { ttl } : {}), ...(backups ? { backups } : {}) };
-}
-
-const TTL_OFF: TimeToLiveDescription = { TimeToLiveStatus: 'DISABLED' };
-const PITR_OFF: ContinuousBackupsDescription = {
-  ContinuousBackupsStatus: 'ENABLED',
-  PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
-};
-
-async function followUpTtl(
-  run: TableRun,
-  model: TableModel,
-  c: ProviderClients,
-  fresh: boolean,
-): Promise<TimeToLiveDescription | undefined> {
-  const ttl = renderTimeToLiveInput(model);
-  if (!ttl) return fresh ? TTL_OFF : undefined;
-  const abortSignal = run.d.gate.signal();
-  const cur = fresh
-    ? TTL_OFF
-    : (await c.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: model.tableName }), { abortSignal }))
-        .TimeToLiveDescription;
-  const on = cur?.TimeToLiveStatus === 'ENABLED' || cur?.TimeToLiveStatus === 'ENABLING';
-  const name = ttl.TimeToLiveSpecification.AttributeName;
-  if (on && cur?.AttributeName === name) return fresh ? cur : undefined;
-  await c.dynamodb.send(new UpdateTimeToLiveCommand(ttl), { abortSignal: run.d.gate.signal() });
-  run.d.events.emit(run.obj, 'Normal', 'TimeToLiveEnabled', `TTL enabled on attribute ${name}`);
-  // What DescribeTimeToLive shows while AWS applies it (plan() counts ENABLING as on).
-  return fresh ? { TimeToLiveStatus: 'ENABLING', AttributeName: name } : undefined;
-}
-
-async function followUpPitr(
-  run: TableRun,
-  model: TableModel,
-  c: ProviderClients,
-  fresh: boolean,
-): Promise<ContinuousBackupsDescription | undefined> {
-  if (!model.pointInTimeRecovery.enabled) return fresh ? PITR_OFF : undefined;
-  if (!fresh) {
-    const cur = await c.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: model.tableName }), {
-      abortSignal: run.d.gate.signal(),
-    });
-    const st = cur.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
-    if (st === 'ENABLED') return undefined;
-  }
-  const out = await c.dynamodb.send(new UpdateContinuousBackupsCommand(renderContinuousBackupsInput(model)), {
-    abortSignal: run.d.gate.signal(),
-  });
-  run.d.events.emit(run.obj, 'Normal', 'PointInTimeRecoveryEnabled', 'point-in-time recovery enabled');
-  // AWS answers with the new state; without it (an emulator), the sync reads it.
-  return fresh ? out.ContinuousBackupsDescription : undefined;
 }

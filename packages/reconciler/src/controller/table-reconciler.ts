@@ -3,7 +3,8 @@
 // even after a crash between the call and the status write. The recipe, one file per step:
 //   management (table-management.ts: paused → no AWS call; observe-only → table-observe.ts, reads only) →
 //   resolve (table-resolve.ts: model, provider, clients) → read (table-read.ts: DescribeTable, or the
-//   steady-state read rotation) → create (table-create.ts) or adopt (table-adopt.ts: ownership) →
+//   steady-state read rotation; an object's first pass may create without reading, table-create.ts) →
+//   create (table-create.ts) or adopt (table-adopt.ts: ownership) →
 //   update and status (table-update.ts: one converger step, then conditions). Deletion: table-delete.ts.
 import { awsErrorName, classifyAwsError, isCredentialError } from '../aws/errors.ts';
 import { KubeApiError, keyOf } from '@dynamodb-operator/kube';
@@ -14,7 +15,7 @@ import { outcomeOfError } from './outcome.ts';
 import { ownershipTags } from './ownership.ts';
 import { report } from './report.ts';
 import { confirmOwnership, ownerOf, tagsRecord } from './table-adopt.ts';
-import { createTable } from './table-create.ts';
+import { createFirst, createTable, mayCreateFirst } from './table-create.ts';
 import { restoredKeyMismatch, trackImport } from './table-create-from.ts';
 import { handleTableDeletion } from './table-delete.ts';
 import { TableRun, hasFinalizer, pollDelays } from './table-context.ts';
@@ -67,6 +68,9 @@ async function createOrUpdate(run: TableRun, { model, clients: c }: Resolved): P
   const desiredTags = { ...tagsRecord(ownTags), ...model.tags, ...tagsRecord(ownTags) };
   // A failed import is Terminal, but a table AWS left behind is claimed first, so deletion removes it.
   const importFailed = model.import ? await trackImport(run, model, c) : undefined;
+  // An object's first pass, through a provider that keeps CreateTable's tags: create without reading.
+  const created = mayCreateFirst(run, model, c) ? await createFirst(run, model, c, ownTags) : undefined;
+  if (created) return created;
   const reading = await readTable(run, model, c, desiredTags);
   if (reading.kind === 'missing') {
     if (importFailed) throw importFailed;
