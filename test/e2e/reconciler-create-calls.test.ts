@@ -325,3 +325,55 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     ).to.have.length(1);
   });
 });
+
+// A create sent before any read whose answer is lost: AWS made the table, the reconciler cannot tell,
+// and AWS's listing right after a create may not show its tags yet (the proxy hides them). The create
+// intent, recorded after the lost answer and timed before the call, lets the retry recognise the table.
+describe('reconciler: a create before read whose answer is lost (moto)', function () {
+  this.timeout(180_000);
+  let ns: string;
+  let moto: Emulator;
+  let proxy: Recorder;
+  let rec: ReconcilerProc;
+
+  before(async () => {
+    ns = uniqueNamespace('rec-lost-moto');
+    moto = await startMoto('rec-lost-moto');
+    proxy = await startRecordingProxy('rec-lost-moto-proxy', moto.endpoint, {
+      loseAnswer: 'CreateTable:lost_answer',
+      hideTags: 'lost_answer',
+    });
+    mustApply(providerYaml('moto', proxy.endpoint), ns);
+    rec = await startReconcilerProc('rec-lost-moto-reconciler', ns);
+  });
+
+  after(async () => {
+    await rec?.proc.stop();
+    deleteNamespace(ns);
+    await proxy?.proc.stop();
+    await moto?.proc.stop();
+  });
+
+  it('records the intent, and the retry claims the table it made although AWS lists no tags', async () => {
+    mustApply(simpleTableYaml('lost-learn', 'lost_learn', 'moto'), ns);
+    await waitFor('lost-learn Ready', ready(ns, 'lost-learn'));
+
+    mustApply(simpleTableYaml('lost', 'lost_answer', 'moto'), ns);
+    await waitFor('lost Ready', ready(ns, 'lost'));
+    const records = proxy.records().filter((r) => r.table === 'lost_answer');
+    const ops = records.map((r) => r.op).join(', ');
+    expect(records[0], ops).to.include({ op: 'CreateTable', lost: true });
+    expect(
+      records.filter((r) => r.op === 'CreateTable'),
+      ops,
+    ).to.have.length(1);
+    expect(
+      records.filter((r) => r.op === 'ListTagsOfResource' && r.hidden),
+      ops,
+    ).to.have.length.at.least(1);
+    const obj = getObj('dynamodbtable', ns, 'lost');
+    const intent = obj?.metadata.annotations?.['dynamodb.aws-infra-operator.runner.codes/create-requested-at'] ?? '';
+    expect(intent).to.match(/^lost_answer@/);
+    expect(await tagsOn(moto.endpoint, 'lost_answer')).to.include({ [OWNER_UID_TAG]: obj?.metadata.uid });
+  });
+});

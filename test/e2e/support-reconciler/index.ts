@@ -48,14 +48,30 @@ export async function startMoto(name: string, opts: { auth?: boolean } = {}): Pr
   return { endpoint: `http://127.0.0.1:${port}`, proc };
 }
 
+/** One request as the recording proxy saw it; `lost` / `hidden` mark the faults it added. */
+export interface ProxyRecord {
+  op: string;
+  table?: string;
+  status: number;
+  keyId?: string;
+  lost?: boolean;
+  hidden?: boolean;
+}
+
 export interface Recorder {
   endpoint: string;
   proc: ManagedProcess;
-  records(): { op: string; table?: string; status: number; keyId?: string }[];
+  records(): ProxyRecord[];
   count(op: string, table?: string): number;
 }
 
-export async function startRecordingProxy(name: string, target: string): Promise<Recorder> {
+/** Faults the proxy can add (see recording-proxy.ts): `loseAnswer` is `OP:TABLE`, `hideTags` a table name. */
+export interface ProxyFaults {
+  loseAnswer?: string;
+  hideTags?: string;
+}
+
+export async function startRecordingProxy(name: string, target: string, faults: ProxyFaults = {}): Promise<Recorder> {
   const port = await freePort();
   const log = join(testEnv().logsDir, `${name}.jsonl`);
   writeFileSync(log, '');
@@ -67,6 +83,8 @@ export async function startRecordingProxy(name: string, target: string): Promise
     target,
     '--log',
     log,
+    ...(faults.loseAnswer ? ['--lose-answer', faults.loseAnswer] : []),
+    ...(faults.hideTags ? ['--hide-tags', faults.hideTags] : []),
   ]);
   await waitFor(`${name} listening on ${port}`, () => portOpen(port), { timeoutMs: 20_000 });
   // The proxy appends while we read: a line without its newline is still being written, so it is left for
@@ -76,7 +94,7 @@ export async function startRecordingProxy(name: string, target: string): Promise
       .split('\n')
       .slice(0, -1)
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { op: string; table?: string; status: number; keyId?: string });
+      .map((l) => JSON.parse(l) as ProxyRecord);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     proc,

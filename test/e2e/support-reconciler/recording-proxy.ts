@@ -5,13 +5,26 @@
 //   {"op":"CreateTable","table":"t1","status":200,"keyId":"AKID…"}
 // so a test can count exactly what the reconciler asked of AWS, from the emulator's side of the wire.
 // keyId is the access key id the request was signed with (never the secret key): which credentials.
+// Two faults of a real network and of AWS that the emulators do not have:
+//   --lose-answer OP:TABLE  the first such request is carried out, but its answer never arrives (the
+//                           connection is cut): the caller cannot tell whether it happened;
+//   --hide-tags TABLE       ListTagsOfResource of that table answers no tags, as AWS's eventually
+//                           consistent listing may right after a create (logged with "hidden": true).
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string' }, target: { type: 'string' }, log: { type: 'string' } },
+  options: {
+    port: { type: 'string' },
+    target: { type: 'string' },
+    log: { type: 'string' },
+    'lose-answer': { type: 'string' },
+    'hide-tags': { type: 'string' },
+  },
 });
+let loseAnswer = values['lose-answer'];
+const hideTags = values['hide-tags'];
 const target = new URL(values.target ?? '');
 const logFile = values.log ?? '';
 
@@ -53,6 +66,19 @@ const server = http.createServer((req, res) => {
       // query protocol (STS): Action=GetCallerIdentity in the form body
       op = new URLSearchParams(body.toString('utf8')).get('Action') ?? `${req.method} ${req.url}`;
     }
+    const table = tableOf(body.toString('utf8'));
+    const record = (status: number, extra: Record<string, unknown> = {}) =>
+      appendFileSync(
+        logFile,
+        `${JSON.stringify({ op, table, status, keyId: keyIdOf(req.headers.authorization), ...extra })}\n`,
+      );
+    if (hideTags && op === 'ListTagsOfResource' && table === hideTags) {
+      record(200, { hidden: true });
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Tags":[]}');
+      return;
+    }
+    const lose = loseAnswer === `${op}:${table}`;
+    if (lose) loseAnswer = undefined;
     const up = http.request(
       {
         host: target.hostname,
@@ -62,16 +88,18 @@ const server = http.createServer((req, res) => {
         headers: req.headers,
       },
       (upRes) => {
-        appendFileSync(
-          logFile,
-          `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: upRes.statusCode, keyId: keyIdOf(req.headers.authorization) })}\n`,
-        );
+        record(upRes.statusCode ?? 502, lose ? { lost: true } : {});
+        if (lose) {
+          upRes.resume();
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);
       },
     );
     up.on('error', (err) => {
-      appendFileSync(logFile, `${JSON.stringify({ op, table: tableOf(body.toString('utf8')), status: 502 })}\n`);
+      record(502);
       res.writeHead(502).end(String(err));
     });
     up.end(body);

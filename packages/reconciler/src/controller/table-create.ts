@@ -119,13 +119,30 @@ export async function createFirst(
   const input = renderCreateTableInput(model, ownTags);
   // The finalizer before the call, as in createTable; from here on any pass reads first.
   await run.annotate({ [TABLE_ENDPOINT_ANNOTATION]: endpointKey(c.settings.endpoint) }, { finalizer: true });
+  const requestedAt = new Date().toISOString();
   try {
     return await sendCreate(run, model, c, input);
   } catch (err) {
-    // No answer (timeout, reset, 5xx): the table may exist now; the retry reads first.
-    if (!isRefusal(err)) throw err;
+    if (!isRefusal(err)) {
+      await recordIntentAfterLostAnswer(run, model, requestedAt);
+      throw err;
+    }
     if (awsErrorName(err) === 'ResourceInUseException' || (await run.describe(c, model.tableName))) return undefined;
     throw err;
+  }
+}
+
+/**
+ * No answer (timeout, reset, 5xx): the table may exist now, and AWS's listing may not show its tags yet
+ * when the retry (which reads first) checks ownership. The create intent, timed before the call as if
+ * written ahead, lets that check recognise it. Only here: a refused call leaves no intent behind.
+ */
+async function recordIntentAfterLostAnswer(run: TableRun, model: TableModel, requestedAt: string): Promise<void> {
+  try {
+    await run.annotate({ [CREATE_INTENT_ANNOTATION]: `${model.tableName}@${requestedAt}` });
+  } catch (err) {
+    // The retry still recognises the table by its tags once AWS lists them (at the latest on the resync).
+    run.log.warn({ err, table: model.tableName }, 'recording the create intent after an unanswered CreateTable failed');
   }
 }
 
