@@ -1,7 +1,8 @@
 // Reconciler memory and its CPU cost, against the real test environment (kube-apiserver + etcd from
-// hack/testenv.sh) and a private dynalite; the reconciler is the bundle (dist/, as the image runs it)
-// in a process of its own. Memory is VmRSS from /proc/PID/status, CPU is utime + stime from
-// /proc/PID/stat (the reconciler process alone: dynalite and the API server are not in it).
+// hack/testenv.sh) and a private dynalite (BENCH_MEMORY_EMULATOR=moto: a private moto, which keeps
+// CreateTable's tags as AWS does); the reconciler is the bundle (dist/, as the image runs it) in a
+// process of its own. Memory is VmRSS from /proc/PID/status, CPU is utime + stime from /proc/PID/stat
+// (the reconciler process alone: the emulator and the API server are not in it).
 // Figures (one JSON line each):
 //   load_rss_mb_<module>          a `node` that only imports that module (and bare node): what it costs
 //   load_rss_mb_all_deps          one that imports every npm dependency the reconciler loads at start
@@ -35,6 +36,7 @@ import { reconcilerProcess } from '../packages/reconciler/src/process-settings.t
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
+import { motoServer, withoutProxies } from './_moto.ts';
 import { cleanNamespace, pool } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -54,13 +56,19 @@ const MODULES = [
 ];
 
 const children: ChildProcess[] = [];
-function start(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+function start(
+  name: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  command = process.execPath,
+  baseEnv: Record<string, string | undefined> = process.env,
+): ChildProcess {
   mkdirSync(logsDir, { recursive: true });
   const fd = openSync(join(logsDir, `bench-memory-${name}.log`), 'w');
-  const c = spawn(process.execPath, args, {
+  const c = spawn(command, args, {
     cwd: root,
     stdio: ['ignore', fd, fd],
-    env: { ...process.env, ...extraEnv },
+    env: { ...baseEnv, ...extraEnv },
   });
   children.push(c);
   return c;
@@ -202,16 +210,14 @@ async function main(): Promise<void> {
 
   installCrds(e);
   const kube = await KubeHttp.create(e.KUBECONFIG ?? '');
-  const dynPort = await freePort();
-  const dynalite = start('dynalite', [
-    join(root, 'hack', 'dynalite.ts'),
-    '--port',
-    String(dynPort),
-    '--lifecycle-ms',
-    '100',
-  ]);
-  const endpoint = `http://127.0.0.1:${dynPort}`;
-  await until('dynalite', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 20_000);
+  const emuPort = await freePort();
+  // moto keeps CreateTable's tags as AWS does (a plain create: two AWS calls); dynalite drops them (five).
+  const onMoto = process.env.BENCH_MEMORY_EMULATOR === 'moto';
+  const emulator = onMoto
+    ? start('moto', ['-H', '127.0.0.1', '-p', String(emuPort)], {}, motoServer(), withoutProxies())
+    : start('dynalite', [join(root, 'hack', 'dynalite.ts'), '--port', String(emuPort), '--lifecycle-ms', '100']);
+  const endpoint = `http://127.0.0.1:${emuPort}`;
+  await until('the emulator', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 60_000);
   await buildDeployables();
 
   try {
@@ -224,7 +230,7 @@ async function main(): Promise<void> {
       for (const v of variants()) await runVariant(kube, e.KUBECONFIG ?? '', endpoint, v);
     }
   } finally {
-    await stop(dynalite);
+    await stop(emulator);
     kube.close();
   }
 }

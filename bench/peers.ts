@@ -33,7 +33,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
@@ -44,6 +44,7 @@ import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
 import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
 import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
 import { installCrds } from './_crds.ts';
+import { motoServer, withoutProxies } from './_moto.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace } from './_namespace.ts';
 
@@ -86,13 +87,6 @@ const median = (xs: number[]): number => {
 function vmRssMb(pid: number | undefined): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? NaN) / 1024;
-}
-
-function motoServer(): string {
-  const version = /^MOTO_VERSION=(\S+)$/m.exec(readFileSync(join(root, 'hack', 'testenv.sh'), 'utf8'))?.[1];
-  const cache =
-    process.env.DDBOP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dynamodb-operator');
-  return join(cache, `moto-${version}`, 'venv', 'bin', 'moto_server');
 }
 
 function tableDoc(ns: string, name: string): object {
@@ -156,9 +150,7 @@ async function run(
   const configNames: string[] = [];
   try {
     const motoPort = await freePort();
-    const noProxy = { ...process.env };
-    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete noProxy[k];
-    start('moto', motoServer(), ['-H', '127.0.0.1', '-p', String(motoPort)], noProxy);
+    start('moto', motoServer(), ['-H', '127.0.0.1', '-p', String(motoPort)], withoutProxies());
     const endpoint = `http://127.0.0.1:${motoPort}`;
     await until('moto', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 60_000, 200);
 
