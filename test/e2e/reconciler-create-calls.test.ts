@@ -24,7 +24,7 @@ import {
   startRecordingProxy,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
-import type { Emulator, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
+import type { Emulator, ProxyFaults, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
 
 const ADOPT = 'aws-infra-operator.runner.codes/adopt';
 const OWNER_UID_TAG = 'aws-infra-operator.runner.codes/owner-uid';
@@ -39,6 +39,35 @@ const tagsOn = async (endpoint: string, table: string): Promise<Record<string, s
 const indexOrEnd = (ops: string[], op: string): number => (ops.includes(op) ? ops.indexOf(op) : ops.length);
 const ready = (ns: string, name: string) => () =>
   getObj('dynamodbtable', ns, name)?.status?.ready === true || undefined;
+
+interface MotoStack {
+  ns: string;
+  moto: Emulator;
+  proxy: Recorder;
+  rec: ReconcilerProc;
+}
+
+/**
+ * For the enclosing suite: a private moto behind a recording proxy (with `faults`), an AWSProvider
+ * `moto` pointing at the proxy, and a reconciler watching a namespace of its own. Filled in by `before`.
+ */
+function useMotoStack(name: string, faults: ProxyFaults = {}): MotoStack {
+  const stack = {} as MotoStack;
+  before(async () => {
+    stack.ns = uniqueNamespace(name);
+    stack.moto = await startMoto(name);
+    stack.proxy = await startRecordingProxy(`${name}-proxy`, stack.moto.endpoint, faults);
+    mustApply(providerYaml('moto', stack.proxy.endpoint), stack.ns);
+    stack.rec = await startReconcilerProc(`${name}-reconciler`, stack.ns);
+  });
+  after(async () => {
+    await stack.rec?.proc.stop();
+    deleteNamespace(stack.ns);
+    await stack.proxy?.proc.stop();
+    await stack.moto?.proc.stop();
+  });
+  return stack;
+}
 
 describe('reconciler: the AWS calls of a create', function () {
   this.timeout(120_000);
@@ -158,36 +187,18 @@ describe('reconciler: the AWS calls of a create', function () {
 // here enables both without reading them first, and what it assumed is what AWS then shows.
 describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', function () {
   this.timeout(180_000);
-  let ns: string;
-  let moto: Emulator;
-  let proxy: Recorder;
-  let rec: ReconcilerProc;
+  const stack = useMotoStack('rec-calls-moto');
 
-  before(async () => {
-    ns = uniqueNamespace('rec-calls-moto');
-    moto = await startMoto('rec-calls-moto');
-    proxy = await startRecordingProxy('rec-calls-moto-proxy', moto.endpoint);
-    mustApply(providerYaml('moto', proxy.endpoint), ns);
-    rec = await startReconcilerProc('rec-calls-moto-reconciler', ns);
-  });
-
-  after(async () => {
-    await rec?.proc.stop();
-    deleteNamespace(ns);
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
-  });
-
-  const count = (op: string) => proxy.count(op, 'calls_ttl_pitr');
+  const count = (op: string) => stack.proxy.count(op, 'calls_ttl_pitr');
 
   it('enables both with one call each, reads neither, and a later full read finds them as assumed', async () => {
     const spec = { timeToLive: { enabled: true, attributeName: 'expiresAt' }, pointInTimeRecovery: true };
-    mustApply(simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec }), ns);
-    await waitFor('calls-ttl-pitr Ready', ready(ns, 'calls-ttl-pitr'));
+    mustApply(simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec }), stack.ns);
+    await waitFor('calls-ttl-pitr Ready', ready(stack.ns, 'calls-ttl-pitr'));
     expect([count('UpdateTimeToLive'), count('UpdateContinuousBackups')]).to.deep.equal([1, 1]);
     // Each enabled before any read of it. (A pass working from a cache that does not show the first sync's
     // status yet runs the first sync again, reading: CI saw that once. It then finds both on.)
-    const order = proxy
+    const order = stack.proxy
       .records()
       .filter((r) => r.table === 'calls_ttl_pitr')
       .map((r) => r.op);
@@ -195,7 +206,7 @@ describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', funct
     expect(order.indexOf('UpdateTimeToLive'), log).to.be.below(indexOrEnd(order, 'DescribeTimeToLive'));
     expect(order.indexOf('UpdateContinuousBackups'), log).to.be.below(indexOrEnd(order, 'DescribeContinuousBackups'));
 
-    const client = emulatorClient(moto.endpoint);
+    const client = emulatorClient(stack.moto.endpoint);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'calls_ttl_pitr' }));
     expect(ttl.TimeToLiveDescription).to.include({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
     const pitr = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'calls_ttl_pitr' }));
@@ -204,9 +215,12 @@ describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', funct
     );
 
     // A new generation reads everything: TTL and PITR are as the first sync assumed, so nothing is sent.
-    mustApply(simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec: { ...spec, tags: { a: 'b' } } }), ns);
+    mustApply(
+      simpleTableYaml('calls-ttl-pitr', 'calls_ttl_pitr', 'moto', { spec: { ...spec, tags: { a: 'b' } } }),
+      stack.ns,
+    );
     await waitFor('the new generation synced', () => {
-      const o = getObj('dynamodbtable', ns, 'calls-ttl-pitr');
+      const o = getObj('dynamodbtable', stack.ns, 'calls-ttl-pitr');
       const status = o?.status as { syncedGeneration?: number; ready?: boolean } | undefined;
       return (status?.ready === true && status.syncedGeneration === o?.metadata.generation) || undefined;
     });
@@ -222,34 +236,16 @@ describe('reconciler: the AWS calls of a create with TTL and PITR (moto)', funct
 // reading first: a table that exists already makes AWS refuse the CreateTable, and is then read.
 describe('reconciler: the tags of a create, trusted once seen kept; create before read (moto)', function () {
   this.timeout(180_000);
-  let ns: string;
-  let moto: Emulator;
-  let proxy: Recorder;
-  let rec: ReconcilerProc;
-
-  before(async () => {
-    ns = uniqueNamespace('rec-tags-moto');
-    moto = await startMoto('rec-tags-moto');
-    proxy = await startRecordingProxy('rec-tags-moto-proxy', moto.endpoint);
-    mustApply(providerYaml('moto', proxy.endpoint), ns);
-    rec = await startReconcilerProc('rec-tags-moto-reconciler', ns);
-  });
-
-  after(async () => {
-    await rec?.proc.stop();
-    deleteNamespace(ns);
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
-  });
+  const stack = useMotoStack('rec-tags-moto');
 
   it('lists the first table, then creates the next without ListTagsOfResource or TagResource', async () => {
-    mustApply(simpleTableYaml('tags-first', 'tags_first', 'moto'), ns);
-    await waitFor('tags-first Ready', ready(ns, 'tags-first'));
-    expect(proxy.count('ListTagsOfResource', 'tags_first')).to.be.at.least(1);
+    mustApply(simpleTableYaml('tags-first', 'tags_first', 'moto'), stack.ns);
+    await waitFor('tags-first Ready', ready(stack.ns, 'tags-first'));
+    expect(stack.proxy.count('ListTagsOfResource', 'tags_first')).to.be.at.least(1);
 
-    mustApply(simpleTableYaml('tags-next', 'tags_next', 'moto', { spec: { tags: { team: 'payments' } } }), ns);
-    await waitFor('tags-next Ready', ready(ns, 'tags-next'));
-    const ops = proxy
+    mustApply(simpleTableYaml('tags-next', 'tags_next', 'moto', { spec: { tags: { team: 'payments' } } }), stack.ns);
+    await waitFor('tags-next Ready', ready(stack.ns, 'tags-next'));
+    const ops = stack.proxy
       .records()
       .filter((r) => r.table === 'tags_next')
       .map((r) => r.op);
@@ -261,25 +257,25 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     ).to.have.length(1);
     expect(ops, ops.join(', ')).to.not.include('ListTagsOfResource');
     expect(ops, ops.join(', ')).to.not.include('TagResource');
-    const uid = getObj('dynamodbtable', ns, 'tags-next')?.metadata.uid;
-    expect(await tagsOn(moto.endpoint, 'tags_next')).to.include({ team: 'payments', [OWNER_UID_TAG]: uid });
+    const uid = getObj('dynamodbtable', stack.ns, 'tags-next')?.metadata.uid;
+    expect(await tagsOn(stack.moto.endpoint, 'tags_next')).to.include({ team: 'payments', [OWNER_UID_TAG]: uid });
 
     // A tag added later is written: the trusted list is what the first sync starts from, not a freeze.
     mustApply(
       simpleTableYaml('tags-next', 'tags_next', 'moto', { spec: { tags: { team: 'payments', tier: 'gold' } } }),
-      ns,
+      stack.ns,
     );
     await waitFor(
       'tags-next tagged tier=gold',
-      async () => (await tagsOn(moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
+      async () => (await tagsOn(stack.moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
     );
   });
 
   it('a table that exists already: CreateTable is refused, nothing is touched, and adoption still works', async () => {
     // The provider keeps CreateTable's tags once a listing showed it (the test above, or this one's first table).
-    mustApply(simpleTableYaml('exists-learn', 'exists_learn', 'moto'), ns);
-    await waitFor('exists-learn Ready', ready(ns, 'exists-learn'));
-    const client = emulatorClient(moto.endpoint);
+    mustApply(simpleTableYaml('exists-learn', 'exists_learn', 'moto'), stack.ns);
+    await waitFor('exists-learn Ready', ready(stack.ns, 'exists-learn'));
+    const client = emulatorClient(stack.moto.endpoint);
     await client.send(
       new CreateTableCommand({
         TableName: 'exists_outside',
@@ -288,13 +284,13 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
         KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
       }),
     );
-    mustApply(simpleTableYaml('exists', 'exists_outside', 'moto'), ns);
+    mustApply(simpleTableYaml('exists', 'exists_outside', 'moto'), stack.ns);
     const refused = await waitFor('exists TableNotOwned', () => {
-      const o = getObj('dynamodbtable', ns, 'exists');
+      const o = getObj('dynamodbtable', stack.ns, 'exists');
       return o?.status?.conditions?.find((x) => x.type === 'Ready' && x.reason === 'TableNotOwned') ? o : undefined;
     });
     const ops = () =>
-      proxy
+      stack.proxy
         .records()
         .filter((r) => r.table === 'exists_outside')
         .map((r) => `${r.op}:${r.status}`);
@@ -309,16 +305,16 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
       ops().filter((op) => op.startsWith('TagResource')),
       ops().join(', '),
     ).to.have.length(0);
-    expect(await tagsOn(moto.endpoint, 'exists_outside')).to.deep.equal({});
+    expect(await tagsOn(stack.moto.endpoint, 'exists_outside')).to.deep.equal({});
     // No create intent: it could otherwise make a table created seconds before look like ours.
     expect(Object.keys(refused.metadata.annotations ?? {})).to.not.include(
       'dynamodb.aws-infra-operator.runner.codes/create-requested-at',
     );
 
-    kubectl(['annotate', '-n', ns, 'dynamodbtable', 'exists', `${ADOPT}=true`]);
-    await waitFor('exists adopted and Ready', ready(ns, 'exists'));
-    const uid = getObj('dynamodbtable', ns, 'exists')?.metadata.uid;
-    expect(await tagsOn(moto.endpoint, 'exists_outside')).to.include({ [OWNER_UID_TAG]: uid });
+    kubectl(['annotate', '-n', stack.ns, 'dynamodbtable', 'exists', `${ADOPT}=true`]);
+    await waitFor('exists adopted and Ready', ready(stack.ns, 'exists'));
+    const uid = getObj('dynamodbtable', stack.ns, 'exists')?.metadata.uid;
+    expect(await tagsOn(stack.moto.endpoint, 'exists_outside')).to.include({ [OWNER_UID_TAG]: uid });
     expect(
       ops().filter((op) => op.startsWith('CreateTable')),
       ops().join(', '),
@@ -331,36 +327,18 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
 // intent, recorded after the lost answer and timed before the call, lets the retry recognise the table.
 describe('reconciler: a create before read whose answer is lost (moto)', function () {
   this.timeout(180_000);
-  let ns: string;
-  let moto: Emulator;
-  let proxy: Recorder;
-  let rec: ReconcilerProc;
-
-  before(async () => {
-    ns = uniqueNamespace('rec-lost-moto');
-    moto = await startMoto('rec-lost-moto');
-    proxy = await startRecordingProxy('rec-lost-moto-proxy', moto.endpoint, {
-      loseAnswer: 'CreateTable:lost_answer',
-      hideTags: 'lost_answer',
-    });
-    mustApply(providerYaml('moto', proxy.endpoint), ns);
-    rec = await startReconcilerProc('rec-lost-moto-reconciler', ns);
-  });
-
-  after(async () => {
-    await rec?.proc.stop();
-    deleteNamespace(ns);
-    await proxy?.proc.stop();
-    await moto?.proc.stop();
+  const stack = useMotoStack('rec-lost-moto', {
+    loseAnswer: 'CreateTable:lost_answer',
+    hideTags: 'lost_answer',
   });
 
   it('records the intent, and the retry claims the table it made although AWS lists no tags', async () => {
-    mustApply(simpleTableYaml('lost-learn', 'lost_learn', 'moto'), ns);
-    await waitFor('lost-learn Ready', ready(ns, 'lost-learn'));
+    mustApply(simpleTableYaml('lost-learn', 'lost_learn', 'moto'), stack.ns);
+    await waitFor('lost-learn Ready', ready(stack.ns, 'lost-learn'));
 
-    mustApply(simpleTableYaml('lost', 'lost_answer', 'moto'), ns);
-    await waitFor('lost Ready', ready(ns, 'lost'));
-    const records = proxy.records().filter((r) => r.table === 'lost_answer');
+    mustApply(simpleTableYaml('lost', 'lost_answer', 'moto'), stack.ns);
+    await waitFor('lost Ready', ready(stack.ns, 'lost'));
+    const records = stack.proxy.records().filter((r) => r.table === 'lost_answer');
     const ops = records.map((r) => r.op).join(', ');
     expect(records[0], ops).to.include({ op: 'CreateTable', lost: true });
     expect(
@@ -371,9 +349,9 @@ describe('reconciler: a create before read whose answer is lost (moto)', functio
       records.filter((r) => r.op === 'ListTagsOfResource' && r.hidden),
       ops,
     ).to.have.length.at.least(1);
-    const obj = getObj('dynamodbtable', ns, 'lost');
+    const obj = getObj('dynamodbtable', stack.ns, 'lost');
     const intent = obj?.metadata.annotations?.['dynamodb.aws-infra-operator.runner.codes/create-requested-at'] ?? '';
     expect(intent).to.match(/^lost_answer@/);
-    expect(await tagsOn(moto.endpoint, 'lost_answer')).to.include({ [OWNER_UID_TAG]: obj?.metadata.uid });
+    expect(await tagsOn(stack.moto.endpoint, 'lost_answer')).to.include({ [OWNER_UID_TAG]: obj?.metadata.uid });
   });
 });
