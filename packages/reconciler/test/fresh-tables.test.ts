@@ -57,7 +57,9 @@ describe('FreshTables', () => {
     expect(fresh.sentTags('uid-2', table(3000, 'id-3'), 'provider-a')).to.equal(undefined);
     // Looking does not forget; the first ACTIVE sync takes it.
     expect(fresh.isFresh('uid-1', table(1000, 'id-1'))).to.equal(true);
+    expect(fresh.has('uid-1')).to.equal(true);
     expect(fresh.take('uid-1', table(1000, 'id-1'))).to.equal(true);
     expect(fresh.sentTags('uid-1', table(1000, 'id-1'), 'provider-a')).to.equal(undefined);
+    expect(fresh.has('uid-1')).to.equal(false);
   });
 });

@@ -42,6 +42,11 @@ export class FreshTables {
     setNewest(this.byUid, uid, { identity: tableIdentity(d), tags, via }, this.max);
   }
 
+  /** Whether this process has created a table for the object that has not had its first sync yet. */
+  has(uid: string): boolean {
+    return this.byUid.has(uid);
+  }
+
   /** Whether this described table is the one this process created for the object (it stays known). */
   isFresh(uid: string, d: Identified): boolean {
     return this.byUid.get(uid)?.identity === tableIdentity(d);

@@ -12,7 +12,7 @@ import { TABLE_ENDPOINT_ANNOTATION, describeLocation, endpointKey, movedFrom } f
 import { ADOPT_ANNOTATION, RECREATE_ANNOTATION } from './ownership.ts';
 import { report } from './report.ts';
 import { createFromData, importPending } from './table-create-from.ts';
-import { CREATE_INTENT_ANNOTATION, freshTables, hasFinalizer } from './table-context.ts';
+import { CREATE_INTENT_ANNOTATION, freshTables, hasFinalizer, ownedTables } from './table-context.ts';
 import type { ReconcileResult, TableRun } from './table-context.ts';
 import { currentLocation, recordedLocation } from './table-resolve.ts';
 
@@ -88,14 +88,18 @@ export async function createTable(
 /**
  * Whether the object's first pass may send CreateTable without DescribeTable first: nothing says a
  * table exists for it (no finalizer, hence no CreateTable sent before; no ARN or table status; no create
- * intent; no adoption asked for; no restore or import), and its provider configuration is known to keep
- * CreateTable's tags (fresh-tables.ts), so that a table from a call whose answer was lost is recognised
- * as ours by its tags, without a create intent.
+ * intent; no adoption asked for; no restore or import; and this process neither created nor confirmed
+ * one, which a cache that lags behind our own writes would not show yet), and its provider
+ * configuration is known to keep CreateTable's tags (fresh-tables.ts), so that a table from a call whose
+ * answer was lost is recognised as ours by its tags, without a create intent.
  */
 export function mayCreateFirst(run: TableRun, model: TableModel, c: ProviderClients): boolean {
   const annotations = run.obj.metadata.annotations ?? {};
+  const uid = run.obj.metadata.uid ?? '';
   return (
     !hasFinalizer(run.obj) &&
+    !freshTables(run.d).has(uid) &&
+    ownedTables(run.d).arnOf(uid, c.specKey) === undefined &&
     !run.status.tableArn &&
     run.status.tableStatus === undefined &&
     !annotations[CREATE_INTENT_ANNOTATION] &&
