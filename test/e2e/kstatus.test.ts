@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { testEnv, waitFor } from './support/index.ts';
 import {
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
@@ -181,14 +181,7 @@ describe('kstatus reads our status right', function () {
   });
 
   it('a Terminal error (a same-named table the object does not own): Failed, with the reason', async () => {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'kstatus_foreign',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-      }),
-    );
+    await createTableOutside(ddb, 'kstatus_foreign');
     mustApply(simpleTableYaml('foreign', 'kstatus_foreign', 'dyn', { deletionPolicy: 'Retain' }), ns);
     const seen = await trajectory('foreign', 'Failed');
     // never Current once the reconciler wrote a status (before it, see expectProgressThenCurrent)

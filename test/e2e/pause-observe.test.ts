@@ -9,20 +9,16 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ListTagsOfResourceCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTagsOfResourceCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applyYaml, kubectl, makeServingCert, testEnv, waitFor } from './support/index.ts';
 import {
-  GROUP,
   condition,
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
+  GROUP,
   mustApply,
   providerYaml,
   simpleTableYaml,
@@ -219,14 +215,7 @@ describe('pause and observe-only per table', function () {
   });
 
   it('observe-only: mirrors a table created outside Kubernetes, reports drift, writes nothing, and leaves it on delete', async () => {
-    const created = await ddb.send(
-      new CreateTableCommand({
-        TableName: 'pz-observed',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-      }),
-    );
+    const created = await createTableOutside(ddb, 'pz-observed');
     const arn = created.TableDescription?.TableArn ?? '';
     await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'team', Value: 'data' }] }));
     await waitFor('out-of-band table ACTIVE', async () => {

@@ -2,7 +2,6 @@
 // The ownership check lists the table's tags; the follow-ups and the first sync's observation use that
 // list (plus what the reconciler tagged since) instead of listing them again.
 import {
-  CreateTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -11,10 +10,11 @@ import {
 import { expect } from 'chai';
 import { kubectl, waitFor } from './support/index.ts';
 import {
-  GROUP,
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
+  GROUP,
   mustApply,
   providerYaml,
   simpleTableYaml,
@@ -165,14 +165,7 @@ describe('reconciler: the AWS calls of a create', function () {
   });
 
   it('a table adopted, not created here: its first sync reads TTL and PITR', async () => {
-    await emulatorClient(dyn.endpoint).send(
-      new CreateTableCommand({
-        TableName: 'calls_adopted',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-      }),
-    );
+    await createTableOutside(emulatorClient(dyn.endpoint), 'calls_adopted');
     const yaml = simpleTableYaml('calls-adopted', 'calls_adopted', 'dyn', { annotations: { [ADOPT]: 'true' } });
     mustApply(yaml, ns);
     await waitFor('calls-adopted Ready', ready(ns, 'calls-adopted'));
@@ -276,14 +269,7 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     mustApply(simpleTableYaml('exists-learn', 'exists_learn', 'moto'), stack.ns);
     await waitFor('exists-learn Ready', ready(stack.ns, 'exists-learn'));
     const client = emulatorClient(stack.moto.endpoint);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'exists_outside',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-      }),
-    );
+    await createTableOutside(client, 'exists_outside');
     mustApply(simpleTableYaml('exists', 'exists_outside', 'moto'), stack.ns);
     const refused = await waitFor('exists TableNotOwned', () => {
       const o = getObj('dynamodbtable', stack.ns, 'exists');

@@ -11,7 +11,6 @@
 //   - a refused finalizer removal (webhook down) is said on the object; a deleting object is never Ready.
 import { expect } from 'chai';
 import {
-  CreateTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   ListTablesCommand,
@@ -21,11 +20,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
 import { applyYaml, kubectl, waitFor } from './support/index.ts';
 import {
-  GROUP,
   condition,
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
+  GROUP,
   mustApply,
   providerYaml,
   simpleTableYaml,
@@ -341,14 +341,7 @@ describe('reconciler hardening: ownership and deletion safety', function () {
   });
 
   it('keeps a table created outside the operator untouched (no tags, old enough for no create intent)', async () => {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'hard_outside',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-      }),
-    );
+    await createTableOutside(ddb, 'hard_outside');
     mustApply(simpleTableYaml('outside', 'hard_outside', 'aws'), nsY);
     await waitFor('outside TableNotOwned', reasonIs(nsY, 'outside', 'Ready', 'TableNotOwned'));
     // Forge a create intent from long ago: the table predates the object, so it is still not ours.

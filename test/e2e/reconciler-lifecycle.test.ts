@@ -4,11 +4,12 @@
 // missing Secret conditions, status-only writes causing no AWS calls.
 import { expectRestClientFamilies } from './support/rest-client-metrics.ts';
 import { expect } from 'chai';
-import { CreateTableCommand, DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { kubectl, waitFor } from './support/index.ts';
 import {
   condition,
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
@@ -211,14 +212,7 @@ describe('reconciler lifecycle (dynalite)', function () {
   });
 
   it('refuses a pre-existing foreign table (untouched), then adopts it when annotated', async () => {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'life_foreign',
-        AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createTableOutside(ddb, 'life_foreign');
     await waitFor('foreign table ACTIVE', async () => {
       const d = await ddb.send(new DescribeTableCommand({ TableName: 'life_foreign' }));
       return d.Table?.TableStatus === 'ACTIVE';

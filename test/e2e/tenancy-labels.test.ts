@@ -2,7 +2,7 @@
 // labelled for it (the chart's tenancy.adoption with a namespaceSelector). A namespace without the label
 // is refused at apply (webhook on) and by the reconciler (webhook off: PolicyDenied, no request naming
 // its table at the recording proxy); the labelled one adopts; labelling the other later lets it adopt too.
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { kubectl, makeServingCert, waitFor } from './support/index.ts';
 import { findObject, helmTemplate } from './support-chart/helm.ts';
 import {
-  GROUP,
   condition,
+  createTableOutside,
   deleteNamespace,
   emulatorClient,
   getObj,
+  GROUP,
   mustApply,
   providerYaml,
   simpleTableYaml,
@@ -68,14 +69,7 @@ describe('tenancy e2e: adoption granted by namespace label, refused at apply and
     // Unowned tables, there before any object: what an adopt annotation would take over.
     const ddb = emulatorClient(dynalite.endpoint);
     for (const ns of [granted, other]) {
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: tableOf(ns),
-          AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createTableOutside(ddb, tableOf(ns));
       await waitFor(`${tableOf(ns)} ACTIVE`, async () => {
         const d = await ddb.send(new DescribeTableCommand({ TableName: tableOf(ns) }));
         return d.Table?.TableStatus === 'ACTIVE';

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import { parseAllDocuments, stringify } from 'yaml';
 import { applyYaml, freePort, kubectl, portOpen, startProcess, testEnv, waitFor } from '../support/index.ts';
 import type { ManagedProcess } from '../support/index.ts';
@@ -281,6 +282,18 @@ export function condition(
   type: string,
 ): { status: string; reason: string; message: string } | undefined {
   return o?.status?.conditions?.find((c) => c.type === type);
+}
+
+/** A table made outside the operator, with the key and billing mode of simpleTableYaml's tables. */
+export function createTableOutside(client: DynamoDBClient, tableName: string): Promise<CreateTableCommandOutput> {
+  return client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'ID', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'ID', KeyType: 'HASH' }],
+    }),
+  );
 }
 
 export function emulatorClient(endpoint: string, region = 'us-east-1'): DynamoDBClient {
