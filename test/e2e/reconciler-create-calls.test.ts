@@ -1,12 +1,7 @@
 // The AWS calls a create costs, counted per table at a recording proxy in front of a private dynalite.
 // The ownership check lists the table's tags; the follow-ups and the first sync's observation use that
 // list (plus what the reconciler tagged since) instead of listing them again.
-import {
-  DescribeContinuousBackupsCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  ListTagsOfResourceCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeContinuousBackupsCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { kubectl, waitFor } from './support/index.ts';
 import {
@@ -22,19 +17,13 @@ import {
   startMoto,
   startReconcilerProc,
   startRecordingProxy,
+  tableTags,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, ProxyFaults, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
 
 const ADOPT = 'aws-infra-operator.runner.codes/adopt';
 const OWNER_UID_TAG = 'aws-infra-operator.runner.codes/owner-uid';
-/** The table's tags as the emulator holds them (read directly, not through the counting proxy). */
-const tagsOn = async (endpoint: string, table: string): Promise<Record<string, string>> => {
-  const client = emulatorClient(endpoint);
-  const arn = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableArn;
-  const out = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
-  return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-};
 /** Where `op` first occurs, or past the end. */
 const indexOrEnd = (ops: string[], op: string): number => (ops.includes(op) ? ops.indexOf(op) : ops.length);
 const ready = (ns: string, name: string) => () =>
@@ -161,7 +150,10 @@ describe('reconciler: the AWS calls of a create', function () {
     // dynalite dropped the first table's Tags too, so this one's are listed, not trusted, and written.
     expectOneListPerPass('calls_tags', calls);
     const uid = getObj('dynamodbtable', ns, 'calls-tags')?.metadata.uid;
-    expect(await tagsOn(dyn.endpoint, 'calls_tags')).to.include({ team: 'payments', [OWNER_UID_TAG]: uid });
+    expect(await tableTags(emulatorClient(dyn.endpoint), 'calls_tags')).to.include({
+      team: 'payments',
+      [OWNER_UID_TAG]: uid,
+    });
   });
 
   it('a table adopted, not created here: its first sync reads TTL and PITR', async () => {
@@ -251,7 +243,10 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     expect(ops, ops.join(', ')).to.not.include('ListTagsOfResource');
     expect(ops, ops.join(', ')).to.not.include('TagResource');
     const uid = getObj('dynamodbtable', stack.ns, 'tags-next')?.metadata.uid;
-    expect(await tagsOn(stack.moto.endpoint, 'tags_next')).to.include({ team: 'payments', [OWNER_UID_TAG]: uid });
+    expect(await tableTags(emulatorClient(stack.moto.endpoint), 'tags_next')).to.include({
+      team: 'payments',
+      [OWNER_UID_TAG]: uid,
+    });
 
     // A tag added later is written: the trusted list is what the first sync starts from, not a freeze.
     mustApply(
@@ -260,7 +255,7 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     );
     await waitFor(
       'tags-next tagged tier=gold',
-      async () => (await tagsOn(stack.moto.endpoint, 'tags_next')).tier === 'gold' || undefined,
+      async () => (await tableTags(emulatorClient(stack.moto.endpoint), 'tags_next')).tier === 'gold' || undefined,
     );
   });
 
@@ -291,7 +286,7 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
       ops().filter((op) => op.startsWith('TagResource')),
       ops().join(', '),
     ).to.have.length(0);
-    expect(await tagsOn(stack.moto.endpoint, 'exists_outside')).to.deep.equal({});
+    expect(await tableTags(emulatorClient(stack.moto.endpoint), 'exists_outside')).to.deep.equal({});
     // No create intent: it could otherwise make a table created seconds before look like ours.
     expect(Object.keys(refused.metadata.annotations ?? {})).to.not.include(
       'dynamodb.aws-infra-operator.runner.codes/create-requested-at',
@@ -300,7 +295,7 @@ describe('reconciler: the tags of a create, trusted once seen kept; create befor
     kubectl(['annotate', '-n', stack.ns, 'dynamodbtable', 'exists', `${ADOPT}=true`]);
     await waitFor('exists adopted and Ready', ready(stack.ns, 'exists'));
     const uid = getObj('dynamodbtable', stack.ns, 'exists')?.metadata.uid;
-    expect(await tagsOn(stack.moto.endpoint, 'exists_outside')).to.include({ [OWNER_UID_TAG]: uid });
+    expect(await tableTags(emulatorClient(stack.moto.endpoint), 'exists_outside')).to.include({ [OWNER_UID_TAG]: uid });
     expect(
       ops().filter((op) => op.startsWith('CreateTable')),
       ops().join(', '),
@@ -338,6 +333,8 @@ describe('reconciler: a create before read whose answer is lost (moto)', functio
     const obj = getObj('dynamodbtable', stack.ns, 'lost');
     const intent = obj?.metadata.annotations?.['dynamodb.aws-infra-operator.runner.codes/create-requested-at'] ?? '';
     expect(intent).to.match(/^lost_answer@/);
-    expect(await tagsOn(stack.moto.endpoint, 'lost_answer')).to.include({ [OWNER_UID_TAG]: obj?.metadata.uid });
+    expect(await tableTags(emulatorClient(stack.moto.endpoint), 'lost_answer')).to.include({
+      [OWNER_UID_TAG]: obj?.metadata.uid,
+    });
   });
 });

@@ -4,7 +4,7 @@
 // missing Secret conditions, status-only writes causing no AWS calls.
 import { expectRestClientFamilies } from './support/rest-client-metrics.ts';
 import { expect } from 'chai';
-import { DescribeTableCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { kubectl, waitFor } from './support/index.ts';
 import {
@@ -18,6 +18,7 @@ import {
   simpleTableYaml,
   startDynalite,
   startReconcilerProc,
+  tableTags,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, ReconcilerProc } from './support-reconciler/index.ts';
@@ -33,12 +34,6 @@ async function tableExists(ddb: DynamoDBClient, name: string): Promise<boolean> 
     if ((err as Error).name === 'ResourceNotFoundException') return false;
     throw err;
   }
-}
-
-async function tagsOf(ddb: DynamoDBClient, name: string): Promise<Record<string, string>> {
-  const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
-  const t = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: d.Table?.TableArn }));
-  return Object.fromEntries((t.Tags ?? []).map((x) => [x.Key, x.Value]));
 }
 
 const ready = (ns: string, name: string) => () => {
@@ -91,7 +86,7 @@ describe('reconciler lifecycle (dynalite)', function () {
     expect(o.status?.lastSyncTime).to.be.a('string');
     expect(condition(o, 'Synced')?.status).to.equal('True');
     expect(condition(o, 'Terminal')?.status).to.equal('False');
-    const tags = await tagsOf(ddb, 'life_create');
+    const tags = await tableTags(ddb, 'life_create');
     expect(tags[OWNER_UID]).to.equal(o.metadata.uid);
     expect(tags['managed-by']).to.equal('infra-operator');
     const events = kubectl([
@@ -197,7 +192,7 @@ describe('reconciler lifecycle (dynalite)', function () {
     expect(kubectl(['delete', 'dynamodbtable', 't-ret', '-n', ns, '--wait=false']).code).to.equal(0);
     await waitFor('object gone', () => getObj('dynamodbtable', ns, 't-ret') === undefined);
     expect(await tableExists(ddb, 'life_ret')).to.equal(true);
-    expect((await tagsOf(ddb, 'life_ret'))[OWNER_UID]).to.equal(o.metadata.uid);
+    expect((await tableTags(ddb, 'life_ret'))[OWNER_UID]).to.equal(o.metadata.uid);
   });
 
   it('deletionPolicy Orphan keeps the table and removes the ownership tags', async () => {
@@ -206,7 +201,7 @@ describe('reconciler lifecycle (dynalite)', function () {
     expect(kubectl(['delete', 'dynamodbtable', 't-orph', '-n', ns, '--wait=false']).code).to.equal(0);
     await waitFor('object gone', () => getObj('dynamodbtable', ns, 't-orph') === undefined);
     expect(await tableExists(ddb, 'life_orph')).to.equal(true);
-    const tags = await tagsOf(ddb, 'life_orph');
+    const tags = await tableTags(ddb, 'life_orph');
     expect(tags).to.not.have.property(OWNER_UID);
     expect(tags['managed-by']).to.equal('infra-operator');
   });
@@ -225,13 +220,13 @@ describe('reconciler lifecycle (dynalite)', function () {
     expect(refused.status?.ready).to.equal(false);
     expect(condition(refused, 'Ready')?.message).to.contain('aws-infra-operator.runner.codes/adopt');
     expect(refused.status?.tableArn).to.equal(undefined);
-    expect(await tagsOf(ddb, 'life_foreign')).to.deep.equal({});
+    expect(await tableTags(ddb, 'life_foreign')).to.deep.equal({});
 
     expect(
       kubectl(['annotate', 'dynamodbtable', 't-foreign', '-n', ns, 'aws-infra-operator.runner.codes/adopt=true']).code,
     ).to.equal(0);
     const adopted = await waitFor('adopted and Ready', ready(ns, 't-foreign'));
-    expect((await tagsOf(ddb, 'life_foreign'))[OWNER_UID]).to.equal(adopted.metadata.uid);
+    expect((await tableTags(ddb, 'life_foreign'))[OWNER_UID]).to.equal(adopted.metadata.uid);
   });
 
   it('a table referring to a missing provider says so, and recovers when the provider appears', async () => {

@@ -17,7 +17,6 @@ import {
   CreateTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
-  ListTagsOfResourceCommand,
   PutItemCommand,
   ScanCommand,
   UpdateContinuousBackupsCommand,
@@ -26,16 +25,17 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { stringify } from 'yaml';
 import { kubectl, makeServingCert, waitFor } from './support/index.ts';
 import {
-  GROUP,
   condition,
   deleteNamespace,
   emulatorClient,
   getObj,
+  GROUP,
   mustApply,
   providerYaml,
   startMoto,
   startReconcilerProc,
   startRecordingProxy,
+  tableTags,
   uniqueNamespace,
 } from './support-reconciler/index.ts';
 import type { Emulator, Obj, ReconcilerProc, Recorder } from './support-reconciler/index.ts';
@@ -97,11 +97,6 @@ describe('restore and import: create a table from data (webhook + reconciler + m
   };
   const ids = async (table: string): Promise<string[]> =>
     ((await ddb.send(new ScanCommand({ TableName: table }))).Items ?? []).map((i) => i.id?.S ?? '').sort();
-  const tagsOf = async (table: string): Promise<Record<string, string>> => {
-    const arn = (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.TableArn;
-    const tags = (await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? [];
-    return Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
-  };
   /** The reconciler's write calls for `table`, in order (reads: Describe*, List*, Get*). */
   const writes = (table: string): string[] =>
     proxy
@@ -201,7 +196,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       'UpdateTable 200',
     ]);
     expect(await ids('ri_restored')).to.deep.equal(['a', 'b', 'c']);
-    const tags = await tagsOf('ri_restored');
+    const tags = await tableTags(ddb, 'ri_restored');
     expect(tags[OWNER_UID_TAG]).to.equal(o.metadata.uid);
     expect(tags.team).to.equal('orders');
     const pitr = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'ri_restored' }));
@@ -270,7 +265,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
       'UpdateTable 200',
     ]);
     expect(await ids('ri_from_backup')).to.deep.equal(['a', 'b', 'c']);
-    expect((await tagsOf('ri_from_backup'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
+    expect((await tableTags(ddb, 'ri_from_backup'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
     expect((o.status?.restore as { sourceBackupArn?: string }).sourceBackupArn).to.equal(backupArn);
   });
 
@@ -285,7 +280,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     // ImportTable creates the table with its billing mode: only the owner tags follow.
     expect(writes('ri_imported')).to.deep.equal(['ImportTable 200', 'TagResource 200']);
     expect(await ids('ri_imported')).to.deep.equal(['j1', 'j2']);
-    expect((await tagsOf('ri_imported'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
+    expect((await tableTags(ddb, 'ri_imported'))[OWNER_UID_TAG]).to.equal(o.metadata.uid);
     const st = o.status?.import as { importArn?: string; status?: string; importedItemCount?: number };
     expect(st.importArn).to.match(/:table\/ri_imported\/import\//);
     expect(st.status).to.equal('COMPLETED');
@@ -320,7 +315,7 @@ describe('restore and import: create a table from data (webhook + reconciler + m
     const malformed = getObj('dynamodb', ns, 'malformed');
     expect(condition(malformed, 'Ready')?.status).to.equal('False');
     // moto keeps the table of a failed import: it is claimed (owner tags) so that deletion removes it.
-    expect((await tagsOf('ri_malformed'))[OWNER_UID_TAG]).to.equal(malformed?.metadata.uid);
+    expect((await tableTags(ddb, 'ri_malformed'))[OWNER_UID_TAG]).to.equal(malformed?.metadata.uid);
   });
 
   it('refuses changing restore or import at apply, naming the field and the fix', () => {

@@ -4,7 +4,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTagsOfResourceCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import { parseAllDocuments, stringify } from 'yaml';
 import { applyYaml, freePort, kubectl, portOpen, startProcess, testEnv, waitFor } from '../support/index.ts';
@@ -282,6 +287,13 @@ export function condition(
   type: string,
 ): { status: string; reason: string; message: string } | undefined {
   return o?.status?.conditions?.find((c) => c.type === type);
+}
+
+/** A table's tags as the emulator holds them, by key (read directly, not through a counting proxy). */
+export async function tableTags(client: DynamoDBClient, tableName: string): Promise<Record<string, string>> {
+  const arn = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableArn;
+  const out = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
+  return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
 /** A table made outside the operator, with the key and billing mode of simpleTableYaml's tables. */

@@ -96,9 +96,10 @@ export async function createTable(
 export function mayCreateFirst(run: TableRun, model: TableModel, c: ProviderClients): boolean {
   const annotations = run.obj.metadata.annotations ?? {};
   const uid = run.obj.metadata.uid ?? '';
+  const fresh = freshTables(run.d);
   return (
     !hasFinalizer(run.obj) &&
-    !freshTables(run.d).has(uid) &&
+    !fresh.has(uid) &&
     ownedTables(run.d).arnOf(uid, c.specKey) === undefined &&
     !run.status.tableArn &&
     run.status.tableStatus === undefined &&
@@ -106,7 +107,7 @@ export function mayCreateFirst(run: TableRun, model: TableModel, c: ProviderClie
     annotations[ADOPT_ANNOTATION] !== 'true' &&
     !model.restore &&
     !model.import &&
-    freshTables(run.d).keepsCreateTags(c.specKey)
+    fresh.keepsCreateTags(c.specKey)
   );
 }
 
