@@ -219,6 +219,64 @@ describe('deletion safety', () => {
     expect(ready?.message).to.contain('region eu-west-1').and.to.contain('us-east-1');
   });
 
+  it('a table that is not ours is left untouched and the object released (DeleteSkipped)', async () => {
+    const f = fakes((op) => {
+      if (op === 'DescribeTable') return { Table: described };
+      if (op === 'ListTagsOfResource') return { Tags: victimTags };
+      return {};
+    });
+    const run = f.run(tableObject({ deletionTimestamp: '2025-01-01T00:00:00Z' }));
+    const t = deletionTargetOf(run.obj);
+    if (!t) throw new Error('no target');
+    await handleTableDeletion(run, t, f.clients, undefined);
+    expect(f.calls.map((c) => c.op)).to.deep.equal(['DescribeTable', 'ListTagsOfResource']);
+    expect(f.events.map((e) => e.reason)).to.include('DeleteSkipped');
+    expect(run.obj.metadata.finalizers ?? []).to.deep.equal([]);
+  });
+
+  // AWS and dynalite may list no tags for a table being deleted: after a restart between our DeleteTable
+  // and the finalizer removal, that is what our own table looks like. The object must not read deleted yet.
+  it('a DELETING table without our tags is waited for, untouched, before the object is released', async () => {
+    let gone = false;
+    const f = fakes((op) => {
+      if (op === 'DescribeTable') {
+        if (gone) throw Object.assign(new Error('no'), { name: 'ResourceNotFoundException' });
+        return { Table: { ...described, TableStatus: 'DELETING' } };
+      }
+      if (op === 'ListTagsOfResource') return { Tags: [] };
+      return {};
+    });
+    const run = f.run(tableObject({ deletionTimestamp: '2025-01-01T00:00:00Z' }, { tableArn: VICTIM_ARN }));
+    const t = deletionTargetOf(run.obj);
+    if (!t) throw new Error('no target');
+    const r = await handleTableDeletion(run, t, f.clients, undefined);
+    expect(r.requeueAfterMs).to.be.greaterThan(0);
+    expect(run.obj.metadata.finalizers).to.have.length(1);
+    expect(f.calls.map((c) => c.op)).to.deep.equal(['DescribeTable', 'ListTagsOfResource']);
+    expect(f.events.map((e) => e.reason)).to.not.include('DeleteSkipped');
+    expect((run.status.conditions ?? []).find((c) => c.type === 'Ready')?.reason).to.equal('Deleting');
+    gone = true;
+    await handleTableDeletion(run, t, f.clients, undefined);
+    expect(run.obj.metadata.finalizers ?? []).to.deep.equal([]);
+    expect(f.events.map((e) => e.reason)).to.include('Deleted');
+  });
+
+  it('Orphan of a DELETING table that is not ours releases at once, without a call to the table', async () => {
+    const f = fakes((op) => {
+      if (op === 'DescribeTable') return { Table: { ...described, TableStatus: 'DELETING' } };
+      if (op === 'ListTagsOfResource') return { Tags: [] };
+      return {};
+    });
+    const obj = tableObject({ deletionTimestamp: '2025-01-01T00:00:00Z' });
+    obj.spec = { ...obj.spec, deletionPolicy: 'Orphan' };
+    const run = f.run(obj);
+    const t = deletionTargetOf(run.obj);
+    if (!t) throw new Error('no target');
+    await handleTableDeletion(run, t, f.clients, undefined);
+    expect(f.calls.map((c) => c.op)).to.deep.equal(['DescribeTable', 'ListTagsOfResource']);
+    expect(run.obj.metadata.finalizers ?? []).to.deep.equal([]);
+  });
+
   it('a deleting object is not Ready while its table is still CREATING/UPDATING', async () => {
     const f = fakes((op) => {
       if (op === 'DescribeTable') return { Table: { ...described, TableStatus: 'UPDATING' } };

@@ -1,6 +1,7 @@
 // Deletion by spec.deletionPolicy, read leniently (deletion-target.ts: an invalid spec never blocks a
 // deletion). Delete: DeleteTable only if the table carries our owner-uid tag (read from AWS, never
-// status), wait until it is gone, then drop the finalizer. Retain: keep the table and its ownership
+// status), wait until it is gone, then drop the finalizer; a table already DELETING is waited for
+// whatever its tags say (AWS may list none while it is deleted). Retain: keep the table and its ownership
 // mark. Orphan: keep the table, remove our ownership mark. Without a usable provider, Retain/Orphan
 // (and an object that never created a table) let the object go without AWS calls; Delete explains
 // the ways out. A table missing where the provider now points, while the object recorded it
@@ -71,6 +72,9 @@ export async function handleTableDeletion(
     adoptAnnotation: undefined,
     tableName: table,
   });
+  if (ownership.kind !== 'ours' && described.TableStatus === 'DELETING' && policy === 'Delete') {
+    return awaitDeletionOfUnproven(run, table);
+  }
   if (ownership.kind !== 'ours') {
     const msg = `table ${table} is not owned by this object; left untouched in AWS (deletionPolicy ${policy})`;
     run.d.events.emit(run.obj, 'Warning', 'DeleteSkipped', msg);
@@ -85,6 +89,18 @@ export async function handleTableDeletion(
     return release(run);
   }
   return deleteOwned(run, c, target, described);
+}
+
+/**
+ * A table already DELETING whose tags do not show our uid: AWS (and dynalite) may list no tags for a
+ * table being deleted, so this is also what our own DeleteTable looks like to a reconciler restarted
+ * after it. Nothing is sent to the table and none of its fields are recorded (it may not be ours);
+ * the object waits until the name is free, so that "deleted" never reads true while the table exists.
+ */
+async function awaitDeletionOfUnproven(run: TableRun, table: string): Promise<ReconcileResult> {
+  const message = `table ${table} is being deleted; the object is released once it is gone`;
+  await report(run, { kind: 'progressing', reason: 'Deleting', message });
+  return { requeueAfterMs: run.poll('deleting') };
 }
 
 async function release(run: TableRun): Promise<ReconcileResult> {
