@@ -22,6 +22,9 @@
 //   apply_floor_ratio_200                   that, divided by the plain apply: what admission costs at
 //                                           all, whatever the webhook does
 //   apply_webhook_vs_floor_200              ours (split) divided by the floor
+//   apply_seconds_ack_crd_200               the same apply of 200 ACK Table objects (ACK v1.9.2's CRD,
+//                                           bench/ack/; ACK has no webhook, so this is its whole apply)
+//   apply_vs_ack_200 / apply_plain_vs_ack_200  ours (split) / our CRD without webhooks, divided by ACK's
 // The webhook configurations are the chart's own, pointed at a local webhook and scoped to the
 // benchmark's namespaces, so tests running meanwhile are not admitted by it.
 // Run: npm run bench -- peers   (needs `hack/testenv.sh up`; takes about 10 minutes)
@@ -44,6 +47,7 @@ import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
 import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
 import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
 import { installCrds } from './_crds.ts';
+import { ackTableDoc, installAckCrd, removeAckCrd } from './_ack.ts';
 import { motoServer, withoutProxies } from './_moto.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace } from './_namespace.ts';
@@ -105,9 +109,9 @@ function tableDoc(ns: string, name: string): object {
   };
 }
 
-function manifest(ns: string, prefix: string, n: number): string {
+function manifest(ns: string, prefix: string, n: number, doc: (ns: string, name: string) => object = tableDoc): string {
   const file = join(work, `${ns}-${prefix}-${n}.yaml`);
-  writeFileSync(file, Array.from({ length: n }, (_, i) => stringify(tableDoc(ns, `${prefix}-${i}`))).join('---\n'));
+  writeFileSync(file, Array.from({ length: n }, (_, i) => stringify(doc(ns, `${prefix}-${i}`))).join('---\n'));
   return file;
 }
 
@@ -358,6 +362,7 @@ async function run(
     const sizes = (process.env.BENCH_PEERS_SIZES ?? '200,1000').split(',').map(Number);
     const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 3);
     await setWebhooks(true);
+    installAckCrd(kubectl);
 
     // One table, apply → Ready, three times.
     const single: number[] = [];
@@ -379,29 +384,33 @@ async function run(
     const without: number[] = [];
     const withCombined: number[] = [];
     const withFloor: number[] = [];
+    const ack: number[] = [];
     const serverTime = { sum: 0, count: 0 };
     const admitTime = { sum: 0, count: 0 };
     for (let round = 0; round < (onlyScale || onlyOne ? 0 : rounds); round++) {
-      for (const mode of ['split', 'none', 'combined', 'floor'] as const) {
-        await setWebhooks(mode);
+      for (const mode of ['split', 'none', 'combined', 'floor', 'ack'] as const) {
+        await setWebhooks(mode === 'ack' ? 'none' : mode);
         const before = await webhookLatency();
-        const seconds = timedApply(manifest(applyOnly, `r${round}${mode[0]}`, 200));
+        const seconds = timedApply(
+          manifest(applyOnly, `r${round}${mode[0]}`, 200, mode === 'ack' ? ackTableDoc : tableDoc),
+        );
         if (mode === 'split' || mode === 'combined') {
           const after = await webhookLatency();
           const into = mode === 'split' ? serverTime : admitTime;
           into.sum += after.sum - before.sum;
           into.count += after.count - before.count;
         }
-        ({ split: withHooks, none: without, combined: withCombined, floor: withFloor })[mode].push(seconds);
+        ({ split: withHooks, none: without, combined: withCombined, floor: withFloor, ack })[mode].push(seconds);
         process.stderr.write(`bench: round ${round} ${mode}: kubectl apply of 200 in ${seconds.toFixed(2)} s\n`);
-        await removeAll(applyOnly);
+        if (mode === 'ack') kubectl(['delete', 'tables.dynamodb.services.k8s.aws', '--all', '-n', applyOnly]);
+        else await removeAll(applyOnly);
       }
     }
     const list = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
     if (!onlyScale && !onlyOne) {
       process.stderr.write(
         `bench: kubectl apply of 200: split ${list(withHooks)} s; without ${list(without)} s; ` +
-          `combined ${list(withCombined)} s; floor webhook ${list(withFloor)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
+          `combined ${list(withCombined)} s; floor webhook ${list(withFloor)} s; ACK's CRD ${list(ack)} s; our server time ${((1000 * serverTime.sum) / serverTime.count).toFixed(2)} ms ` +
           `per call over ${serverTime.count} split calls, ${((1000 * admitTime.sum) / admitTime.count).toFixed(2)} ms ` +
           `over ${admitTime.count} /admit calls\n`,
       );
@@ -414,6 +423,9 @@ async function run(
       emit('peers', 'apply_seconds_floor_200', median(withFloor), 's');
       emit('peers', 'apply_floor_ratio_200', median(withFloor) / median(without), 'ratio');
       emit('peers', 'apply_webhook_vs_floor_200', median(withHooks) / median(withFloor), 'ratio');
+      emit('peers', 'apply_seconds_ack_crd_200', median(ack), 's');
+      emit('peers', 'apply_vs_ack_200', median(withHooks) / median(ack), 'ratio');
+      emit('peers', 'apply_plain_vs_ack_200', median(without) / median(ack), 'ratio');
     }
 
     // At scale, as installed (webhooks on): apply → all Ready, RSS at Ready and a minute later.
@@ -445,6 +457,11 @@ async function run(
       }
     }
     await stopAll();
+    try {
+      removeAckCrd(kubectl);
+    } catch {
+      // best effort: a CRD left behind serves nothing the tests use
+    }
     for (const ns of [watched, applyOnly]) await cleanNamespace(kube, ns);
     kube.close();
     rmSync(work, { recursive: true, force: true });
