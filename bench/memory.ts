@@ -21,7 +21,7 @@
 // (`a1=--max-semi-space-size=8+MALLOC_ARENA_MAX=1`), except BUNDLE=PATH, which runs another build's
 // reconciler as shipped, e.g. a git worktree's dist (`before=BUNDLE=/tmp/before/dist/reconciler/main.js`):
 // two builds side by side in one run. BENCH_MEMORY_RESYNC sets --resync-period (default: the reconciler's,
-// 10 min, so "steady" is the idle process between resync waves, as ACK's figures are). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot at 1,000 tables.
+// 10 min, so "steady" is the idle process between resync waves, as ACK's figures are). BENCH_HEAPSNAPSHOT_DIR=DIR writes a heap snapshot after each RSS figure (idle, 200, 1,000).
 // BENCH_MEMORY_PARALLEL=1 runs the variants side by side (see main()); BENCH_MEMORY_TABLES=200 stops
 // after the 200 (create_cpu_s_200_<variant> instead of the 1,000 figures).
 // Run: npm run bench -- memory   (needs `hack/testenv.sh up`; about 3 minutes per variant on a quiet machine)
@@ -283,6 +283,21 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
     await until('reconciler ready', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 60_000);
     await sleep(10_000);
     emit(BENCH, label('rss_mb_idle'), rssMb(pid), 'MB');
+    /** With BENCH_HEAPSNAPSHOT_DIR, one heap snapshot after each RSS figure (it runs a full GC itself). */
+    const snapshot = async (when: string): Promise<void> => {
+      if (!snapshotDir) return;
+      mkdirSync(snapshotDir, { recursive: true });
+      rec.kill('SIGUSR2');
+      await sleep(2000);
+      await until(
+        'heap snapshot written',
+        async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
+        300_000,
+        1000,
+      );
+      process.stderr.write(`bench memory ${v.name}: heap snapshot at ${when} in ${snapshotDir}\n`);
+    };
+    await snapshot('idle');
 
     const postRetrying = async (path: string, body: unknown): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
@@ -349,6 +364,7 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
       `bench memory ${v.name}: 200 Ready in ${g200.wall.toFixed(1)} s, ${g200.cpu.toFixed(2)} CPU s\n`,
     );
     emit(BENCH, label('rss_mb_200'), await steady('200 tables'), 'MB');
+    await snapshot('200 tables');
     if (process.env.BENCH_MEMORY_TABLES === '200') {
       emit(BENCH, label('create_cpu_s_200'), g200.cpu, 's');
       return;
@@ -359,18 +375,7 @@ async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, 
     emit(BENCH, label('create_s_1000'), g200.wall + g1000.wall, 's');
     process.stderr.write(`bench memory ${v.name}: ${(cpuPerTable * 1000).toFixed(2)} CPU ms per table created\n`);
     emit(BENCH, label('rss_mb_1000'), await steady('1,000 tables'), 'MB');
-    if (snapshotDir) {
-      mkdirSync(snapshotDir, { recursive: true });
-      rec.kill('SIGUSR2');
-      await sleep(2000);
-      await until(
-        'heap snapshot written',
-        async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
-        300_000,
-        1000,
-      );
-      process.stderr.write(`bench memory ${v.name}: heap snapshot in ${snapshotDir}\n`);
-    }
+    await snapshot('1,000 tables');
   } finally {
     await stop(rec);
     await cleanNamespace(kube, ns);

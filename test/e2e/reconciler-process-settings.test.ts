@@ -78,6 +78,7 @@ describe('reconciler process settings (the bundle re-executes itself in place)',
       MALLOC_ARENA_MAX: '2',
       MALLOC_MMAP_THRESHOLD_: '32768',
       MALLOC_TRIM_THRESHOLD_: '0',
+      MALLOC_TOP_PAD_: '0',
     });
   });
 
