@@ -31,7 +31,7 @@
 //   CPU seconds for the 1,000 creates (17.3 / 17.4).
 // - MALLOC_TOP_PAD_=0 (the reconciler only): glibc grows and trims its heaps with 128 kB of slack each
 //   time; without it, the heap a burst leaves behind is smaller. Memory bench, side by side, three pairs:
-//   RSS -0.8 / -1.0 / -1.3 MB at 200 tables, the same CPU seconds for the 200 creates. The webhook keeps
+//   RSS -0.8 / -1.2 / -1.2 MB at 200 tables, the same CPU seconds for the 200 creates. The webhook keeps
 //   the slack: its throughput was not measured without it.
 import { MALLOC_SETTINGS } from '@dynamodb-operator/runtime';
 import type { ProcessSettings } from '@dynamodb-operator/runtime';
