@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 
 const crd = join(resolve(import.meta.dirname), 'ack', 'dynamodb.services.k8s.aws_tables-v1.9.2.yaml');
-export const ACK_TABLES = 'tables.dynamodb.services.k8s.aws';
+const ACK_TABLES = 'tables.dynamodb.services.k8s.aws';
 
 type Kubectl = (args: string[], input?: string) => string;
 
@@ -14,6 +14,11 @@ type Kubectl = (args: string[], input?: string) => string;
 export function installAckCrd(kubectl: Kubectl): void {
   kubectl(['apply', '--server-side', '--force-conflicts', '-f', crd]);
   kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', crd]);
+}
+
+/** Deletes the ACK Table objects of a namespace (no controller holds a finalizer on them). */
+export function removeAckTables(kubectl: Kubectl, ns: string): void {
+  kubectl(['delete', ACK_TABLES, '--all', '-n', ns]);
 }
 
 /** Removes it, and with it every ACK Table object left. */

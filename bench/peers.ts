@@ -47,7 +47,7 @@ import { helmTemplate } from '../test/e2e/support-chart/helm.ts';
 import type { K8sObject } from '../test/e2e/support-chart/helm.ts';
 import { localArgs, renderedProcess } from '../test/e2e/support-chart/rendered.ts';
 import { installCrds } from './_crds.ts';
-import { ackTableDoc, installAckCrd, removeAckCrd } from './_ack.ts';
+import { ackTableDoc, installAckCrd, removeAckCrd, removeAckTables } from './_ack.ts';
 import { motoServer, withoutProxies } from './_moto.ts';
 import { emit } from './_emit.ts';
 import { cleanNamespace } from './_namespace.ts';
@@ -402,7 +402,7 @@ async function run(
         }
         ({ split: withHooks, none: without, combined: withCombined, floor: withFloor, ack })[mode].push(seconds);
         process.stderr.write(`bench: round ${round} ${mode}: kubectl apply of 200 in ${seconds.toFixed(2)} s\n`);
-        if (mode === 'ack') kubectl(['delete', 'tables.dynamodb.services.k8s.aws', '--all', '-n', applyOnly]);
+        if (mode === 'ack') removeAckTables(kubectl, applyOnly);
         else await removeAll(applyOnly);
       }
     }

@@ -72,10 +72,8 @@ export async function handleTableDeletion(
     adoptAnnotation: undefined,
     tableName: table,
   });
-  if (ownership.kind !== 'ours' && described.TableStatus === 'DELETING' && policy === 'Delete') {
-    return awaitDeletionOfUnproven(run, table);
-  }
   if (ownership.kind !== 'ours') {
+    if (described.TableStatus === 'DELETING' && policy === 'Delete') return awaitDeletionOfUnproven(run, table);
     const msg = `table ${table} is not owned by this object; left untouched in AWS (deletionPolicy ${policy})`;
     run.d.events.emit(run.obj, 'Warning', 'DeleteSkipped', msg);
     return release(run);
