@@ -1,5 +1,5 @@
-// What the benchmarks share about their namespaces: a small worker pool, and the clean-up of a
-// benchmark namespace on the test environment's API server.
+// What the benchmarks share about their namespaces: a small worker pool, and the set-up and clean-up
+// of a benchmark namespace on the test environment's API server.
 import type { KubeHttp } from '@dynamodb-operator/kube';
 
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -12,6 +12,31 @@ export async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unkno
       while (i < items.length) await fn(items[i++] as T);
     }),
   );
+}
+
+/**
+ * A namespace with an AWSProvider named `provider` for `endpoint` (an emulator), its keys in a Secret
+ * `creds` (the emulators accept any).
+ */
+export async function createNamespace(kube: KubeHttp, ns: string, provider: string, endpoint: string): Promise<void> {
+  await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'creds' },
+    stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
+  });
+  await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
+    apiVersion: GROUP,
+    kind: 'AWSProvider',
+    metadata: { name: provider },
+    spec: {
+      region: 'us-east-1',
+      endpoint,
+      accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
+      secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
+    },
+  });
 }
 
 /** Deletes every object of a collection, finalizers cleared first (no reconciler is left to do it). */

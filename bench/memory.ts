@@ -40,7 +40,7 @@ import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
 import { motoServer, withoutProxies } from './_moto.ts';
-import { cleanNamespace, pool } from './_namespace.ts';
+import { cleanNamespace, createNamespace, pool } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -270,24 +270,7 @@ async function main(): Promise<void> {
 
 async function runVariant(kube: KubeHttp, kubeconfig: string, endpoint: string, v: Variant): Promise<void> {
   const ns = `bench-mem-${Math.random().toString(36).slice(2, 7)}`;
-  await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'creds' },
-    stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
-  });
-  await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
-    apiVersion: GROUP,
-    kind: 'AWSProvider',
-    metadata: { name: 'dyn' },
-    spec: {
-      region: 'us-east-1',
-      endpoint,
-      accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
-      secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
-    },
-  });
+  await createNamespace(kube, ns, 'dyn', endpoint);
   const metricsPort = await freePort();
   const healthPort = await freePort();
   const snapshotDir = process.env.BENCH_HEAPSNAPSHOT_DIR;

@@ -50,7 +50,7 @@ import { installCrds } from './_crds.ts';
 import { ackTableDoc, installAckCrd, removeAckCrd, removeAckTables } from './_ack.ts';
 import { motoServer, withoutProxies } from './_moto.ts';
 import { emit } from './_emit.ts';
-import { cleanNamespace } from './_namespace.ts';
+import { cleanNamespace, createNamespace } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -159,24 +159,7 @@ async function run(
     await until('moto', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 60_000, 200);
 
     for (const ns of [watched, applyOnly]) {
-      await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'creds' },
-        stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
-      });
-      await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
-        apiVersion: GROUP,
-        kind: 'AWSProvider',
-        metadata: { name: 'moto' },
-        spec: {
-          region: 'us-east-1',
-          endpoint,
-          accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
-          secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
-        },
-      });
+      await createNamespace(kube, ns, 'moto', endpoint);
     }
     await buildDeployables();
 

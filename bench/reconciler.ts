@@ -30,7 +30,7 @@ import { BUILT_ENTRYPOINTS, buildDeployables } from '../hack/build.ts';
 import { freePort, loadTestEnvFile } from '../test/e2e/support/index.ts';
 import { installCrds } from './_crds.ts';
 import { emit } from './_emit.ts';
-import { cleanNamespace, pool } from './_namespace.ts';
+import { cleanNamespace, createNamespace, pool } from './_namespace.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const GROUP = 'aws-infra-operator.runner.codes/v1alpha1';
@@ -150,24 +150,7 @@ async function main(): Promise<void> {
   await until('dynalite', async () => (await fetch(endpoint, { method: 'POST' })).status > 0, 20_000);
 
   const ns = `bench-rec-${Math.random().toString(36).slice(2, 7)}`;
-  await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await kube.post(`/api/v1/namespaces/${ns}/secrets`, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'creds' },
-    stringData: { 'access-key-id': 'test', 'secret-access-key': 'test' },
-  });
-  await kube.post(`/apis/${GROUP}/namespaces/${ns}/awsproviders`, {
-    apiVersion: GROUP,
-    kind: 'AWSProvider',
-    metadata: { name: 'dyn' },
-    spec: {
-      region: 'us-east-1',
-      endpoint,
-      accessKeyIDRef: { name: 'creds', key: 'access-key-id' },
-      secretAccessKeyRef: { name: 'creds', key: 'secret-access-key' },
-    },
-  });
+  await createNamespace(kube, ns, 'dyn', endpoint);
   await buildDeployables();
   let metricsPort = 0;
   let rec: ChildProcess | undefined;
