@@ -1,4 +1,5 @@
-// The process set-up both binaries share: flags, logger, probe and metrics listener, V8 flags.
+// The process set-up both binaries share: flags, logger, probe and metrics listener, V8 flags. Their
+// shared metrics are '@dynamodb-operator/runtime/metrics', apart: only what serves metrics loads prom-client.
 export { ConfigError, helpText, parseBool, parseFlags } from './flags.ts';
 export type { FlagSpec, FlagValues, ParsedFlags } from './flags.ts';
 export { createLogger, LOG_LEVELS, REDACT_PATHS } from './log.ts';

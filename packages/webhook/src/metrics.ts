@@ -1,9 +1,10 @@
 // Metrics under controller-runtime's names and labels, so that existing webhook dashboards and alerts
 // work unchanged; our own under dynamodb_operator_*. Each server gets its own registry (the process
 // default metrics are added once per registry), so several webhooks can run in one process (tests).
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { REST_CLIENT_LATENCY_BUCKETS, restClientUrlTemplate } from '@dynamodb-operator/api';
-import type { RestClientObserver } from '@dynamodb-operator/api';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { processRegistry, restClientMetrics } from '@dynamodb-operator/runtime/metrics';
+import type { RestClientMetrics } from '@dynamodb-operator/runtime/metrics';
 
 /** Finer than controller-runtime's default buckets at the low end: our answers take about a millisecond,
  * and a p99 read from buckets that start at 5 ms could not tell 1 ms from 4.9 ms. Same upper buckets. */
@@ -11,7 +12,7 @@ export const LATENCY_BUCKETS = [
   0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export interface WebhookMetrics {
+export interface WebhookMetrics extends RestClientMetrics {
   registry: Registry;
   requests: Counter<'webhook' | 'code'>;
   latency: Histogram<'webhook'>;
@@ -21,25 +22,11 @@ export interface WebhookMetrics {
   certReloads: Counter<'result'>;
   certNotAfter: Gauge;
   throttled: Counter<'webhook' | 'reason'>;
-  restRequests: Counter<'code' | 'method' | 'host'>;
-  restLatency: Histogram<'verb' | 'url'>;
-  /** Feeds restRequests/restLatency; handed to the provider watch and the TokenReview/SAR client. */
-  restClient: RestClientObserver;
 }
 
-const MISNAMED_DEFAULT_GAUGES = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-];
-
 export function createMetrics(webhookPaths: readonly string[]): WebhookMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  // prom-client names three gauges *_total, which Prometheus reserves for counters (promtool check metrics
-  // refuses them); the same figures stay available as nodejs_active_{handles,requests,resources}.
-  for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
-  const metrics: Omit<WebhookMetrics, 'restClient'> = {
+  const registry = processRegistry();
+  const metrics: WebhookMetrics = {
     registry,
     requests: new Counter({
       name: 'controller_runtime_webhook_requests_total',
@@ -88,20 +75,8 @@ export function createMetrics(webhookPaths: readonly string[]): WebhookMetrics {
       labelNames: ['webhook', 'reason'],
       registers: [registry],
     }),
-    // client-go's names, labels and buckets (component-base restclient metrics), as the reconciler's.
-    restRequests: new Counter({
-      name: 'rest_client_requests_total',
-      help: 'Number of HTTP requests, partitioned by status code, method, and host.',
-      labelNames: ['code', 'method', 'host'],
-      registers: [registry],
-    }),
-    restLatency: new Histogram({
-      name: 'rest_client_request_duration_seconds',
-      help: 'Request latency in seconds. Broken down by verb, and URL.',
-      labelNames: ['verb', 'url'],
-      buckets: REST_CLIENT_LATENCY_BUCKETS,
-      registers: [registry],
-    }),
+    // client-go's names, labels and buckets, as the reconciler's.
+    ...restClientMetrics(registry),
   };
   // Pre-set the common series to zero, as controller-runtime does, so that rate() works from the start.
   for (const webhook of webhookPaths) {
@@ -120,9 +95,5 @@ export function createMetrics(webhookPaths: readonly string[]): WebhookMetrics {
   }
   metrics.panics.inc(0);
   for (const result of ['success', 'error']) metrics.certReloads.inc({ result }, 0);
-  const restClient: RestClientObserver = (method, host, path, code, seconds) => {
-    metrics.restRequests.inc({ code, method, host });
-    if (seconds !== undefined) metrics.restLatency.observe({ verb: method, url: restClientUrlTemplate(path) }, seconds);
-  };
-  return { ...metrics, restClient };
+  return metrics;
 }

@@ -1,10 +1,11 @@
 // All metrics of the reconciler in one registry: controller-runtime's names for reconcile,
 // workqueue and leader election, `dynamodb_operator_*` for what is ours.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { REST_CLIENT_LATENCY_BUCKETS, restClientUrlTemplate } from '@dynamodb-operator/api';
-import type { RestClientObserver } from '@dynamodb-operator/api';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { processRegistry, restClientMetrics } from '@dynamodb-operator/runtime/metrics';
+import type { RestClientMetrics } from '@dynamodb-operator/runtime/metrics';
 
-export interface Metrics {
+export interface Metrics extends RestClientMetrics {
   registry: Registry;
   reconcileTotal: Counter<'controller' | 'result'>;
   reconcileErrors: Counter<'controller'>;
@@ -23,10 +24,6 @@ export interface Metrics {
   awsCalls: Counter<'operation' | 'code'>;
   awsDuration: Histogram<'operation'>;
   tables: Gauge<'kind' | 'status'>;
-  restRequests: Counter<'code' | 'method' | 'host'>;
-  restLatency: Histogram<'verb' | 'url'>;
-  /** Feeds restRequests/restLatency; handed to KubeHttp. */
-  restClient: RestClientObserver;
 }
 
 // controller-runtime's reconcile_time buckets.
@@ -141,10 +138,8 @@ function workqueueMetrics(
   };
 }
 
-/** Leader election, the AWS calls, the tables, and client-go's rest_client_* for the API server. */
-function operatorMetrics(
-  registry: Registry,
-): Pick<Metrics, 'leaderStatus' | 'awsCalls' | 'awsDuration' | 'tables' | 'restRequests' | 'restLatency'> {
+/** Leader election, the AWS calls, the tables. */
+function operatorMetrics(registry: Registry): Pick<Metrics, 'leaderStatus' | 'awsCalls' | 'awsDuration' | 'tables'> {
   return {
     leaderStatus: new Gauge({
       name: 'leader_election_master_status',
@@ -171,45 +166,17 @@ function operatorMetrics(
       labelNames: ['kind', 'status'],
       registers: [registry],
     }),
-    // client-go's names, labels and buckets (component-base restclient metrics): API-server errors and
-    // throttling (429) show on the standard controller-runtime dashboards.
-    restRequests: new Counter({
-      name: 'rest_client_requests_total',
-      help: 'Number of HTTP requests, partitioned by status code, method, and host.',
-      labelNames: ['code', 'method', 'host'],
-      registers: [registry],
-    }),
-    restLatency: new Histogram({
-      name: 'rest_client_request_duration_seconds',
-      help: 'Request latency in seconds. Broken down by verb, and URL.',
-      labelNames: ['verb', 'url'],
-      buckets: REST_CLIENT_LATENCY_BUCKETS,
-      registers: [registry],
-    }),
   };
 }
 
+/** `withDefaults`: also Node's process metrics. client-go's rest_client_* (runtime) cover the API server. */
 export function makeMetrics(withDefaults = true): Metrics {
-  const registry = new Registry();
-  if (withDefaults) {
-    collectDefaultMetrics({ register: registry });
-    // prom-client's active handles/requests/resources gauges end in _total, which Prometheus keeps for
-    // counters (promtool check metrics refuses them); the unsuffixed gauges carry the same figures.
-    for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
-  }
-  const metrics: Omit<Metrics, 'restClient'> = {
+  const registry = processRegistry(withDefaults);
+  return {
     registry,
     ...controllerMetrics(registry),
     ...workqueueMetrics(registry),
     ...operatorMetrics(registry),
-  };
-  return { ...metrics, restClient: restClientObserver(metrics) };
-}
-
-/** The KubeHttp observer that feeds the rest_client_* metrics. */
-export function restClientObserver(metrics: Pick<Metrics, 'restRequests' | 'restLatency'>): RestClientObserver {
-  return (method, host, path, code, seconds) => {
-    metrics.restRequests.inc({ code, method, host });
-    if (seconds !== undefined) metrics.restLatency.observe({ verb: method, url: restClientUrlTemplate(path) }, seconds);
+    ...restClientMetrics(registry),
   };
 }
