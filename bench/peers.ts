@@ -6,6 +6,9 @@
 //   ready_seconds_{200,1000}                apply of N objects → all Ready (webhooks on, as installed)
 //   rss_mb_ready_{200,1000}                 reconciler VmRSS the moment all N are Ready
 //   rss_mb_steady_{200,1000}                the same after one more minute with nothing to do
+//   webhook_calls_per_table_{200,1000}      admission calls our webhook served from that apply to all
+//                                           Ready, per table (the apply's own, and any the reconciler's
+//                                           writes cause)
 //   apply_seconds_{webhooks,plain}_200      the `kubectl apply` of 200 new objects alone, with our two
 //                                           webhook configurations registered and without them (median
 //                                           of 3 each, interleaved, into a namespace no reconciler
@@ -415,6 +418,7 @@ async function run(
     await setWebhooks(true);
     for (const n of onlyApply || onlyOne ? [] : sizes) {
       const file = manifest(watched, `s${n}`, n);
+      const callsBefore = await webhookRequests();
       const t0 = performance.now();
       const applySeconds = timedApply(file);
       await until(`${n} tables Ready`, async () => (await readyNames(watched)).size >= n, 900_000, 250);
@@ -423,6 +427,7 @@ async function run(
         `bench: ${n} tables: kubectl apply ${applySeconds.toFixed(2)} s, all Ready ${readySeconds.toFixed(1)} s\n`,
       );
       emit('peers', `ready_seconds_${n}`, readySeconds, 's');
+      emit('peers', `webhook_calls_per_table_${n}`, ((await webhookRequests()) - callsBefore) / n, 'calls');
       emit('peers', `rss_mb_ready_${n}`, vmRssMb(rec.pid), 'MB');
       await sleep(60_000); // the steady-state figure is by definition a minute of nothing to do
       emit('peers', `rss_mb_steady_${n}`, vmRssMb(rec.pid), 'MB');

@@ -133,27 +133,49 @@ describe('webhook e2e: the chart’s configurations (matchConditions, admission 
     if (certDir) rmSync(certDir, { recursive: true, force: true });
   });
 
-  it('split: an update of a finalizer alone is never sent; a label change is, to both webhooks', async () => {
+  it('split: the reconciler’s writes and labels are never sent; a control annotation is, to both webhooks', async () => {
     await register('split');
     const created = applyYaml(table('orders', 'modes-orders'));
     expect(created.code, created.stderr).to.equal(0);
-    const before = { mutate: await count('/mutate'), validate: await count('/validate') };
-    const finalizer = kubectl([
-      'patch',
+    const calls = async () => ({ mutate: await count('/mutate'), validate: await count('/validate') });
+    const patch = (body: object) => {
+      const r = kubectl([
+        'patch',
+        'dynamodbtables',
+        'orders',
+        '-n',
+        namespace,
+        '--type=merge',
+        '-p',
+        JSON.stringify(body),
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+    };
+    const before = await calls();
+    // What the reconciler writes on a create: its finalizer and its own annotations, in one patch.
+    patch({
+      metadata: {
+        finalizers: ['example.com/test'],
+        annotations: { 'dynamodb.aws-infra-operator.runner.codes/table-endpoint': 'aws' },
+      },
+    });
+    expect(kubectl(['label', 'dynamodbtables', 'orders', '-n', namespace, 'team=a']).code).to.equal(0);
+    expect(await calls()).to.deep.equal(before);
+    // A control the rules judge (here refused: paused takes "true" or "false"), then a valid one, then
+    // its removal: each is sent to both.
+    const refused = kubectl([
+      'annotate',
       'dynamodbtables',
       'orders',
       '-n',
       namespace,
-      '--type=merge',
-      '-p',
-      '{"metadata":{"finalizers":["example.com/test"]}}',
+      'aws-infra-operator.runner.codes/paused=yes',
     ]);
-    expect(finalizer.code, finalizer.stderr).to.equal(0);
-    expect({ mutate: await count('/mutate'), validate: await count('/validate') }).to.deep.equal(before);
-    const label = kubectl(['label', 'dynamodbtables', 'orders', '-n', namespace, 'team=a']);
-    expect(label.code, label.stderr).to.equal(0);
-    expect(await count('/mutate')).to.equal(before.mutate + 1);
-    expect(await count('/validate')).to.equal(before.validate + 1);
+    expect(refused.code).to.not.equal(0);
+    expect(refused.stderr).to.include('aws-infra-operator.runner.codes/paused');
+    patch({ metadata: { annotations: { 'aws-infra-operator.runner.codes/paused': 'true' } } });
+    patch({ metadata: { annotations: { 'aws-infra-operator.runner.codes/paused': null } } });
+    expect(await calls()).to.deep.equal({ mutate: before.mutate + 3, validate: before.validate + 3 });
   });
 
   it('combined: one /admit call defaults a new table and refuses an immutable change with the field path', async () => {

@@ -171,17 +171,24 @@ matchExpressions:
   scope: Cluster
 {{- end }}
 
-{{- /* An update that leaves spec, labels and annotations as they were (the reconciler adding or removing
-its finalizer, owner references, managedFields) has nothing for either webhook to default or judge: the
-API server skips the call. The `has` guards keep the expression from erroring (an error would apply
-failurePolicy). */ -}}
+{{- /* An update that leaves spec and the users' control annotations (aws-infra-operator.runner.codes/*:
+adopt, paused, management-policy, capacity-management, recreate) as they were has nothing for either
+webhook to default or judge: the API server skips the call. That spares every write of the reconciler's
+own (its finalizer, and the dynamodb.aws-infra-operator.runner.codes/* annotations it records with it on
+each create), owner references, and label or annotation changes of other tools. No rule reads the
+object's labels or any other annotation; a rule that starts to must widen this. The `has` guards keep
+the expression from erroring (an error would apply failurePolicy); map macros iterate keys. */ -}}
 {{- define "ddbop.webhook.matchConditions" -}}
 - name: judged-fields-changed
   expression: >-
     request.operation != 'UPDATE' ||
     (has(object.spec) ? object.spec : {}) != (has(oldObject.spec) ? oldObject.spec : {}) ||
-    (has(object.metadata.labels) ? object.metadata.labels : {}) != (has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}) ||
-    (has(object.metadata.annotations) ? object.metadata.annotations : {}) != (has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {})
+    (has(object.metadata.annotations) && object.metadata.annotations.exists(k,
+    k.startsWith('aws-infra-operator.runner.codes/') && (!has(oldObject.metadata.annotations) ||
+    !(k in oldObject.metadata.annotations) || oldObject.metadata.annotations[k] != object.metadata.annotations[k]))) ||
+    (has(oldObject.metadata.annotations) && oldObject.metadata.annotations.exists(k,
+    k.startsWith('aws-infra-operator.runner.codes/') && (!has(object.metadata.annotations) ||
+    !(k in object.metadata.annotations))))
 {{- end }}
 
 {{- define "ddbop.webhook.annotations" -}}
