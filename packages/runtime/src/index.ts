@@ -2,7 +2,7 @@
 // shared metrics are '@dynamodb-operator/runtime/metrics', apart: only what serves metrics loads prom-client.
 export { ConfigError, helpText, parseBool, parseFlags } from './flags.ts';
 export type { FlagSpec, FlagValues, ParsedFlags } from './flags.ts';
-export { createLogger, LOG_LEVELS, REDACT_PATHS } from './log.ts';
+export { createLogger, LOG_LEVELS } from './log.ts';
 export type { DestinationStream, Logger, LoggerOptions } from './log.ts';
 export { listenProbes } from './probe-server.ts';
 export type {

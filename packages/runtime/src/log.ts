@@ -1,27 +1,12 @@
 // Structured JSON logs (pino) for both binaries. Secrets never reach a log line by design (credentials
-// live inside the AWS clients, request bodies are not logged); the one redact list below is the second
-// line of defence for anything passed in by accident. Errors go under `err`: pino's serializer keeps
-// the type, the stack and an AWS SDK error's `$metadata`, which `String(err)` would lose.
+// live inside the AWS clients, request bodies are not logged); redact.ts is the second line of defence
+// for anything passed in by accident. Errors go under `err`: pino's serializer keeps the type, the stack
+// and an AWS SDK error's `$metadata`, which `String(err)` would lose.
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { redactFields, redactedErrorSerializer } from './redact.ts';
 
 export type { DestinationStream, Logger };
-
-/** Authorization headers, bearer tokens, passwords, AWS credentials and a Secret's data. */
-export const REDACT_PATHS: readonly string[] = [
-  'headers.authorization',
-  'req.headers.authorization',
-  '*.authorization',
-  '*.Authorization',
-  '*.token',
-  '*.password',
-  '*.accessKeyId',
-  '*.secretAccessKey',
-  '*.sessionToken',
-  '*.credentials',
-  '*.data',
-  '*.stringData',
-];
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -36,7 +21,15 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     level: options.level,
     base: { component: options.component },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    formatters: { log: redactFields },
+    serializers: { err: redactedErrorSerializer(pino.stdSerializers.err) },
   };
-  return destination ? pino(settings, destination) : pino(settings);
+  const logger = destination ? pino(settings, destination) : pino(settings);
+  // pino applies no formatter to a child's bindings; every child (and a child's child, which inherits
+  // this method) has them redacted here.
+  const pinoChild = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactFields(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }
