@@ -7,6 +7,9 @@
 //                                           resync period at steady state, over 12 resync periods (240 s,
 //                                           two drift-check periods: every TTL, PITR and tags turn is in it)
 //   steady_writes_per_resync                AWS writes per resync period at steady state (all tables)
+//   steady_cpu_ms_per_reconcile             the reconciler's CPU (user + system, process_cpu_seconds_total)
+//                                           over that window, per reconcile: what sizing its CPU request
+//                                           needs (at the default 10 min resync, 10,000 tables make ~17/s)
 //   rss_mb_1000                             reconciler resident memory with 1,000 Ready objects
 //   rss_mb_10000                            with 10,000 Ready objects, 9,000 of them created by this
 //                                           process: its work queue empty, then one more minute
@@ -80,6 +83,7 @@ interface Metrics {
   depth: number;
   active: number;
   reconciles: number;
+  cpuSeconds: number;
 }
 const CONTROLLER = 'dynamodbtable';
 async function scrape(port: number): Promise<Metrics> {
@@ -94,6 +98,7 @@ async function scrape(port: number): Promise<Metrics> {
     depth: 0,
     active: 0,
     reconciles: 0,
+    cpuSeconds: 0,
   };
   const mb = (line: string) => Number(line.slice(line.lastIndexOf(' ') + 1)) / 1024 / 1024;
   const val = (line: string) => Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -101,6 +106,7 @@ async function scrape(port: number): Promise<Metrics> {
     const c = /^dynamodb_operator_aws_api_calls_total\{operation="(\w+)",code="[^"]*"\} (\S+)$/.exec(line);
     if (c?.[1] && c[2]) calls.set(c[1], (calls.get(c[1]) ?? 0) + Number(c[2]));
     if (line.startsWith('process_resident_memory_bytes ')) m.rssMb = mb(line);
+    if (line.startsWith('process_cpu_seconds_total ')) m.cpuSeconds = val(line);
     if (line.startsWith('nodejs_heap_size_used_bytes ')) m.heapUsedMb = mb(line);
     if (line.startsWith('nodejs_heap_size_total_bytes ')) m.heapTotalMb = mb(line);
     if (line.startsWith('nodejs_external_memory_bytes ')) m.externalMb = mb(line);
@@ -130,7 +136,7 @@ const sum = (m: Metrics, ops?: string[]) =>
 const diff = (a: Metrics, b: Metrics): Metrics => {
   const calls = new Map<string, number>();
   for (const [k, v] of b.calls) calls.set(k, v - (a.calls.get(k) ?? 0));
-  return { ...b, calls, reconciles: b.reconciles - a.reconciles };
+  return { ...b, calls, reconciles: b.reconciles - a.reconciles, cpuSeconds: b.cpuSeconds - a.cpuSeconds };
 };
 
 async function main(): Promise<void> {
@@ -320,6 +326,12 @@ async function main(): Promise<void> {
     );
     emit('reconciler', 'steady_reads_per_table_per_resync', reads / tables / STEADY_WINDOW_RESYNCS, 'calls');
     emit('reconciler', 'steady_writes_per_resync', sum(steady, WRITES) / STEADY_WINDOW_RESYNCS, 'calls');
+    emit(
+      'reconciler',
+      'steady_cpu_ms_per_reconcile',
+      (1000 * steady.cpuSeconds) / Math.max(1, steady.reconciles),
+      'ms',
+    );
     const at1000 = await scrape(metricsPort);
     memoryNote('1,000 objects', at1000);
     emit('reconciler', 'rss_mb_1000', at1000.rssMb, 'MB');

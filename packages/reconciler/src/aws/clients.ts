@@ -15,6 +15,7 @@ import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOpt
 import type { AwsTimeouts } from './deadlines.ts';
 import { awsErrorName } from './errors.ts';
 import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
+import { useSharedEndpoints } from './shared-endpoints.ts';
 import type { SecretGetter } from './provider-settings.ts';
 import type { ProviderSpecView } from './provider-settings.ts';
 
@@ -157,6 +158,7 @@ export async function buildClients(
     instrument(client, metrics);
     if (settings.endpoint) tolerateUnmodelledReads(client);
     useCachedHandlers(client);
+    useSharedEndpoints(client);
     return client;
   };
   const dynamodb = newDynamoDB(settings.region);
