@@ -81,6 +81,10 @@ describe('webhook e2e: the chart’s configurations (matchConditions, admission 
     );
   };
 
+  /** A merge patch of the `orders` table, as `kubectl patch` sends it. */
+  const patchOrders = (body: object) =>
+    kubectl(['patch', 'dynamodbtables', 'orders', '-n', namespace, '--type=merge', '-p', JSON.stringify(body)]);
+
   const table = (name: string, tableName: string): string =>
     stringify({
       apiVersion: GROUP,
@@ -117,16 +121,7 @@ describe('webhook e2e: the chart’s configurations (matchConditions, admission 
     for (const name of registered) kubectl(['delete', '--ignore-not-found', name]);
     if (namespace) {
       // No reconciler runs here: clear our test finalizer so the namespace can go.
-      kubectl([
-        'patch',
-        'dynamodbtables',
-        'orders',
-        '-n',
-        namespace,
-        '--type=merge',
-        '-p',
-        '{"metadata":{"finalizers":null}}',
-      ]);
+      patchOrders({ metadata: { finalizers: null } });
       deleteNamespace(namespace);
     }
     await webhook?.process.stop();
@@ -139,16 +134,7 @@ describe('webhook e2e: the chart’s configurations (matchConditions, admission 
     expect(created.code, created.stderr).to.equal(0);
     const calls = async () => ({ mutate: await count('/mutate'), validate: await count('/validate') });
     const patch = (body: object) => {
-      const r = kubectl([
-        'patch',
-        'dynamodbtables',
-        'orders',
-        '-n',
-        namespace,
-        '--type=merge',
-        '-p',
-        JSON.stringify(body),
-      ]);
+      const r = patchOrders(body);
       expect(r.code, r.stderr).to.equal(0);
     };
     const before = await calls();

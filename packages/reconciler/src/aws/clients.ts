@@ -15,9 +15,9 @@ import { DEFAULT_AWS_TIMEOUTS, endpointLabel, installDeadline, requestHandlerOpt
 import type { AwsTimeouts } from './deadlines.ts';
 import { awsErrorName } from './errors.ts';
 import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
-import { useSharedEndpoints } from './shared-endpoints.ts';
 import type { SecretGetter } from './provider-settings.ts';
 import type { ProviderSpecView } from './provider-settings.ts';
+import { useSharedEndpoints } from './shared-endpoints.ts';
 
 export interface ProviderClients {
   dynamodb: DynamoDBClient;

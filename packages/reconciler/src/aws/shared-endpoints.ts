@@ -2,10 +2,11 @@
 // the region, the endpoint override, FIPS, dual-stack, the account-endpoint mode, and the ARN in the
 // request) and caches the answer by those parameters, the ARN or table name included, 50 entries
 // first-in first-out. A reconciler that walks a thousand tables in turn never hits that cache: every
-// call ran the rules again (and formatted each step for a debug logger that discards it), ~4% of the
-// steady state's CPU. The rules read only whether the ARN parses, and its partition, service, region
-// and account (test/shared-endpoints.test.ts holds the installed rules to that), so every table of
-// one account and region shares one endpoint: the cache key here holds those parts instead of the name.
+// call ran the rules again (and formatted each step for a debug logger that discards it): 27 µs a call
+// with an endpoint override, 52-62 µs on AWS, without V8's optimising compilers (cached: 2-4 µs). The
+// rules read only whether the ARN parses, and its partition, service, region and account
+// (test/shared-endpoints.test.ts holds the installed rules to that), so every table of one account and
+// region shares one endpoint: the cache key here holds those parts instead of the name.
 
 /** The endpoint rule inputs that name a resource: a table name or ARN, or a list of them. */
 const RESOURCE_PARAMS = ['ResourceArn', 'ResourceArnList'] as const;
