@@ -9,7 +9,7 @@
 // region shares one endpoint: the cache key here holds those parts instead of the name.
 
 /** The endpoint rule inputs that name a resource: a table name or ARN, or a list of them. */
-const RESOURCE_PARAMS = ['ResourceArn', 'ResourceArnList'] as const;
+const RESOURCE_PARAMS: ReadonlySet<string> = new Set(['ResourceArn', 'ResourceArnList']);
 
 /** What the rules can tell from a resource name: an ARN's partition, service, region and account. */
 export function arnKey(value: string): string {
@@ -29,14 +29,15 @@ function resourceKey(value: unknown): string | undefined {
 
 /**
  * The cache key: every parameter as it is, a resource by resourceKey. Undefined (resolve, do not
- * cache) for a value that is not plain data, which no DynamoDB rule input is.
+ * cache) for a value that is not plain data, which no DynamoDB rule input is. Not sorted: the SDK
+ * builds a command's parameters in one order, and another order only costs one more entry.
  */
 export function endpointKey(params: Record<string, unknown>): string | undefined {
   let key = '';
-  for (const name of Object.keys(params).sort()) {
+  for (const name of Object.keys(params)) {
     const value = params[name];
     if (value === undefined) continue;
-    if ((RESOURCE_PARAMS as readonly string[]).includes(name)) {
+    if (RESOURCE_PARAMS.has(name)) {
       const resource = resourceKey(value);
       if (resource === undefined) return undefined;
       key += `${name}=${resource};`;
