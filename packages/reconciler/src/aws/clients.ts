@@ -17,6 +17,7 @@ import { awsErrorName } from './errors.ts';
 import { readProviderSpec, readStaticKeys } from './provider-settings.ts';
 import type { SecretGetter } from './provider-settings.ts';
 import type { ProviderSpecView } from './provider-settings.ts';
+import { useFastConfig } from './fast-config.ts';
 import { useSharedEndpoints } from './shared-endpoints.ts';
 
 export interface ProviderClients {
@@ -159,6 +160,7 @@ export async function buildClients(
     if (settings.endpoint) tolerateUnmodelledReads(client);
     useCachedHandlers(client);
     useSharedEndpoints(client);
+    useFastConfig(client);
     return client;
   };
   const dynamodb = newDynamoDB(settings.region);
